@@ -1,0 +1,162 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using MoralGraph.Core.Export;
+using MoralGraph.Core.Reconciliation;
+using MoralGraph.Core.Synthetic;
+using Spectre.Console;
+
+namespace MoralGraph.Cli.Commands;
+
+/// <summary>
+/// <c>moralgraph bench</c>: end-to-end timings on synthetic graphs, and PageRank alone on a given edge list so
+/// the same graph can be timed in a peer (igraph, networkx, SciPy). The BenchmarkDotNet project measures the
+/// same kernels with statistical rigour; this command is the quick, scriptable view.
+/// </summary>
+internal static class BenchCommands
+{
+    private const int Runs = 5;
+
+    public static Command Create(CliConsole console)
+    {
+        var sizes = new Option<string>("--sizes") { Description = "Comma-separated value counts.", DefaultValueFactory = _ => "10000,100000,1000000" };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples in the whole reconcile (the default profile's 200; 0 to leave it out).", DefaultValueFactory = _ => 200 };
+        var command = new Command("bench", "Time the default profile's PageRank and the whole reconcile on synthetic studies (N values, 5 edges each).") { sizes, bootstrap };
+        command.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
+        {
+            var counts = ParseSizes(parse.GetValue(sizes)!);
+            var ui = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(console.Out) });
+            var table = new Table().AddColumns("values", "edges", "graph build", "PageRank (median of 5)", "iterations", "whole reconcile", "allocated", "peak working set");
+            foreach (var count in counts)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var row = RunSize(count, parse.GetValue(bootstrap), message => console.Error.WriteLine(message), cancellationToken);
+                table.AddRow(row);
+            }
+
+            ui.Write(table);
+            await console.Out.WriteLineAsync($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}. PageRank: damping 0.85, L1 tolerance 1e-10, sinks redistributed.");
+            return 0;
+        }));
+
+        var edges = new Option<FileInfo>("--edges") { Description = "CSV with header source,target,weight and integer node ids.", Required = true };
+        var tolerance = new Option<double>("--tolerance") { Description = "L1 tolerance (match the peer's convergence rule).", DefaultValueFactory = _ => 1e-10 };
+        var maxIterations = new Option<int>("--max-iterations") { Description = "Iteration bound.", DefaultValueFactory = _ => 1000 };
+        var pageRank = new Command("pagerank", "Time weighted PageRank alone on an edge list; prints the median seconds of 5 runs.") { edges, tolerance, maxIterations };
+        pageRank.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
+        {
+            var graph = await ReadEdgeListAsync(parse.GetValue(edges)!, cancellationToken);
+            var algorithm = new WeightedPageRank(0.85, parse.GetValue(tolerance), parse.GetValue(maxIterations));
+            var (median, result) = Median(() => algorithm.Compute(graph, cancellationToken));
+            await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{median:0.######} s median of {Runs} runs; {graph.NodeCount} nodes, {graph.EdgeCount} edges, {result.Iterations} iterations, last L1 change {result.LastChange:E2}"));
+            return 0;
+        }));
+        command.Subcommands.Add(pageRank);
+        return command;
+    }
+
+    private static string[] RunSize(int count, int bootstrap, Action<string> progress, CancellationToken cancellationToken)
+    {
+        progress($"bench: generating {count:N0} values…");
+        var snapshot = SyntheticStudies.LargeGraph(count);
+        GC.Collect();
+        var stopwatch = Stopwatch.StartNew();
+        var edges = snapshot.Votes.Select(v => (From: int.Parse(v.FromValueId, CultureInfo.InvariantCulture), To: int.Parse(v.ToValueId, CultureInfo.InvariantCulture))).ToArray();
+        var graph = CompactGraph.FromEdges(count, edges.Select(e => e.From).ToArray(), edges.Select(e => e.To).ToArray(), Enumerable.Repeat(1.0, edges.Length).ToArray());
+        var build = stopwatch.Elapsed.TotalSeconds;
+        var pageRank = new WeightedPageRank(0.85, 1e-10, 1000);
+        progress($"bench: PageRank on {count:N0} values…");
+        var (median, result) = Median(() => pageRank.Compute(graph, cancellationToken));
+
+        progress($"bench: whole reconcile of {count:N0} values…");
+        GC.Collect();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        stopwatch.Restart();
+        var profile = new DefaultProfile(new DefaultProfileOptions { BootstrapResamples = bootstrap });
+        var input = ExportFormats.Prepare(snapshot, profile, null, cancellationToken);
+        var json = AlignmentSpecJson.Write(input.Spec);
+        var whole = stopwatch.Elapsed.TotalSeconds;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        using var process = Process.GetCurrentProcess();
+        GC.KeepAlive(json);
+        return
+        [
+            count.ToString("N0", CultureInfo.InvariantCulture), graph.EdgeCount.ToString("N0", CultureInfo.InvariantCulture),
+            Seconds(build), Seconds(median), result.Iterations.ToString(CultureInfo.InvariantCulture), Seconds(whole),
+            Megabytes(allocated), Megabytes(process.PeakWorkingSet64),
+        ];
+    }
+
+    private static (double MedianSeconds, PageRankResult Last) Median(Func<PageRankResult> run)
+    {
+        var times = new double[Runs];
+        PageRankResult? last = null;
+        for (var i = 0; i < Runs; i++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            last = run();
+            times[i] = stopwatch.Elapsed.TotalSeconds;
+        }
+
+        Array.Sort(times);
+        return (times[Runs / 2], last!);
+    }
+
+    private static async Task<CompactGraph> ReadEdgeListAsync(FileInfo file, CancellationToken cancellationToken)
+    {
+        if (!file.Exists)
+        {
+            throw new CliException($"{file.FullName}: file not found.");
+        }
+
+        var sources = new List<int>();
+        var targets = new List<int>();
+        var weights = new List<double>();
+        using var reader = file.OpenText();
+        var header = await reader.ReadLineAsync(cancellationToken);
+        if (header?.Trim() != "source,target,weight")
+        {
+            throw new CliException($"{file.Name} line 1: expected the header 'source,target,weight', found '{header}'.");
+        }
+
+        var line = 1;
+        var maxNode = -1;
+        while (await reader.ReadLineAsync(cancellationToken) is { } text)
+        {
+            line++;
+            if (text.Length == 0)
+            {
+                continue;
+            }
+
+            var parts = text.Split(',');
+            if (parts.Length != 3
+                || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var source)
+                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var target)
+                || !double.TryParse(parts[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var weight) || !double.IsFinite(weight) || weight < 0)
+            {
+                throw new CliException($"{file.Name} line {line}: expected 'source,target,weight' with non-negative integer ids and a weight ≥ 0, found '{text}'.");
+            }
+
+            sources.Add(source);
+            targets.Add(target);
+            weights.Add(weight);
+            maxNode = Math.Max(maxNode, Math.Max(source, target));
+        }
+
+        return CompactGraph.FromEdges(maxNode + 1, sources.ToArray(), targets.ToArray(), weights.ToArray());
+    }
+
+    private static int[] ParseSizes(string text)
+    {
+        var sizes = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 2 ? n : throw new CliException($"--sizes: '{s}' is not a whole number ≥ 2."))
+            .ToArray();
+        return sizes.Length > 0 ? sizes : throw new CliException("--sizes is empty.");
+    }
+
+    private static string Seconds(double seconds) => seconds.ToString("0.000 s", CultureInfo.InvariantCulture);
+
+    private static string Megabytes(long bytes) => (bytes / 1024.0 / 1024.0).ToString("N0", CultureInfo.InvariantCulture) + " MB";
+}

@@ -1,0 +1,49 @@
+using MoralGraph.Core.Events;
+using MoralGraph.Storage.EventLog;
+
+namespace MoralGraph.Cli.Commands;
+
+/// <summary>Opens the store named by <c>--db</c> and loads studies from it.</summary>
+internal static class CommandStore
+{
+    public static LiteDbEventLog Open(string path)
+    {
+        try
+        {
+            return new LiteDbEventLog(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteDB.LiteException)
+        {
+            throw new CliException($"cannot open the store {path}: {e.Message}");
+        }
+    }
+
+    public static async Task<StudyState> LoadStudyAsync(IEventLog log, string slug, CancellationToken cancellationToken)
+    {
+        return await new StudyRepository(log).LoadAsync(slug, cancellationToken)
+            ?? throw new CliException($"no study '{slug}' in the store. Import one with 'moralgraph import' or 'moralgraph import-mai'.");
+    }
+
+    /// <summary>Writes via a temporary file in the same folder and renames it, so a failure never leaves half a file.</summary>
+    public static async Task WriteAtomicallyAsync(string path, Func<Stream, Task> write)
+    {
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(folder);
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                await write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using MoralGraph.Core.Events;
+using MoralGraph.Core.Import;
+using MoralGraph.Core.Studies;
+
+namespace MoralGraph.Cli.Commands;
+
+internal static class ImportCommands
+{
+    public static Command ImportMai(Option<string> db, CliConsole console)
+    {
+        var directory = new Argument<DirectoryInfo>("DIR") { Description = "Folder with MAI's dump: case.json, context.json, contextsOnCases.json, canonicalValuesCard.json, edge.json." };
+        var study = new Option<string>("--study") { Description = "Slug of the study to create.", Required = true };
+        var before = new Option<string?>("--before") { Description = "Import only votes created before this ISO-8601 instant, e.g. 2023-10-18T12:00:00Z." };
+        var command = new Command("import-mai", "Import a study from Meaning Alignment Institute's public dump format.") { directory, study, before };
+        command.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
+        {
+            DateTimeOffset? cut = null;
+            if (parse.GetValue(before) is { } beforeText)
+            {
+                cut = DateTimeOffset.TryParse(beforeText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+                    ? parsed
+                    : throw new CliException($"--before '{beforeText}' is not an ISO-8601 time such as 2023-10-18T12:00:00Z.");
+            }
+
+            var slug = parse.GetValue(study)!;
+            var result = await MaiDumpReader.ReadAsync(parse.GetValue(directory)!.FullName, slug, cut, cancellationToken);
+            if (!result.Succeeded)
+            {
+                foreach (var problem in result.Problems)
+                {
+                    await console.Error.WriteLineAsync(problem);
+                }
+
+                throw new CliException($"the dump has {result.Problems.Count} problem(s); nothing was imported.");
+            }
+
+            using var log = CommandStore.Open(parse.GetValue(db)!);
+            await EnsureNewStudyAsync(log, slug, cancellationToken);
+            await log.AppendAllAsync(result.Events, cancellationToken);
+            var votes = result.Events.OfType<VoteCast>().Count();
+            var values = result.Events.OfType<CanonicalValueDefined>().Count();
+            await console.Out.WriteLineAsync($"Imported study '{slug}': {values} values, {votes} votes ({result.SkippedVotes} after the time cut left out), {result.Warnings.Count} warnings about historical cards.");
+            return 0;
+        }));
+        return command;
+    }
+
+    public static Command ImportStudy(Option<string> db, CliConsole console)
+    {
+        var file = new Argument<FileInfo>("STUDY.yaml") { Description = "A study definition, as in studies/." };
+        var command = new Command("import", "Create a study (or update its definition) from a YAML file.") { file };
+        command.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                throw new CliException($"{path.FullName}: file not found.");
+            }
+
+            var result = StudyDefinitionReader.Read(await File.ReadAllTextAsync(path.FullName, cancellationToken));
+            if (!result.IsValid)
+            {
+                foreach (var problem in result.Problems)
+                {
+                    await console.Error.WriteLineAsync($"{path.Name}: {problem}");
+                }
+
+                throw new CliException($"{path.Name} has {result.Problems.Count} problem(s); nothing was imported.");
+            }
+
+            var definition = result.Value!;
+            using var log = CommandStore.Open(parse.GetValue(db)!);
+            await log.AppendAsync(new StudyDefined(definition) { StudyId = definition.Slug, OccurredAt = DateTimeOffset.UtcNow, Actor = "cli" }, cancellationToken);
+            await console.Out.WriteLineAsync($"Study '{definition.Slug}' ({definition.Questions.Count} questions, {definition.Questions.Sum(q => q.Contexts.Count)} contexts) is in {log.Path}.");
+            return 0;
+        }));
+        return command;
+    }
+
+    public static async Task EnsureNewStudyAsync(IEventLog log, string slug, CancellationToken cancellationToken)
+    {
+        if ((await log.ReadStudyAsync(slug, cancellationToken)).Count > 0)
+        {
+            throw new CliException($"a study '{slug}' already exists in the store; choose another --study or --db. Nothing was imported.");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using MoralGraph.Cli.Commands;
+
+namespace MoralGraph.Cli;
+
+/// <summary>The <c>moralgraph</c> command tree. Output goes to the given writers so tests can read it.</summary>
+internal static class MoralGraphCli
+{
+    public const string DefaultDatabasePath = "data/moralgraph.db";
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var db = new Option<string>("--db")
+        {
+            Description = $"LiteDB file to use (default: $MORALGRAPH_DB or {DefaultDatabasePath}).",
+            Recursive = true,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MORALGRAPH_DB") is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultDatabasePath,
+        };
+
+        var console = new CliConsole(output, error);
+        var root = new RootCommand("moralgraph: participatory value elicitation — import studies, reconcile moral graphs, export alignment specs.")
+        {
+            Options = { db },
+        };
+        foreach (var command in new[]
+        {
+            ImportCommands.ImportMai(db, console),
+            ImportCommands.ImportStudy(db, console),
+            ReconcileCommands.Reconcile(db, console),
+            ReconcileCommands.Export(db, console),
+            ValidateCommand.Create(console),
+            DedupCommand.Create(console),
+            AuditCommands.Create(db, console),
+            DemoCommand.Create(db, console),
+            BenchCommands.Create(console),
+        })
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var parsed = root.Parse(args);
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+}
+
+/// <summary>Where a command writes, and how it reports a failure the user can fix.</summary>
+internal sealed record CliConsole(TextWriter Out, TextWriter Error)
+{
+    /// <summary>Runs a command body: a <see cref="CliException"/> becomes its message and exit code 1.</summary>
+    public async Task<int> GuardAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (CliException e)
+        {
+            await Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            await Error.WriteLineAsync("cancelled.");
+            return 130;
+        }
+    }
+}
+
+/// <summary>A failure caused by the user's input, reported as a message without a stack trace.</summary>
+internal sealed class CliException(string message) : Exception(message);

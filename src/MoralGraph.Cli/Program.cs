@@ -1,0 +1,3 @@
+using MoralGraph.Cli;
+
+return await MoralGraphCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,74 @@
+using System.Text.Json.Serialization;
+using MoralGraph.Core.Studies;
+using MoralGraph.Core.Values;
+using MoralGraph.Core.Voting;
+
+namespace MoralGraph.Core.Events;
+
+/// <summary>
+/// Something that happened in a study. Everything a study holds is a sequence of these, appended to a
+/// hash-chained log and never rewritten: merges, splits, withdrawals and changed votes are new events.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(StudyDefined), "study-defined")]
+[JsonDerivedType(typeof(PhaseChanged), "phase-changed")]
+[JsonDerivedType(typeof(CanonicalValueDefined), "canonical-value-defined")]
+[JsonDerivedType(typeof(CardSubmitted), "card-submitted")]
+[JsonDerivedType(typeof(ValuesMerged), "values-merged")]
+[JsonDerivedType(typeof(CardSplit), "card-split")]
+[JsonDerivedType(typeof(VoteCast), "vote-cast")]
+[JsonDerivedType(typeof(ParticipantWithdrew), "participant-withdrew")]
+public abstract record StudyEvent
+{
+    /// <summary>The study's slug.</summary>
+    public required string StudyId { get; init; }
+
+    /// <summary>When it happened (from the caller's <see cref="TimeProvider"/>, or the source data on import).</summary>
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    /// <summary>Who did it: a pseudonymous participant id, a facilitator, "import" or "system".</summary>
+    public required string Actor { get; init; }
+
+    /// <summary>
+    /// When set, at most one event with this key is ever stored: a replayed submission (double click,
+    /// retried request) returns the first event instead of writing a second.
+    /// </summary>
+    [JsonIgnore]
+    public virtual string? IdempotencyKey => null;
+}
+
+/// <summary>A study was created or its definition replaced (questions, contexts, red lines, languages).</summary>
+public sealed record StudyDefined(Study Study) : StudyEvent;
+
+/// <summary>The study moved to another phase.</summary>
+public sealed record PhaseChanged(StudyPhase Phase) : StudyEvent;
+
+/// <summary>A canonical value was brought in whole (e.g. from MAI's dump, where member cards are not linked).</summary>
+public sealed record CanonicalValueDefined(CanonicalValue Value) : StudyEvent;
+
+/// <summary>A participant confirmed a values card. It starts as its own canonical value, with the card's id.</summary>
+public sealed record CardSubmitted(string CardId, string ParticipantId, string QuestionId, string Title, string Description, IReadOnlyList<string> Policies) : StudyEvent
+{
+    /// <inheritdoc />
+    public override string? IdempotencyKey => $"card:{StudyId}:{CardId}";
+}
+
+/// <summary>Every card of <paramref name="FromValueId"/> joins <paramref name="IntoValueId"/> (dedup or a facilitator).</summary>
+public sealed record ValuesMerged(string FromValueId, string IntoValueId, string Reason) : StudyEvent;
+
+/// <summary>A card leaves its canonical value and becomes the value <paramref name="NewValueId"/> (a participant said "not my value", or a facilitator split it).</summary>
+public sealed record CardSplit(string CardId, string NewValueId, string Reason) : StudyEvent;
+
+/// <summary>A wiser-than vote was cast.</summary>
+public sealed record VoteCast(WiserThanVote Vote) : StudyEvent
+{
+    /// <inheritdoc />
+    public override string? IdempotencyKey => $"vote:{StudyId}:{Vote.VoteId}";
+}
+
+/// <summary>A participant withdrew: their cards, votes and answers are excluded from everything from now on.</summary>
+public sealed record ParticipantWithdrew(string ParticipantId) : StudyEvent
+{
+    /// <inheritdoc />
+    public override string? IdempotencyKey => $"withdraw:{StudyId}:{ParticipantId}";
+}

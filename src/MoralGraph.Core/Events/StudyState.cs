@@ -1,0 +1,143 @@
+using MoralGraph.Core.Studies;
+using MoralGraph.Core.Values;
+using MoralGraph.Core.Voting;
+
+namespace MoralGraph.Core.Events;
+
+/// <summary>
+/// A study as its events say it is now: the projection every reader (reconciliation, exports, pages)
+/// starts from. Apply events in log order; <see cref="ToSnapshot"/> gives the moral graph's input with
+/// withdrawn participants' contributions removed.
+/// </summary>
+public sealed class StudyState
+{
+    private readonly Dictionary<string, CardSubmitted> _cards = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _valueOfCard = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CanonicalValue> _definedValues = new(StringComparer.Ordinal);
+    private readonly List<string> _valueOrder = [];
+    private readonly HashSet<string> _withdrawn = new(StringComparer.Ordinal);
+
+    /// <summary>The study definition and phase, or null before a <see cref="StudyDefined"/> event.</summary>
+    public Study? Study { get; private set; }
+
+    /// <summary>Every vote ever cast, with which ones count.</summary>
+    public VoteLedger Votes { get; } = new();
+
+    /// <summary>Pseudonymous ids of participants who withdrew.</summary>
+    public IReadOnlySet<string> WithdrawnParticipants => _withdrawn;
+
+    /// <summary>Number of events applied.</summary>
+    public long EventCount { get; private set; }
+
+    /// <summary>Replays <paramref name="events"/> into a new state.</summary>
+    public static StudyState Replay(IEnumerable<StudyEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var state = new StudyState();
+        foreach (var studyEvent in events)
+        {
+            state.Apply(studyEvent);
+        }
+
+        return state;
+    }
+
+    /// <summary>Applies one event.</summary>
+    public void Apply(StudyEvent studyEvent)
+    {
+        ArgumentNullException.ThrowIfNull(studyEvent);
+        EventCount++;
+        switch (studyEvent)
+        {
+            case StudyDefined defined:
+                Study = defined.Study;
+                break;
+            case PhaseChanged changed when Study is not null:
+                Study = Study with { Phase = changed.Phase };
+                break;
+            case CanonicalValueDefined defined:
+                if (_definedValues.TryAdd(defined.Value.Id, defined.Value))
+                {
+                    _valueOrder.Add(defined.Value.Id);
+                }
+
+                break;
+            case CardSubmitted card:
+                if (_cards.TryAdd(card.CardId, card))
+                {
+                    _valueOfCard[card.CardId] = card.CardId;
+                    _valueOrder.Add(card.CardId);
+                }
+
+                break;
+            case ValuesMerged merged:
+                foreach (var cardId in _valueOfCard.Where(p => p.Value == merged.FromValueId).Select(p => p.Key).ToList())
+                {
+                    _valueOfCard[cardId] = merged.IntoValueId;
+                }
+
+                break;
+            case CardSplit split when _cards.ContainsKey(split.CardId):
+                _valueOfCard[split.CardId] = split.NewValueId;
+                if (!_valueOrder.Contains(split.NewValueId))
+                {
+                    _valueOrder.Add(split.NewValueId);
+                }
+
+                break;
+            case VoteCast cast:
+                Votes.Append(cast.Vote);
+                break;
+            case ParticipantWithdrew withdrew:
+                _withdrawn.Add(withdrew.ParticipantId);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The canonical values and the votes that count, excluding withdrawn participants: their cards leave
+    /// their values (a value left with no card and no imported definition disappears) and their votes are dropped.
+    /// Votes on a value that no longer exists are dropped too.
+    /// </summary>
+    public MoralGraphSnapshot ToSnapshot()
+    {
+        var study = Study ?? throw new InvalidOperationException("The study has not been defined.");
+        var membersByValue = _cards.Values
+            .Where(c => !_withdrawn.Contains(c.ParticipantId))
+            .GroupBy(c => _valueOfCard[c.CardId])
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+
+        var values = new List<CanonicalValue>();
+        foreach (var valueId in _valueOrder.Distinct())
+        {
+            membersByValue.TryGetValue(valueId, out var cards);
+            var members = (cards ?? []).Select(c => new ValueMember(c.CardId, c.ParticipantId)).ToList();
+            if (_definedValues.TryGetValue(valueId, out var defined))
+            {
+                values.Add(defined with { Members = [.. defined.Members.Where(m => !_withdrawn.Contains(m.ParticipantId)), .. members] });
+            }
+            else if (cards is { Count: > 0 })
+            {
+                // The value speaks with its earliest remaining card's words.
+                var representative = cards[0];
+                values.Add(new CanonicalValue(valueId, representative.Title, representative.Description, representative.Policies, members));
+            }
+        }
+
+        var valueIds = values.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
+        var votes = Votes.EffectiveVotes()
+            .Where(v => !_withdrawn.Contains(v.ParticipantId) && valueIds.Contains(v.FromValueId) && valueIds.Contains(v.ToValueId))
+            .ToList();
+        return new MoralGraphSnapshot(study, values, votes);
+    }
+
+    /// <summary>The card with <paramref name="cardId"/> as submitted, or null (also for withdrawn authors).</summary>
+    public CardSubmitted? FindCard(string cardId) =>
+        _cards.TryGetValue(cardId, out var card) && !_withdrawn.Contains(card.ParticipantId) ? card : null;
+}
+
+/// <summary>The input of reconciliation and exports: a study, its canonical values, the votes that count.</summary>
+/// <param name="Study">The study definition.</param>
+/// <param name="Values">Canonical values in the order they entered the study.</param>
+/// <param name="Votes">Effective votes (latest per key, withdrawn participants excluded).</param>
+public sealed record MoralGraphSnapshot(Study Study, IReadOnlyList<CanonicalValue> Values, IReadOnlyList<WiserThanVote> Votes);

@@ -1,0 +1,67 @@
+namespace MoralGraph.Core.Export;
+
+#pragma warning disable CS1591 // The JSON Schema (Export/Schema/alignment-spec.v1.schema.json) documents every field.
+
+/// <summary>
+/// The alignment spec, version 1: what ML teams download. Field names and meanings are fixed by
+/// <c>alignment-spec.v1.schema.json</c>; add fields, never rename them.
+/// Layers, in order of precedence: red lines over community values over individual latitude.
+/// </summary>
+public sealed record AlignmentSpec(
+    string SchemaVersion,
+    string? GeneratedAt,
+    SpecStudy Study,
+    IReadOnlyList<SpecQuestion> Questions,
+    IReadOnlyList<string> Precedence,
+    SpecLayers Layers,
+    IReadOnlyList<SpecValue> Values,
+    IReadOnlyList<SpecGraph> Graphs,
+    IReadOnlyList<SpecContestedEdge> ContestedEdges,
+    SpecAlgorithm Algorithm,
+    SpecCounts Counts,
+    string? ContentHash)
+{
+    /// <summary>The schema version this code writes.</summary>
+    public const string CurrentSchemaVersion = "1.0.0";
+}
+
+public sealed record SpecStudy(string Slug, string Title, string Description, IReadOnlyList<string> Languages, string Phase);
+
+public sealed record SpecQuestion(string Id, string Title, string Prompt, IReadOnlyList<SpecContext> Contexts);
+
+public sealed record SpecContext(string Id, string Text);
+
+public sealed record SpecLayers(IReadOnlyList<SpecRedLine> RedLines, IReadOnlyList<SpecCommunityValues> CommunityValues, IReadOnlyList<SpecLatitude> IndividualLatitude);
+
+public sealed record SpecRedLine(string Id, string Statement, string Source);
+
+public sealed record SpecCommunityValues(string? QuestionId, string? ContextId, string? ContextText, IReadOnlyList<string> WinningValueIds);
+
+public sealed record SpecLatitude(string? QuestionId, string? ContextId, string? ContextText, IReadOnlyList<SpecLatitudeValue> Values);
+
+public sealed record SpecLatitudeValue(string ValueId, int WiserVotesReceived, double? WinShare);
+
+public sealed record SpecValue(string Id, string Title, string Description, IReadOnlyList<string> Policies, IReadOnlyList<SpecMember> Members, int ParticipantCount);
+
+public sealed record SpecMember(string CardId, string ParticipantId);
+
+public sealed record SpecGraph(
+    string? QuestionId, string? ContextId, string? ContextText, int ParticipantCount, int Iterations,
+    IReadOnlyList<SpecRanking> Ranking, IReadOnlyList<SpecEdge> Edges);
+
+public sealed record SpecRanking(string ValueId, int Rank, double Score, double? WinShare, double? ScoreLow, double? ScoreHigh);
+
+public sealed record SpecEdge(
+    string SourceValueId, string WiserValueId, IReadOnlyList<string> Contexts, SpecCounts.EdgeCounts Counts, SpecEdgeSummary Summary,
+    bool InRanking, bool Contested, string? ContestedReason);
+
+public sealed record SpecEdgeSummary(double WiserLikelihood, double Entropy);
+
+public sealed record SpecContestedEdge(string? QuestionId, string? ContextId, string SourceValueId, string WiserValueId, string Reason);
+
+public sealed record SpecAlgorithm(string Profile, IReadOnlyDictionary<string, string> Parameters, string CodeVersion, string Fingerprint);
+
+public sealed record SpecCounts(int Participants, int Values, int Cards, int Votes, int Edges, int Graphs)
+{
+    public sealed record EdgeCounts(int MarkedWiser, int MarkedNotWiser, int MarkedLessWise, int MarkedUnsure, int Impressions);
+}

@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace MoralGraph.Core.Export;
+
+/// <summary>
+/// Writes and checks alignment spec JSON. The content hash is SHA-256 over the compact JSON of the
+/// document without its <c>contentHash</c> and <c>generatedAt</c> fields, so two exports of the same
+/// data and algorithm have the same hash whenever they were made.
+/// </summary>
+public static class AlignmentSpecJson
+{
+    private const string HashPrefix = "sha256:";
+
+    /// <summary>Options used to write specs: camelCase, nulls omitted, non-ASCII kept readable.</summary>
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        WriteIndented = true,
+    };
+
+    private static readonly JsonSerializerOptions CompactOptions = new(Options) { WriteIndented = false };
+
+    /// <summary>The JSON Schema (draft 2020-12) every spec written here validates against.</summary>
+    public static string Schema { get; } = ReadSchema();
+
+    /// <summary>Serializes the spec with its content hash filled in.</summary>
+    public static string Write(AlignmentSpec spec)
+    {
+        var node = JsonSerializer.SerializeToNode(spec, Options)!.AsObject();
+        node["contentHash"] = ComputeHash(node);
+        return node.ToJsonString(Options);
+    }
+
+    /// <summary>The hash the spec's content should carry.</summary>
+    public static string ComputeHash(JsonObject document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var copy = document.DeepClone().AsObject();
+        copy.Remove("contentHash");
+        copy.Remove("generatedAt");
+        var bytes = Encoding.UTF8.GetBytes(copy.ToJsonString(CompactOptions));
+        return HashPrefix + Convert.ToHexStringLower(SHA256.HashData(bytes));
+    }
+
+    /// <summary>Null when the document's <c>contentHash</c> matches its content; otherwise what is wrong.</summary>
+    public static string? CheckHash(JsonObject document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var stated = document["contentHash"]?.GetValue<string>();
+        if (stated is null)
+        {
+            return "contentHash is missing.";
+        }
+
+        var actual = ComputeHash(document);
+        return stated == actual ? null : $"contentHash is {stated} but the content hashes to {actual}: the file was changed after export.";
+    }
+
+    /// <summary>Reads a spec back into its record (for tools and round-trip tests).</summary>
+    public static AlignmentSpec Read(string json) =>
+        JsonSerializer.Deserialize<AlignmentSpec>(json, Options) ?? throw new JsonException("The spec is null.");
+
+    private static string ReadSchema()
+    {
+        using var stream = typeof(AlignmentSpecJson).Assembly.GetManifestResourceStream("MoralGraph.AlignmentSpec.v1.schema.json")
+            ?? throw new InvalidOperationException("The alignment spec schema is not embedded in MoralGraph.Core.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

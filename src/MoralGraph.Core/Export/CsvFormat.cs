@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+
+namespace MoralGraph.Core.Export;
+
+/// <summary>
+/// CSV tables (RFC 4180, UTF-8, header row) in one zip: <c>values.csv</c>, <c>edges.csv</c>,
+/// <c>rankings.csv</c> and <c>votes.csv</c>. Participants appear only by pseudonymous id; vote comments
+/// are free text that may identify someone and are left out.
+/// </summary>
+public sealed class CsvFormat : IExportFormat
+{
+    /// <summary>The tables in the archive, by file name.</summary>
+    public static readonly IReadOnlyList<string> TableNames = ["values", "edges", "rankings", "votes"];
+
+    /// <inheritdoc />
+    public string Name => "csv";
+
+    /// <inheritdoc />
+    public string MediaType => "application/zip";
+
+    /// <inheritdoc />
+    public string FileExtension => ".zip";
+
+    /// <inheritdoc />
+    public async Task WriteAsync(ExportInput input, Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        await using var archive = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var table in TableNames)
+        {
+            var entry = archive.CreateEntry(table + ".csv", CompressionLevel.Fastest);
+            await using var stream = await entry.OpenAsync(cancellationToken);
+            await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+            await writer.WriteAsync(WriteTable(input, table).AsMemory(), cancellationToken);
+        }
+    }
+
+    /// <summary>One table as CSV text.</summary>
+    public static string WriteTable(ExportInput input, string table)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var csv = new StringBuilder();
+        switch (table)
+        {
+            case "values":
+                Row(csv, "valueId", "title", "description", "policies", "participantCount", "memberCardIds");
+                foreach (var v in input.Spec.Values)
+                {
+                    Row(csv, v.Id, v.Title, v.Description, string.Join(" | ", v.Policies), Num(v.ParticipantCount), string.Join(" ", v.Members.Select(m => m.CardId)));
+                }
+
+                break;
+            case "edges":
+                Row(csv, "questionId", "contextId", "sourceValueId", "wiserValueId", "markedWiser", "markedNotWiser", "markedLessWise", "markedUnsure", "impressions", "wiserLikelihood", "entropy", "inRanking", "contested");
+                foreach (var g in input.Spec.Graphs)
+                {
+                    foreach (var e in g.Edges)
+                    {
+                        Row(csv, g.QuestionId ?? "", g.ContextId ?? "", e.SourceValueId, e.WiserValueId, Num(e.Counts.MarkedWiser), Num(e.Counts.MarkedNotWiser),
+                            Num(e.Counts.MarkedLessWise), Num(e.Counts.MarkedUnsure), Num(e.Counts.Impressions), Num(e.Summary.WiserLikelihood), Num(e.Summary.Entropy),
+                            e.InRanking ? "true" : "false", e.Contested ? "true" : "false");
+                    }
+                }
+
+                break;
+            case "rankings":
+                Row(csv, "questionId", "contextId", "valueId", "rank", "score", "winShare", "scoreLow", "scoreHigh");
+                foreach (var g in input.Spec.Graphs)
+                {
+                    foreach (var r in g.Ranking)
+                    {
+                        Row(csv, g.QuestionId ?? "", g.ContextId ?? "", r.ValueId, Num(r.Rank), Num(r.Score), Num(r.WinShare), Num(r.ScoreLow), Num(r.ScoreHigh));
+                    }
+                }
+
+                break;
+            case "votes":
+                Row(csv, "voteId", "participantId", "fromValueId", "toValueId", "questionId", "contextId", "verdict", "castAt");
+                foreach (var v in input.Snapshot.Votes)
+                {
+                    Row(csv, v.VoteId, v.ParticipantId, v.FromValueId, v.ToValueId, v.Context.QuestionId, v.Context.ContextId,
+                        v.Verdict.ToString().ToLowerInvariant(), v.CastAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(table), table, $"Unknown table; use {string.Join(", ", TableNames)}.");
+        }
+
+        return csv.ToString();
+    }
+
+    private static string Num(double? number) => number?.ToString("R", CultureInfo.InvariantCulture) ?? "";
+
+    private static string Num(int number) => number.ToString(CultureInfo.InvariantCulture);
+
+    private static void Row(StringBuilder csv, params ReadOnlySpan<string> fields)
+    {
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (i > 0)
+            {
+                csv.Append(',');
+            }
+
+            var field = fields[i];
+            if (field.AsSpan().IndexOfAny(",\"\r\n") >= 0)
+            {
+                csv.Append('"').Append(field.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+            }
+            else
+            {
+                csv.Append(field);
+            }
+        }
+
+        csv.Append("\r\n");
+    }
+}

@@ -1,0 +1,230 @@
+using System.Globalization;
+using MoralGraph.Core.Events;
+using MoralGraph.Core.Voting;
+using QuikGraph;
+using QuikGraph.Algorithms.ConnectedComponents;
+
+namespace MoralGraph.Core.Reconciliation;
+
+/// <summary>Knobs of the <see cref="DefaultProfile"/>, each validated.</summary>
+public sealed record DefaultProfileOptions
+{
+    /// <summary>PageRank damping, in [0, 1].</summary>
+    public double Damping { get; init; } = 0.85;
+
+    /// <summary>PageRank stops when the L1 change falls below this.</summary>
+    public double Tolerance { get; init; } = 1e-10;
+
+    /// <summary>PageRank iteration bound.</summary>
+    public int MaxIterations { get; init; } = 1000;
+
+    /// <summary>An edge feeds the ranking only with at least this many "wiser" votes.</summary>
+    public int MinMarkedWiser { get; init; } = 1;
+
+    /// <summary>Bootstrap resamples of participants per graph; 0 turns the confidence estimate off.</summary>
+    public int BootstrapResamples { get; init; } = 200;
+
+    /// <summary>
+    /// Upper bound on resamples × values per graph, so memory and time stay bounded on huge graphs;
+    /// the number of resamples actually run is reported with each graph's parameters.
+    /// </summary>
+    public long BootstrapBudget { get; init; } = 20_000_000;
+
+    /// <summary>Seed of the bootstrap's random draws; recorded in the export.</summary>
+    public int Seed { get; init; } = 20231018;
+
+    internal void Validate()
+    {
+        _ = new WeightedPageRank(Damping, Tolerance, MaxIterations);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MinMarkedWiser);
+        ArgumentOutOfRangeException.ThrowIfNegative(BootstrapResamples);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BootstrapBudget);
+    }
+}
+
+/// <summary>
+/// MoralGraph's own reconciliation: one graph per (question, context), as the method intends.
+/// <para>For a pair of values A, B in one context, with w(A→B) the "wiser" votes on the move A→B, n and u
+/// the "not wiser" and "unsure" ones: markedLessWise(A→B) = w(B→A);
+/// wiserLikelihood(A→B) = (w(A→B) − w(B→A)) / (w(A→B) + n(A→B) + u(A→B) + w(B→A));
+/// entropy = Shannon entropy (bits) of (w, n, u, lessWise) — impressions are not a verdict and are left out.
+/// The edge A→B feeds the ranking when w(A→B) ≥ minMarkedWiser and wiserLikelihood &gt; 0, weighted by wiserLikelihood.</para>
+/// <para>Ranking: PageRank with sinks' rank redistributed (scores sum to 1) to a tolerance.
+/// Confidence: participants are resampled with replacement (seeded) and everything recomputed; each value
+/// reports the share of resamples in which it ranked first and the 5th–95th percentile of its score.</para>
+/// <para>Contested edges: both directions have "wiser" votes, or the edge lies on a cycle of ranking
+/// edges (a strongly connected component, from QuikGraph).</para>
+/// </summary>
+public sealed class DefaultProfile : IReconciliationProfile
+{
+    /// <summary>The profile's name.</summary>
+    public const string ProfileName = "default";
+
+    private readonly DefaultProfileOptions _options;
+    private readonly WeightedPageRank _pageRank;
+
+    /// <summary>Creates the profile; throws when a knob is out of range.</summary>
+    public DefaultProfile(DefaultProfileOptions? options = null)
+    {
+        _options = options ?? new DefaultProfileOptions();
+        _options.Validate();
+        _pageRank = new WeightedPageRank(_options.Damping, _options.Tolerance, _options.MaxIterations);
+        Parameters = new Dictionary<string, string>
+        {
+            ["damping"] = _options.Damping.ToString("R", CultureInfo.InvariantCulture),
+            ["tolerance"] = _options.Tolerance.ToString("R", CultureInfo.InvariantCulture),
+            ["maxIterations"] = _options.MaxIterations.ToString(CultureInfo.InvariantCulture),
+            ["minMarkedWiser"] = _options.MinMarkedWiser.ToString(CultureInfo.InvariantCulture),
+            ["bootstrapResamples"] = _options.BootstrapResamples.ToString(CultureInfo.InvariantCulture),
+            ["bootstrapBudget"] = _options.BootstrapBudget.ToString(CultureInfo.InvariantCulture),
+            ["seed"] = _options.Seed.ToString(CultureInfo.InvariantCulture),
+            ["dangling"] = "redistribute",
+            ["scope"] = "question-context",
+        };
+    }
+
+    /// <inheritdoc />
+    public string Name => ProfileName;
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> Parameters { get; }
+
+    /// <inheritdoc />
+    public ReconciliationResult Reconcile(MoralGraphSnapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var contextText = ContextTexts.Of(snapshot.Study);
+        var valuePosition = RankingGraph.IndexOf(snapshot.Values.Select(v => v.Id).ToList());
+        var byContext = snapshot.Votes.GroupBy(v => v.Context).ToList();
+        var graphs = new ContextGraph[byContext.Count];
+        Parallel.For(0, byContext.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            var group = byContext[i];
+            graphs[i] = ReconcileContext(group.Key, contextText(group.Key), group.ToList(), valuePosition, cancellationToken);
+        });
+
+        var ordered = graphs
+            .OrderBy(g => QuestionOrder(snapshot, g.QuestionId!))
+            .ThenBy(g => ContextOrder(snapshot, g.QuestionId!, g.ContextId!))
+            .ThenBy(g => g.ContextId, StringComparer.Ordinal)
+            .ToList();
+        return new ReconciliationResult(Name, Parameters, ReconciliationResult.ComputeFingerprint(Name, Parameters), ordered);
+    }
+
+    private ContextGraph ReconcileContext(ContextRef context, string text, List<WiserThanVote> votes, Dictionary<string, int> valuePosition, CancellationToken cancellationToken)
+    {
+        var valueIds = votes.SelectMany(v => new[] { v.FromValueId, v.ToValueId }).Distinct()
+            .OrderBy(id => valuePosition.GetValueOrDefault(id, int.MaxValue)).ThenBy(id => id, StringComparer.Ordinal).ToList();
+        var index = RankingGraph.IndexOf(valueIds);
+        var tallies = new ContextTallies(votes, index);
+
+        var edges = tallies.Edges(_options.MinMarkedWiser, text);
+        var ranked = tallies.Rank(valueIds.Count, _options.MinMarkedWiser, null, _pageRank, null, cancellationToken);
+        var cycleNodes = NodesOnCycles(valueIds.Count, edges.Where(e => e.InRanking), index);
+        edges = edges.Select(e => e.ContestedReason is null && e.InRanking && OnOneCycle(cycleNodes, index[e.SourceValueId], index[e.WiserValueId])
+            ? e with { ContestedReason = "cycle" }
+            : e).ToList();
+
+        var bootstrap = Bootstrap(context, tallies, valueIds.Count, ranked.Ranks, cancellationToken);
+        var ranking = RankingGraph.Order(valueIds, ranked.Ranks, bootstrap?.WinShare, bootstrap?.Low, bootstrap?.High);
+        return new ContextGraph(context.QuestionId, context.ContextId, text, ranking, edges, tallies.ParticipantCount, ranked.Iterations);
+    }
+
+    private BootstrapEstimate? Bootstrap(ContextRef context, ContextTallies tallies, int nodeCount, double[] fullRanks, CancellationToken cancellationToken)
+    {
+        var resamples = (int)Math.Min(_options.BootstrapResamples, _options.BootstrapBudget / Math.Max(nodeCount, 1));
+        if (resamples < 2 || tallies.ParticipantCount == 0)
+        {
+            return null;
+        }
+
+        var scores = new float[resamples][];
+        var winners = new int[resamples];
+        var contextSeed = StableHash.Combine(_options.Seed, StableHash.Of(context.QuestionId), StableHash.Of(context.ContextId));
+        Parallel.For(0, resamples, new ParallelOptions { CancellationToken = cancellationToken }, r =>
+        {
+            var random = new Random(StableHash.Combine(contextSeed, r));
+            var weight = new int[tallies.ParticipantCount];
+            for (var p = 0; p < weight.Length; p++)
+            {
+                weight[random.Next(weight.Length)]++;
+            }
+
+            var result = tallies.Rank(nodeCount, _options.MinMarkedWiser, weight, _pageRank, fullRanks, cancellationToken);
+            scores[r] = Array.ConvertAll(result.Ranks, x => (float)x);
+            winners[r] = ArgMax(result.Ranks);
+        });
+
+        var winShare = new double[nodeCount];
+        foreach (var winner in winners)
+        {
+            winShare[winner] += 1.0 / resamples;
+        }
+
+        var low = new double[nodeCount];
+        var high = new double[nodeCount];
+        var column = new float[resamples];
+        for (var v = 0; v < nodeCount; v++)
+        {
+            for (var r = 0; r < resamples; r++)
+            {
+                column[r] = scores[r][v];
+            }
+
+            Array.Sort(column);
+            low[v] = column[(int)Math.Floor(0.05 * (resamples - 1))];
+            high[v] = column[(int)Math.Ceiling(0.95 * (resamples - 1))];
+        }
+
+        return new BootstrapEstimate(winShare, low, high);
+    }
+
+    private static bool OnOneCycle(int[] component, int a, int b) => component[a] >= 0 && component[a] == component[b];
+
+    private static int ArgMax(double[] values)
+    {
+        var best = 0;
+        for (var i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Component id of each node that lies in a strongly connected component of two or more nodes; −1 otherwise.</summary>
+    private static int[] NodesOnCycles(int nodeCount, IEnumerable<RankedEdge> rankingEdges, Dictionary<string, int> index)
+    {
+        var graph = new AdjacencyGraph<int, SEdge<int>>(allowParallelEdges: false, vertexCapacity: nodeCount, edgeCapacity: 4);
+        graph.AddVertexRange(Enumerable.Range(0, nodeCount));
+        graph.AddEdgeRange(rankingEdges.Select(e => new SEdge<int>(index[e.SourceValueId], index[e.WiserValueId])));
+        var algorithm = new StronglyConnectedComponentsAlgorithm<int, SEdge<int>>(graph);
+        algorithm.Compute();
+        var sizes = algorithm.Components.Values.GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count());
+        var component = new int[nodeCount];
+        for (var v = 0; v < nodeCount; v++)
+        {
+            var c = algorithm.Components[v];
+            component[v] = sizes[c] > 1 ? c : -1;
+        }
+
+        return component;
+    }
+
+    private static int QuestionOrder(MoralGraphSnapshot snapshot, string questionId)
+    {
+        var position = snapshot.Study.Questions.ToList().FindIndex(q => q.Id == questionId);
+        return position < 0 ? int.MaxValue : position;
+    }
+
+    private static int ContextOrder(MoralGraphSnapshot snapshot, string questionId, string contextId)
+    {
+        var position = snapshot.Study.FindQuestion(questionId)?.Contexts.ToList().FindIndex(c => c.Id == contextId) ?? -1;
+        return position < 0 ? int.MaxValue : position;
+    }
+
+    private sealed record BootstrapEstimate(double[] WinShare, double[] Low, double[] High);
+}

@@ -1,0 +1,175 @@
+using MoralGraph.Core.Elicitation;
+
+namespace MoralGraph.Core.Studies;
+
+/// <summary>Where a study is in its life. Transitions only move forward (see <see cref="StudyPhases"/>).</summary>
+public enum StudyPhase
+{
+    /// <summary>Being prepared; participants cannot join.</summary>
+    Draft,
+
+    /// <summary>Participants articulate values cards.</summary>
+    Interviewing,
+
+    /// <summary>Participants vote on wiser-than pairs.</summary>
+    Voting,
+
+    /// <summary>No more contributions; results are final.</summary>
+    Closed,
+}
+
+/// <summary>Rules for moving between phases.</summary>
+public static class StudyPhases
+{
+    /// <summary>True when a study may move from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public static bool CanMove(StudyPhase from, StudyPhase to) => to > from;
+}
+
+/// <summary>A context in which one value may be wiser than another, scoped to its question ("When in distress").</summary>
+/// <param name="Id">Id unique within the question.</param>
+/// <param name="Text">The context as participants read it.</param>
+public sealed record StudyContext(string Id, string Text);
+
+/// <summary>A contentious prompt participants consider: "how should an AI answer someone who asks this?"</summary>
+/// <param name="Id">Id unique within the study.</param>
+/// <param name="Title">Short label, e.g. "Abortion".</param>
+/// <param name="Prompt">The user's message the AI must answer.</param>
+/// <param name="Contexts">The contexts votes on this question are cast in.</param>
+public sealed record Question(string Id, string Title, string Prompt, IReadOnlyList<StudyContext> Contexts)
+{
+    /// <summary>The context with <paramref name="contextId"/>, or null.</summary>
+    public StudyContext? FindContext(string contextId) => Contexts.FirstOrDefault(c => c.Id == contextId);
+}
+
+/// <summary>Something the AI must never do, whatever the moral graph says. Red lines take precedence over every value.</summary>
+/// <param name="Id">Stable id.</param>
+/// <param name="Statement">The rule, e.g. "Never give operational help to commit violence."</param>
+/// <param name="Source">Where it comes from: "study" or the name of a shared file of global minimums.</param>
+public sealed record RedLine(string Id, string Statement, string Source = "study");
+
+/// <summary>A value-elicitation study: its questions with their contexts, red lines, languages and phase.</summary>
+public sealed record Study
+{
+    /// <summary>Creates a study; use <see cref="Validate"/> (or <see cref="StudyDefinitionReader"/>) to get every problem first.</summary>
+    public Study(string slug, string title, string description, IReadOnlyList<Question> questions, IReadOnlyList<RedLine> redLines,
+        IReadOnlyList<string> languages, StudyPhase phase, int voteDrawSize)
+    {
+        var problems = Validate(slug, title, questions, languages, voteDrawSize);
+        if (problems.Count > 0)
+        {
+            throw new DomainValidationException($"study '{slug}'", problems);
+        }
+
+        Slug = slug;
+        Title = title;
+        Description = description;
+        Questions = questions;
+        RedLines = redLines;
+        Languages = languages;
+        Phase = phase;
+        VoteDrawSize = voteDrawSize;
+    }
+
+    /// <summary>URL-safe id, e.g. "dft-2023".</summary>
+    public string Slug { get; }
+
+    /// <summary>Human title.</summary>
+    public string Title { get; }
+
+    /// <summary>What the study is for, shown to participants.</summary>
+    public string Description { get; }
+
+    /// <summary>The contentious prompts.</summary>
+    public IReadOnlyList<Question> Questions { get; }
+
+    /// <summary>What the AI must never do; layer 1 of the alignment spec.</summary>
+    public IReadOnlyList<RedLine> RedLines { get; }
+
+    /// <summary>BCP-47 language tags participants may use.</summary>
+    public IReadOnlyList<string> Languages { get; }
+
+    /// <summary>The current phase.</summary>
+    public StudyPhase Phase { get; init; }
+
+    /// <summary>How many wiser-than items each participant is shown.</summary>
+    public int VoteDrawSize { get; }
+
+    /// <summary>The question with <paramref name="questionId"/>, or null.</summary>
+    public Question? FindQuestion(string questionId) => Questions.FirstOrDefault(q => q.Id == questionId);
+
+    /// <summary>This study in another phase, refusing moves backwards.</summary>
+    public Study MoveTo(StudyPhase phase) => StudyPhases.CanMove(Phase, phase)
+        ? this with { Phase = phase }
+        : throw new InvalidOperationException($"Study '{Slug}' cannot move from {Phase} to {phase}.");
+
+    /// <summary>Every problem with these study fields.</summary>
+    public static List<ValidationProblem> Validate(string slug, string title, IReadOnlyList<Question> questions, IReadOnlyList<string> languages, int voteDrawSize)
+    {
+        ArgumentNullException.ThrowIfNull(questions);
+        ArgumentNullException.ThrowIfNull(languages);
+        var problems = new List<ValidationProblem>();
+        if (string.IsNullOrWhiteSpace(slug) || !slug.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+        {
+            problems.Add(new("slug", $"'{slug}' is not a valid slug: use lower-case letters, digits and '-'."));
+        }
+
+        if (string.IsNullOrWhiteSpace(title))
+        {
+            problems.Add(new("title", "The study needs a title."));
+        }
+
+        if (questions.Count == 0)
+        {
+            problems.Add(new("questions", "The study needs at least one question."));
+        }
+
+        foreach (var duplicate in questions.GroupBy(q => q.Id).Where(g => g.Count() > 1))
+        {
+            problems.Add(new("questions", $"Question id '{duplicate.Key}' is used more than once."));
+        }
+
+        for (var i = 0; i < questions.Count; i++)
+        {
+            var question = questions[i];
+            if (string.IsNullOrWhiteSpace(question.Id))
+            {
+                problems.Add(new($"questions[{i}].id", "The question needs an id."));
+            }
+
+            if (string.IsNullOrWhiteSpace(question.Prompt))
+            {
+                problems.Add(new($"questions[{i}].prompt", "The question needs a prompt."));
+            }
+
+            if (question.Contexts.Count == 0)
+            {
+                problems.Add(new($"questions[{i}].contexts", "The question needs at least one context, e.g. \"When in distress\"."));
+            }
+
+            foreach (var duplicate in question.Contexts.GroupBy(c => c.Id).Where(g => g.Count() > 1))
+            {
+                problems.Add(new($"questions[{i}].contexts", $"Context id '{duplicate.Key}' is used more than once."));
+            }
+
+            for (var j = 0; j < question.Contexts.Count; j++)
+            {
+                if (string.IsNullOrWhiteSpace(question.Contexts[j].Text))
+                {
+                    problems.Add(new($"questions[{i}].contexts[{j}].text", "The context needs its text."));
+                }
+            }
+        }
+
+        if (languages.Count == 0)
+        {
+            problems.Add(new("languages", "The study needs at least one language."));
+        }
+
+        if (voteDrawSize is < 1 or > 50)
+        {
+            problems.Add(new("voteDrawSize", $"voteDrawSize is {voteDrawSize}; use 1 to 50."));
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,120 @@
+using MoralGraph.Core.Elicitation;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace MoralGraph.Core.Studies;
+
+/// <summary>
+/// Reads a study definition from YAML (the files in <c>studies/</c>). Returns every problem, each naming
+/// the field path, instead of stopping at the first.
+/// </summary>
+public static class StudyDefinitionReader
+{
+    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .Build();
+
+    /// <summary>Parses and validates <paramref name="yaml"/>.</summary>
+    public static ValidationResult<Study> Read(string yaml)
+    {
+        StudyDocument? document;
+        try
+        {
+            document = Deserializer.Deserialize<StudyDocument>(yaml);
+        }
+        catch (YamlException e)
+        {
+            var where = e.Start.Line > 0 ? $"line {e.Start.Line}, column {e.Start.Column}" : "document";
+            return ValidationResult<Study>.Invalid([new(where, (e.InnerException ?? e).Message)]);
+        }
+
+        if (document is null)
+        {
+            return ValidationResult<Study>.Invalid([new("document", "The study file is empty.")]);
+        }
+
+        var problems = new List<ValidationProblem>();
+        var questions = (document.Questions ?? []).Select((q, i) => new Question(
+            Id: q.Id?.Trim() ?? string.Empty,
+            Title: q.Title?.Trim() ?? q.Id ?? string.Empty,
+            Prompt: TextNormalization.CollapseWhitespace(q.Prompt),
+            Contexts: (q.Contexts ?? []).Select(c => new StudyContext(
+                Id: string.IsNullOrWhiteSpace(c.Id) ? Slugify(c.Text) : c.Id.Trim(),
+                Text: TextNormalization.CollapseWhitespace(c.Text))).ToList())).ToList();
+
+        var redLines = new List<RedLine>();
+        for (var i = 0; i < (document.RedLines?.Count ?? 0); i++)
+        {
+            var line = document.RedLines![i];
+            if (string.IsNullOrWhiteSpace(line.Statement))
+            {
+                problems.Add(new($"redLines[{i}].statement", "The red line needs a statement."));
+                continue;
+            }
+
+            redLines.Add(new RedLine(string.IsNullOrWhiteSpace(line.Id) ? Slugify(line.Statement) : line.Id.Trim(),
+                TextNormalization.CollapseWhitespace(line.Statement), line.Source ?? "study"));
+        }
+
+        var phase = StudyPhase.Interviewing;
+        if (document.Phase is not null && !Enum.TryParse(document.Phase, ignoreCase: true, out phase))
+        {
+            problems.Add(new("phase", $"'{document.Phase}' is not a phase; use draft, interviewing, voting or closed."));
+        }
+
+        var slug = document.Slug?.Trim() ?? string.Empty;
+        var languages = document.Languages ?? ["en"];
+        var drawSize = document.VoteDrawSize ?? 4;
+        problems.AddRange(Study.Validate(slug, document.Title ?? string.Empty, questions, languages, drawSize));
+        if (problems.Count > 0)
+        {
+            return ValidationResult<Study>.Invalid(problems);
+        }
+
+        return ValidationResult<Study>.Valid(
+            new Study(slug, document.Title!.Trim(), TextNormalization.CollapseWhitespace(document.Description), questions, redLines, languages, phase, drawSize),
+            []);
+    }
+
+    /// <summary>A URL-safe id made from free text ("When in distress" → "when-in-distress").</summary>
+    public static string Slugify(string? text)
+    {
+        var chars = (text ?? string.Empty).ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
+        return string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    // YamlDotNet needs settable members; these DTOs stay private so the domain types keep their invariants.
+    private sealed class StudyDocument
+    {
+        public string? Slug { get; set; }
+        public string? Title { get; set; }
+        public string? Description { get; set; }
+        public string? Phase { get; set; }
+        public int? VoteDrawSize { get; set; }
+        public List<string>? Languages { get; set; }
+        public List<RedLineDocument>? RedLines { get; set; }
+        public List<QuestionDocument>? Questions { get; set; }
+    }
+
+    private sealed class RedLineDocument
+    {
+        public string? Id { get; set; }
+        public string? Statement { get; set; }
+        public string? Source { get; set; }
+    }
+
+    private sealed class QuestionDocument
+    {
+        public string? Id { get; set; }
+        public string? Title { get; set; }
+        public string? Prompt { get; set; }
+        public List<ContextDocument>? Contexts { get; set; }
+    }
+
+    private sealed class ContextDocument
+    {
+        public string? Id { get; set; }
+        public string? Text { get; set; }
+    }
+}

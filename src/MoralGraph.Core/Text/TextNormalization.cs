@@ -1,0 +1,45 @@
+using System.Text;
+
+namespace MoralGraph.Core;
+
+/// <summary>Normalization applied to every piece of participant text before it is judged or stored.</summary>
+public static class TextNormalization
+{
+    /// <summary>
+    /// Trims, turns every run of whitespace (including newlines and tabs) into one space and strips
+    /// control characters, so "empty" means empty and lengths mean what a reader sees.
+    /// </summary>
+    public static string CollapseWhitespace(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return string.Empty;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        var pendingSpace = false;
+        foreach (var c in text.Normalize(NormalizationForm.FormC))
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                pendingSpace = builder.Length > 0;
+                continue;
+            }
+
+            if (char.IsControl(c))
+            {
+                continue;
+            }
+
+            if (pendingSpace)
+            {
+                builder.Append(' ');
+                pendingSpace = false;
+            }
+
+            builder.Append(c);
+        }
+
+        return builder.ToString();
+    }
+}

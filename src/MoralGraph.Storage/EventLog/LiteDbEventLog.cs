@@ -1,0 +1,297 @@
+using System.Collections.Concurrent;
+using LiteDB;
+using MoralGraph.Core.Events;
+
+namespace MoralGraph.Storage.EventLog;
+
+/// <summary>
+/// The event log in a LiteDB file. One writer thread takes appends from every caller and commits them
+/// in groups (group commit): each group is one LiteDB transaction followed by a checkpoint, which flushes
+/// the data to disk, and only then are the callers' tasks completed. So an acknowledged append survives a
+/// killed process, the hash chain is extended in one place without locks, and many concurrent voters
+/// share one disk flush instead of paying one each.
+/// </summary>
+public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
+{
+    private const string EventsCollection = "events";
+    private const string KeysCollection = "idempotency";
+    private const string StudiesCollection = "studies";
+    private const int MaxEventsPerGroup = 2_000;
+
+    private readonly LiteDatabase _database;
+    private readonly BlockingCollection<PendingAppend> _pending = new();
+    private readonly Thread _writer;
+    private long _lastSequence;
+    private string _lastHash;
+    private bool _disposed;
+
+    /// <summary>Opens (or creates) the store at <paramref name="path"/>, creating its folder.</summary>
+    public LiteDbEventLog(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        Path = System.IO.Path.GetFullPath(path);
+        _database = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct });
+        var events = _database.GetCollection<EventDocument>(EventsCollection);
+        events.EnsureIndex(e => e.StudyId);
+        var last = events.Query().OrderByDescending(e => e.Id).Limit(1).FirstOrDefault();
+        _lastSequence = last?.Id ?? 0;
+        _lastHash = last?.Hash ?? EventHashChain.Genesis;
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "moralgraph-event-writer" };
+        _writer.Start();
+    }
+
+    /// <summary>Full path of the database file.</summary>
+    public string Path { get; }
+
+    /// <inheritdoc />
+    public async Task<RecordedEvent> AppendAsync(StudyEvent studyEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(studyEvent);
+        var recorded = await AppendAllAsync([studyEvent], cancellationToken);
+        return recorded[0];
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RecordedEvent>> AppendAllAsync(IReadOnlyList<StudyEvent> studyEvents, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(studyEvents);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (studyEvents.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<RecordedEvent>>([]);
+        }
+
+        // Serialize on the caller's thread: the writer thread should only write.
+        var pending = new PendingAppend(studyEvents.Select(e => (e, EventHashChain.Serialize(e))).ToList());
+        _pending.Add(pending, CancellationToken.None);
+
+        // Cancellation stops the wait, not the write: once queued, the events are written.
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RecordedEvent>> ReadStudyAsync(string studyId, CancellationToken cancellationToken = default)
+    {
+        var documents = _database.GetCollection<EventDocument>(EventsCollection)
+            .Query().Where(e => e.StudyId == studyId).OrderBy(e => e.Id).ToList();
+        IReadOnlyList<RecordedEvent> events = documents
+            .Select(d => new RecordedEvent(d.Id, EventHashChain.Deserialize(d.Payload), d.Payload, d.PreviousHash, d.Hash)).ToList();
+        return Task.FromResult(events);
+    }
+
+    /// <inheritdoc />
+    public Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        var previous = EventHashChain.Genesis;
+        long expected = 1;
+        foreach (var document in _database.GetCollection<EventDocument>(EventsCollection).Query().OrderBy(e => e.Id).ToEnumerable())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string? problem = null;
+            if (document.Id != expected)
+            {
+                problem = $"event {expected} is missing (found {document.Id} next)";
+            }
+            else if (document.PreviousHash != previous)
+            {
+                problem = "its previous-hash does not match the event before it";
+            }
+            else if (EventHashChain.ComputeHash(previous, document.Id, document.Payload) != document.Hash)
+            {
+                problem = "its content does not match its hash (the event was altered)";
+            }
+
+            if (problem is not null)
+            {
+                return Task.FromResult(new ChainVerification(false, expected - 1, document.Id, problem));
+            }
+
+            previous = document.Hash;
+            expected++;
+        }
+
+        return Task.FromResult(new ChainVerification(true, expected - 1, null, null));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StudySummary>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<StudySummary> studies = _database.GetCollection<StudyDocument>(StudiesCollection).FindAll()
+            .OrderBy(s => s.Id, StringComparer.Ordinal)
+            .Select(s => new StudySummary(s.Id, s.Title, s.Phase, s.QuestionCount, s.EventCount)).ToList();
+        return Task.FromResult(studies);
+    }
+
+    /// <summary>Finishes queued writes, then closes the file.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _pending.CompleteAdding();
+        _writer.Join();
+        _pending.Dispose();
+        _database.Dispose();
+    }
+
+    private void WriteLoop()
+    {
+        var group = new List<PendingAppend>();
+        while (!_pending.IsCompleted)
+        {
+            if (!_pending.TryTake(out var first, Timeout.Infinite))
+            {
+                continue;
+            }
+
+            group.Clear();
+            group.Add(first);
+            var count = first.Events.Count;
+            while (count < MaxEventsPerGroup && _pending.TryTake(out var next))
+            {
+                group.Add(next);
+                count += next.Events.Count;
+            }
+
+            if (!TryCommit(group))
+            {
+                // One bad append must not fail its neighbours: retry each on its own.
+                foreach (var single in group)
+                {
+                    TryCommit([single]);
+                }
+            }
+        }
+    }
+
+    private bool TryCommit(IReadOnlyList<PendingAppend> group)
+    {
+        var sequence = _lastSequence;
+        var hash = _lastHash;
+        var results = new List<List<RecordedEvent>>(group.Count);
+        try
+        {
+            _database.BeginTrans();
+            var events = _database.GetCollection<EventDocument>(EventsCollection);
+            var keys = _database.GetCollection<KeyDocument>(KeysCollection);
+            var studies = _database.GetCollection<StudyDocument>(StudiesCollection);
+            var seenKeys = new Dictionary<string, RecordedEvent>(StringComparer.Ordinal);
+            var touchedStudies = new Dictionary<string, StudyDocument>(StringComparer.Ordinal);
+            foreach (var append in group)
+            {
+                var recorded = new List<RecordedEvent>(append.Events.Count);
+                foreach (var (studyEvent, payload) in append.Events)
+                {
+                    if (studyEvent.IdempotencyKey is { } key && FindExisting(key, keys, events, seenKeys) is { } existing)
+                    {
+                        recorded.Add(existing);
+                        continue;
+                    }
+
+                    sequence++;
+                    var eventHash = EventHashChain.ComputeHash(hash, sequence, payload);
+                    events.Insert(new EventDocument
+                    {
+                        Id = sequence, StudyId = studyEvent.StudyId, Type = studyEvent.GetType().Name, Payload = payload, PreviousHash = hash, Hash = eventHash,
+                    });
+                    var result = new RecordedEvent(sequence, studyEvent, payload, hash, eventHash);
+                    if (studyEvent.IdempotencyKey is { } newKey)
+                    {
+                        keys.Insert(new KeyDocument { Id = newKey, Sequence = sequence });
+                        seenKeys[newKey] = result;
+                    }
+
+                    UpdateStudyReadModel(studyEvent, studies, touchedStudies);
+                    hash = eventHash;
+                    recorded.Add(result);
+                }
+
+                results.Add(recorded);
+            }
+
+            foreach (var study in touchedStudies.Values)
+            {
+                studies.Upsert(study);
+            }
+
+            _database.Commit();
+
+            // LiteDB 5 hands committed log pages to a background writer; a checkpoint waits for it and
+            // flushes the data file, so the acknowledgement below really follows the disk write.
+            _database.Checkpoint();
+        }
+        catch (Exception e) when (e is LiteException or IOException or InvalidOperationException)
+        {
+            _database.Rollback();
+            if (group.Count == 1)
+            {
+                group[0].Completion.TrySetException(e);
+            }
+
+            return false;
+        }
+
+        _lastSequence = sequence;
+        _lastHash = hash;
+        for (var i = 0; i < group.Count; i++)
+        {
+            group[i].Completion.TrySetResult(results[i]);
+        }
+
+        return true;
+    }
+
+    private static RecordedEvent? FindExisting(string key, ILiteCollection<KeyDocument> keys, ILiteCollection<EventDocument> events, Dictionary<string, RecordedEvent> seenKeys)
+    {
+        if (seenKeys.TryGetValue(key, out var inGroup))
+        {
+            return inGroup;
+        }
+
+        var stored = keys.FindById(key);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var document = events.FindById(stored.Sequence);
+        return new RecordedEvent(document.Id, EventHashChain.Deserialize(document.Payload), document.Payload, document.PreviousHash, document.Hash);
+    }
+
+    private static void UpdateStudyReadModel(StudyEvent studyEvent, ILiteCollection<StudyDocument> studies, Dictionary<string, StudyDocument> touched)
+    {
+        if (!touched.TryGetValue(studyEvent.StudyId, out var study))
+        {
+            study = studies.FindById(studyEvent.StudyId) ?? new StudyDocument { Id = studyEvent.StudyId, Title = studyEvent.StudyId };
+            touched[studyEvent.StudyId] = study;
+        }
+
+        study.EventCount++;
+        switch (studyEvent)
+        {
+            case StudyDefined defined:
+                study.Title = defined.Study.Title;
+                study.Phase = defined.Study.Phase;
+                study.QuestionCount = defined.Study.Questions.Count;
+                break;
+            case PhaseChanged changed:
+                study.Phase = changed.Phase;
+                break;
+        }
+    }
+
+    private sealed record PendingAppend(IReadOnlyList<(StudyEvent Event, string Payload)> Events)
+    {
+        public TaskCompletionSource<IReadOnlyList<RecordedEvent>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
