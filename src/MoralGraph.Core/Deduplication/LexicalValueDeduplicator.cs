@@ -29,17 +29,21 @@ public interface IValueDeduplicator
 /// Offline deduplication with no model: TF-IDF over normalized, lightly stemmed tokens of the title and
 /// policies, cosine similarity, and complete-linkage clustering at <see cref="Threshold"/>.
 /// Candidate pairs come from an inverted index that skips tokens carried by more than
-/// <see cref="MaxPostingShare"/> of the cards (they say little and would make the search quadratic), so
+/// <see cref="MaxPostingShare"/> of the cards (and more than 256) (they say little and would make the search quadratic), so
 /// the cost grows with the pairs that share a distinctive word, not with n².
 /// Complete linkage (every pair across two groups must be similar) rather than single linkage, because
 /// a wrong merge silences a participant: precision matters more than recall.
 /// </summary>
 public sealed class LexicalValueDeduplicator : IValueDeduplicator
 {
+    // Below this many cards per token the pair count stays small whatever the share, and heavily
+    // duplicated small studies (many cards of one value) still find each other.
+    private const int MinPostingCap = 256;
+
     /// <summary>Creates the deduplicator with validated knobs.</summary>
     /// <param name="threshold">Cosine similarity in (0, 1] at or above which two cards are the same value.</param>
     /// <param name="maxPostingShare">Tokens in more than this share of cards are not used to find candidates, in (0, 1].</param>
-    public LexicalValueDeduplicator(double threshold = 0.5, double maxPostingShare = 0.05)
+    public LexicalValueDeduplicator(double threshold = 0.5, double maxPostingShare = 0.01)
     {
         if (double.IsNaN(threshold) || threshold is <= 0 or > 1)
         {
@@ -139,7 +143,7 @@ public sealed class LexicalValueDeduplicator : IValueDeduplicator
             }
         }
 
-        var maxPosting = Math.Max(2, (int)(MaxPostingShare * vectors.Count));
+        var maxPosting = Math.Max(MinPostingCap, (int)(MaxPostingShare * vectors.Count));
         var candidates = new HashSet<(int, int)>();
         foreach (var list in postings.Values.Where(l => l.Count <= maxPosting))
         {
