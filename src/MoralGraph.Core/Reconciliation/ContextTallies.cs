@@ -69,12 +69,12 @@ internal sealed class ContextTallies
             }
 
             var lessWise = _wiser[_reverse[p]];
-            var likelihood = Likelihood(_wiser[p], _notWiser[p], _unsure[p], lessWise);
+            var likelihood = Likelihood(_wiser[p], _notWiser[p], _unsure[p]);
             var impressions = _shown[p] + _shown[_reverse[p]];
             edges.Add(new RankedEdge(
                 _nodeIds[_pairFrom[p]], _nodeIds[_pairTo[p]], [contextText],
                 new EdgeTallies(_wiser[p], _notWiser[p], lessWise, _unsure[p], impressions),
-                likelihood, Entropy.Bits(_wiser[p], _notWiser[p], _unsure[p], lessWise),
+                likelihood, Entropy.Bits(_wiser[p], _notWiser[p], _unsure[p]),
                 InRanking: _wiser[p] >= minWiser && likelihood > 0,
                 ContestedReason: lessWise > 0 ? "both-directions" : null));
         }
@@ -96,7 +96,7 @@ internal sealed class ContextTallies
                 continue;
             }
 
-            var likelihood = Likelihood(wiser[p], notWiser[p], unsure[p], wiser[_reverse[p]]);
+            var likelihood = Likelihood(wiser[p], notWiser[p], unsure[p]);
             if (likelihood > 0)
             {
                 sources.Add(_pairFrom[p]);
@@ -110,10 +110,16 @@ internal sealed class ContextTallies
         return pageRank.Compute(graph, warmStart, cancellationToken);
     }
 
-    private static double Likelihood(int wiser, int notWiser, int unsure, int lessWise)
+    /// <summary>
+    /// (wiser − notWiser) / (wiser + notWiser + unsure) over the votes on this item alone. Votes on the reverse item
+    /// (markedLessWise) deliberately do not enter: they would make a vote for B over A change B's own out-edges,
+    /// and then one more "wiser" vote for B could lower B's score. Reverse support makes its own edge instead,
+    /// and both are flagged contested.
+    /// </summary>
+    private static double Likelihood(int wiser, int notWiser, int unsure)
     {
-        var total = wiser + notWiser + unsure + lessWise;
-        return total == 0 ? 0 : (double)(wiser - lessWise) / total;
+        var total = wiser + notWiser + unsure;
+        return total == 0 ? 0 : (double)(wiser - notWiser) / total;
     }
 
     private (int[] Wiser, int[] NotWiser, int[] Unsure, int[] Shown) Count(int[]? participantWeight)

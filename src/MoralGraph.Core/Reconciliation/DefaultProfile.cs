@@ -44,11 +44,12 @@ public sealed record DefaultProfileOptions
 
 /// <summary>
 /// MoralGraph's own reconciliation: one graph per (question, context), as the method intends.
-/// <para>For a pair of values A, B in one context, with w(A→B) the "wiser" votes on the move A→B, n and u
-/// the "not wiser" and "unsure" ones: markedLessWise(A→B) = w(B→A);
-/// wiserLikelihood(A→B) = (w(A→B) − w(B→A)) / (w(A→B) + n(A→B) + u(A→B) + w(B→A));
-/// entropy = Shannon entropy (bits) of (w, n, u, lessWise) — impressions are not a verdict and are left out.
-/// The edge A→B feeds the ranking when w(A→B) ≥ minMarkedWiser and wiserLikelihood &gt; 0, weighted by wiserLikelihood.</para>
+/// <para>For the item A→B in one context ("did the person become wiser moving from A to B?"), with w, n and u its
+/// "wiser", "not wiser" and "unsure" votes: wiserLikelihood(A→B) = (w − n) / (w + n + u); entropy = Shannon
+/// entropy (bits) of (w, n, u); markedLessWise = the "wiser" votes on the reverse item B→A, reported but not
+/// mixed into A→B's weight (each direction is its own item, and mixing would break monotonicity: one more
+/// "wiser" vote for B over A must never lower B). The edge A→B feeds the ranking when w ≥ minMarkedWiser and
+/// wiserLikelihood &gt; 0, weighted by wiserLikelihood.</para>
 /// <para>Ranking: PageRank with sinks' rank redistributed (scores sum to 1) to a tolerance.
 /// Confidence: participants are resampled with replacement (seeded) and everything recomputed; each value
 /// reports the share of resamples in which it ranked first and the 5th–95th percentile of its score.</para>

@@ -1,0 +1,133 @@
+using MoralGraph.Core.Reconciliation;
+using MoralGraph.Core.Voting;
+using static MoralGraph.Core.Tests.Builders;
+
+namespace MoralGraph.Core.Tests.Reconciliation;
+
+public class DefaultProfileTests
+{
+    private static readonly DefaultProfile Profile = new();
+
+    [Fact]
+    public void Builds_one_graph_per_question_and_context()
+    {
+        var study = Study(("q1", ["c1", "c2"]), ("q2", ["c1"]));
+        var votes = Votes(2, "a", "b", question: "q1", context: "c1")
+            .Concat(Votes(2, "b", "a", question: "q1", context: "c2"))
+            .Concat(Votes(2, "a", "c", question: "q2", context: "c1"));
+        var result = Profile.Reconcile(Snapshot(study, ["a", "b", "c"], votes));
+
+        Assert.Equal([("q1", "c1"), ("q1", "c2"), ("q2", "c1")], result.Graphs.Select(g => (g.QuestionId!, g.ContextId!)));
+        Assert.Equal("b", result.Graphs[0].Ranking[0].ValueId);
+        Assert.Equal("a", result.Graphs[1].Ranking[0].ValueId);
+        Assert.Equal("c", result.Graphs[2].Ranking[0].ValueId);
+    }
+
+    [Fact]
+    public void Tallies_and_summaries_match_a_hand_computation()
+    {
+        // a→b: 2 wiser, 1 not wiser; b→a: 1 wiser. Each item is judged on its own votes:
+        // a→b: likelihood = (2 − 1) / 3, entropy of (2, 1, 0) = 0.9183 bits, lessWise = 1 (reported);
+        // b→a: likelihood = 1 / 1. Both feed the ranking; both directions have support, so both are contested.
+        var votes = Votes(2, "a", "b").Append(Vote("n", "a", "b", Verdict.NotWiser)).Append(Vote("r", "b", "a"));
+        var graph = Assert.Single(Profile.Reconcile(Snapshot(["a", "b"], votes)).Graphs);
+
+        var ab = graph.Edges.Single(e => e.SourceValueId == "a");
+        Assert.Equal(new EdgeTallies(2, 1, 1, 0, 4), ab.Counts);
+        Assert.Equal(1.0 / 3, ab.WiserLikelihood, 15);
+        Assert.Equal(0.9182958340544896, ab.Entropy, 15);
+        Assert.True(ab.InRanking);
+
+        var ba = graph.Edges.Single(e => e.SourceValueId == "b");
+        Assert.Equal(1.0, ba.WiserLikelihood, 15);
+        Assert.True(ba.InRanking);
+        Assert.Equal("a", graph.Ranking[0].ValueId);
+        Assert.All(graph.Edges, e => Assert.Equal("both-directions", e.ContestedReason));
+        Assert.Equal(4, graph.ParticipantCount);
+    }
+
+    [Fact]
+    public void Scores_are_normalized_and_sum_to_one()
+    {
+        var votes = Votes(3, "a", "b").Concat(Votes(2, "b", "c", prefix: "x")).Concat(Votes(2, "d", "c", prefix: "y"));
+        var graph = Profile.Reconcile(Snapshot(["a", "b", "c", "d"], votes)).Graphs[0];
+
+        Assert.Equal(1.0, graph.Ranking.Sum(r => r.Score), 9);
+        Assert.Equal("c", graph.Ranking[0].ValueId);
+        Assert.Equal(Enumerable.Range(1, 4), graph.Ranking.Select(r => r.Rank));
+    }
+
+    [Fact]
+    public void Edges_on_a_cycle_are_contested()
+    {
+        var votes = Votes(2, "a", "b").Concat(Votes(2, "b", "c", prefix: "x")).Concat(Votes(2, "c", "a", prefix: "y")).Concat(Votes(2, "c", "d", prefix: "z"));
+        var graph = Profile.Reconcile(Snapshot(["a", "b", "c", "d"], votes)).Graphs[0];
+
+        Assert.Equal(["a→b", "b→c", "c→a"], graph.Edges.Where(e => e.IsContested).Select(e => $"{e.SourceValueId}→{e.WiserValueId}").Order());
+        Assert.All(graph.Edges.Where(e => e.IsContested), e => Assert.Equal("cycle", e.ContestedReason));
+        Assert.False(graph.Edges.Single(e => e.WiserValueId == "d").IsContested);
+    }
+
+    [Fact]
+    public void A_further_wiser_vote_for_B_over_A_never_lowers_B()
+    {
+        var random = new Random(12345);
+        var profile = new DefaultProfile(new DefaultProfileOptions { BootstrapResamples = 0, Tolerance = 1e-13 });
+        for (var trial = 0; trial < 300; trial++)
+        {
+            var ids = Enumerable.Range(0, random.Next(2, 7)).Select(i => $"v{i}").ToArray();
+            var votes = new List<WiserThanVote>();
+            for (var k = random.Next(1, 15); k > 0; k--)
+            {
+                var from = ids[random.Next(ids.Length)];
+                var to = ids[random.Next(ids.Length)];
+                if (from != to)
+                {
+                    votes.Add(Vote($"p{votes.Count}", from, to, (Verdict)random.Next(3)));
+                }
+            }
+
+            var (a, b) = (ids[0], ids[1]);
+            votes.Add(Vote("seed", ids[^1], ids[0]));
+            var before = ScoreOf(profile, ids, votes, b);
+            var after = ScoreOf(profile, ids, [.. votes, Vote("extra", a, b)], b);
+            Assert.True(after >= before - 1e-12, $"trial {trial}: B's score fell from {before} to {after}");
+        }
+    }
+
+    [Fact]
+    public void The_bootstrap_is_seeded_and_reports_win_shares_that_sum_to_one()
+    {
+        var votes = Votes(6, "a", "b").Concat(Votes(4, "b", "a", prefix: "x")).Concat(Votes(5, "c", "b", prefix: "y"));
+        var snapshot = Snapshot(["a", "b", "c"], votes);
+
+        var first = Profile.Reconcile(snapshot).Graphs[0].Ranking;
+        var second = new DefaultProfile().Reconcile(snapshot).Graphs[0].Ranking;
+
+        Assert.Equal(first, second);
+        Assert.Equal(1.0, first.Sum(r => r.WinShare!.Value), 9);
+        Assert.All(first, r => Assert.InRange(r.Score, r.ScoreLow!.Value - 1e-6, r.ScoreHigh!.Value + 1e-6));
+        Assert.Equal("b", first[0].ValueId);
+        Assert.True(first[0].WinShare > 0.5);
+    }
+
+    [Fact]
+    public void Knobs_are_validated()
+    {
+        Assert.ThrowsAny<ArgumentOutOfRangeException>(() => new DefaultProfile(new DefaultProfileOptions { Damping = 2 }));
+        Assert.ThrowsAny<ArgumentOutOfRangeException>(() => new DefaultProfile(new DefaultProfileOptions { MinMarkedWiser = 0 }));
+        Assert.ThrowsAny<ArgumentOutOfRangeException>(() => new DefaultProfile(new DefaultProfileOptions { BootstrapResamples = -1 }));
+    }
+
+    [Fact]
+    public void The_fingerprint_changes_with_the_knobs()
+    {
+        var a = new DefaultProfile().Reconcile(Snapshot(["a", "b"], Votes(2, "a", "b"))).Fingerprint;
+        var b = new DefaultProfile(new DefaultProfileOptions { Seed = 1 }).Reconcile(Snapshot(["a", "b"], Votes(2, "a", "b"))).Fingerprint;
+        Assert.NotEqual(a, b);
+        Assert.StartsWith("sha256:", a, StringComparison.Ordinal);
+    }
+
+    private static double ScoreOf(DefaultProfile profile, string[] ids, IEnumerable<WiserThanVote> votes, string valueId) =>
+        profile.Reconcile(Snapshot(ids, votes)).Graphs[0].Ranking.FirstOrDefault(r => r.ValueId == valueId)?.Score ?? 0;
+}
