@@ -38,7 +38,4 @@ internal static class Builders
     /// <summary>n participants vote the same way on one item.</summary>
     public static IEnumerable<WiserThanVote> Votes(int count, string from, string to, Verdict verdict = Verdict.Wiser, string prefix = "p", string question = "q", string context = "c") =>
         Enumerable.Range(0, count).Select(i => Vote($"{prefix}{i}", from, to, verdict, question, context));
-
-    public static T At<T>(this T studyEvent, int minute = 0, string studyId = "test-study")
-        where T : StudyEvent => studyEvent with { StudyId = studyId, OccurredAt = T0.AddMinutes(minute), Actor = "test" };
 }

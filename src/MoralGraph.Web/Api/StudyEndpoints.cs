@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+using MoralGraph.Core.Events;
+using MoralGraph.Core.Export;
+using MoralGraph.Core.Studies;
+
+namespace MoralGraph.Web.Api;
+
+/// <summary>A study as the API lists it.</summary>
+/// <param name="Slug">The study's id, used in its URLs.</param>
+/// <param name="Title">Its title.</param>
+/// <param name="Phase">Where it is in its life.</param>
+/// <param name="QuestionCount">Number of questions.</param>
+public sealed record StudyListItem(string Slug, string Title, StudyPhase Phase, int QuestionCount);
+
+/// <summary>The HTTP API over studies: the list, exports of each study's moral graph, and the spec's JSON Schema.</summary>
+public static class StudyEndpoints
+{
+    /// <summary>Where the alignment spec's JSON Schema is served.</summary>
+    public const string SchemaPath = "/schemas/alignment-spec.v1.schema.json";
+
+    /// <summary>Maps the study endpoints.</summary>
+    public static IEndpointRouteBuilder MapStudyEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        // NO AUTHENTICATION YET. Anyone who can reach the app can list the studies and download every export,
+        // and exports carry pseudonymous participant ids and every vote. The facilitator issue puts this group
+        // behind facilitator sign-in (RequireAuthorization); until then, run the app only where that is acceptable.
+        var studies = endpoints.MapGroup("/api/studies").WithTags("Studies");
+
+        studies.MapGet("/", ListAsync)
+            .WithName("ListStudies")
+            .WithSummary("Lists the studies in the store.");
+
+        studies.MapGet("/{id}/export", ExportAsync)
+            .WithName("ExportStudy")
+            .WithSummary("Downloads a study's reconciled moral graph.")
+            .WithDescription($"format: {ExportFormats.Names} (default json). profile: {ReconciliationProfiles.Names} (default default).");
+
+        endpoints.MapGet(SchemaPath, () => TypedResults.Text(AlignmentSpecJson.Schema, "application/schema+json"))
+            .WithTags("Schemas")
+            .WithName("AlignmentSpecSchema")
+            .WithSummary("The JSON Schema every alignment spec export validates against.");
+
+        return endpoints;
+    }
+
+    internal static async Task<Ok<IReadOnlyList<StudyListItem>>> ListAsync(IStudyCatalog catalog, CancellationToken cancellationToken)
+    {
+        var studies = await catalog.ListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<StudyListItem>>(studies.Select(s => new StudyListItem(s.Slug, s.Title, s.Phase, s.QuestionCount)).ToList());
+    }
+
+    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportAsync(
+        string id, string? format, string? profile, StudyRepository repository, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var exportFormat = ExportFormats.Find(string.IsNullOrEmpty(format) ? "json" : format);
+        if (exportFormat is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown export format",
+                detail: $"'{format}' is not an export format. Use format={ExportFormats.Names}.");
+        }
+
+        var reconciliationProfile = ReconciliationProfiles.Find(profile);
+        if (reconciliationProfile is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown reconciliation profile",
+                detail: $"'{profile}' is not a reconciliation profile. Use profile={ReconciliationProfiles.Names}.");
+        }
+
+        var state = await repository.LoadAsync(id, cancellationToken);
+        if (state is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Study not found",
+                detail: $"There is no study '{id}'. GET /api/studies lists the studies.");
+        }
+
+        var input = ExportFormats.Prepare(state.ToSnapshot(), reconciliationProfile, time.GetUtcNow(), cancellationToken);
+        using var output = new MemoryStream();
+        await exportFormat.WriteAsync(input, output, cancellationToken);
+
+        return TypedResults.File(output.ToArray(), exportFormat.MediaType, $"{id}-{reconciliationProfile.Name}{exportFormat.FileExtension}",
+            entityTag: ContentTag(input.Spec));
+    }
+
+    /// <summary>
+    /// A weak tag from the spec's content hash: the same data and algorithm give the same tag, though the bytes
+    /// differ in their generation time, so a client's cached copy is still good when the tag matches.
+    /// </summary>
+    private static EntityTagHeaderValue ContentTag(AlignmentSpec spec)
+    {
+        var document = JsonSerializer.SerializeToNode(spec, AlignmentSpecJson.Options)!.AsObject();
+        return new EntityTagHeaderValue($"\"{AlignmentSpecJson.ComputeHash(document)}\"", isWeak: true);
+    }
+}

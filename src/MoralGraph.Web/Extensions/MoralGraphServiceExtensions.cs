@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using MoralGraph.Core.Events;
+using MoralGraph.Storage.EventLog;
+using MoralGraph.Web.Api;
+using MoralGraph.Web.Components;
+using MoralGraph.Web.Seeding;
+using MoralGraph.Web.Studies;
+using MudBlazor.Services;
+
+namespace MoralGraph.Web.Extensions;
+
+/// <summary>How the app is put together; <c>Program.cs</c> only calls these.</summary>
+public static class MoralGraphServiceExtensions
+{
+    /// <summary>
+    /// The event log in one LiteDB file (<see cref="StorageOptions"/>), shared by every request and circuit as
+    /// <see cref="IEventLog"/> and <see cref="IStudyCatalog"/>, with the <see cref="StudyRepository"/> over it.
+    /// </summary>
+    public static IHostApplicationBuilder AddLiteDbStorage(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<StorageOptions>()
+            .BindConfiguration(nameof(StorageOptions))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // One instance owns the file: LiteDbEventLog's single writer thread is what keeps the hash chain whole.
+        builder.Services.AddSingleton(services =>
+        {
+            var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var environment = services.GetRequiredService<IHostEnvironment>();
+            return new LiteDbEventLog(Path.GetFullPath(options.DatabasePath, environment.ContentRootPath));
+        });
+        builder.Services.AddSingleton<IEventLog>(services => services.GetRequiredService<LiteDbEventLog>());
+        builder.Services.AddSingleton<IStudyCatalog>(services => services.GetRequiredService<LiteDbEventLog>());
+        builder.Services.AddSingleton<StudyRepository>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>Imports the study definitions of a folder (<see cref="StudySeedOptions"/>) when the store starts empty.</summary>
+    public static IHostApplicationBuilder AddStudySeeding(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<StudySeedOptions>().BindConfiguration(nameof(StudySeedOptions));
+        builder.Services.AddHostedService<StudySeeder>();
+        return builder;
+    }
+
+    /// <summary>The Blazor Server pages (MudBlazor), the HTTP API with problem details, and its OpenAPI document.</summary>
+    public static IHostApplicationBuilder AddMoralGraphWeb(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddScoped<StudyListState>();
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        // Phases read as in the study files ("interviewing"), not as enum numbers.
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        return builder;
+    }
+
+    /// <summary>The request pipeline and every endpoint: pages, API, schema and OpenAPI document.</summary>
+    public static WebApplication MapMoralGraphWeb(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapOpenApi();
+        app.MapStudyEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

@@ -1,0 +1,13 @@
+using MoralGraph.Web.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddLiteDbStorage();
+builder.AddStudySeeding();
+builder.AddMoralGraphWeb();
+
+var app = builder.Build();
+
+app.MapMoralGraphWeb();
+
+app.Run();

@@ -1,0 +1,68 @@
+using MoralGraph.Core.Events;
+using MoralGraph.Core.Voting;
+using static MoralGraph.Core.Tests.Builders;
+
+namespace MoralGraph.Core.Tests.Events;
+
+public class StudyStateTests
+{
+    private static readonly string[] Policies = ["MOMENTS when x", "CHOICES that y", "SIGNS of z"];
+
+    private static List<StudyEvent> Base() =>
+    [
+        new StudyDefined(Study()) { StudyId = "test-study", OccurredAt = T0.AddMinutes(0), Actor = "test" },
+        new CardSubmitted("c1", "alice", "q", "Value One", "One.", Policies) { StudyId = "test-study", OccurredAt = T0.AddMinutes(1), Actor = "test" },
+        new CardSubmitted("c2", "bob", "q", "Value Two", "Two.", Policies) { StudyId = "test-study", OccurredAt = T0.AddMinutes(2), Actor = "test" },
+        new CardSubmitted("c3", "carol", "q", "Value Three", "Three.", Policies) { StudyId = "test-study", OccurredAt = T0.AddMinutes(3), Actor = "test" },
+        new VoteCast(Vote("alice", "c1", "c2")) { StudyId = "test-study", OccurredAt = T0.AddMinutes(4), Actor = "test" },
+        new VoteCast(Vote("bob", "c2", "c3")) { StudyId = "test-study", OccurredAt = T0.AddMinutes(5), Actor = "test" },
+        new VoteCast(Vote("carol", "c1", "c3")) { StudyId = "test-study", OccurredAt = T0.AddMinutes(6), Actor = "test" },
+    ];
+
+    [Fact]
+    public void A_withdrawn_participant_leaves_no_card_and_no_vote_in_the_snapshot()
+    {
+        var snapshot = StudyState.Replay([.. Base(), new ParticipantWithdrew("bob") { StudyId = "test-study", OccurredAt = T0.AddMinutes(7), Actor = "test" }]).ToSnapshot();
+
+        Assert.DoesNotContain(snapshot.Values, v => v.Id == "c2");
+        Assert.DoesNotContain(snapshot.Votes, v => v.ParticipantId == "bob");
+        // alice's vote named bob's value, which is gone with him.
+        Assert.DoesNotContain(snapshot.Votes, v => v.FromValueId == "c2" || v.ToValueId == "c2");
+        Assert.Equal(["carol"], snapshot.Votes.Select(v => v.ParticipantId));
+    }
+
+    [Fact]
+    public void Merges_and_splits_are_events_and_keep_every_member_and_author()
+    {
+        var merged = StudyState.Replay([.. Base(), new ValuesMerged("c2", "c1", "dedup") { StudyId = "test-study", OccurredAt = T0.AddMinutes(7), Actor = "test" }]).ToSnapshot();
+        var value = Assert.Single(merged.Values, v => v.Id == "c1");
+        Assert.Equal(["alice", "bob"], value.Members.Select(m => m.ParticipantId));
+        Assert.Equal("Value One", value.Title);
+        Assert.DoesNotContain(merged.Values, v => v.Id == "c2");
+
+        var split = StudyState.Replay([.. Base(), new ValuesMerged("c2", "c1", "dedup") { StudyId = "test-study", OccurredAt = T0.AddMinutes(7), Actor = "test" }, new CardSplit("c2", "c2-own", "not my value") { StudyId = "test-study", OccurredAt = T0.AddMinutes(8), Actor = "test" }]).ToSnapshot();
+        Assert.Equal(["alice"], split.Values.Single(v => v.Id == "c1").Members.Select(m => m.ParticipantId));
+        Assert.Equal("Value Two", split.Values.Single(v => v.Id == "c2-own").Title);
+    }
+
+    [Fact]
+    public void A_changed_vote_counts_once_with_its_latest_verdict()
+    {
+        var snapshot = StudyState.Replay([.. Base(), new VoteCast(Vote("alice", "c1", "c2", Verdict.NotWiser, minute: 9)) { StudyId = "test-study", OccurredAt = T0.AddMinutes(9), Actor = "test" }]).ToSnapshot();
+
+        Assert.Equal(Verdict.NotWiser, snapshot.Votes.Single(v => v.ParticipantId == "alice").Verdict);
+        Assert.Equal(3, snapshot.Votes.Count);
+    }
+
+    [Fact]
+    public void Events_survive_a_round_trip_through_their_stored_json()
+    {
+        foreach (var studyEvent in Base())
+        {
+            var payload = EventHashChain.Serialize(studyEvent);
+            var back = EventHashChain.Deserialize(payload);
+            Assert.Equal(payload, EventHashChain.Serialize(back));
+            Assert.Equal(studyEvent.GetType(), back.GetType());
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using MoralGraph.Core.Events;
+using MoralGraph.Core.Export;
+using MoralGraph.Core.Reconciliation;
+using MoralGraph.Core.Values;
+using NJsonSchema;
+using static MoralGraph.Core.Tests.Builders;
+
+namespace MoralGraph.Core.Tests.Export;
+
+public class ExportFormatTests
+{
+    private static readonly MoralGraphSnapshot Snapshot = CreateSnapshot();
+
+    private static MoralGraphSnapshot CreateSnapshot()
+    {
+        var study = Study(("q", ["c", "d"]));
+        var votes = Votes(3, "a", "b").Concat(Votes(2, "b", "c", prefix: "x")).Concat(Votes(2, "c", "b", prefix: "y"))
+            .Concat(Votes(2, "a", "c", prefix: "z", context: "d"));
+        var values = new[] { "a", "b", "c" }.Select(id => Value(id, $"author-{id}")).ToList();
+        values[1] = values[1] with { Title = "Safe <script>alert('x')</script> *bold*" };
+        values[2] = values[2] with { Description = "He said \"wait\", then left." };
+        return new MoralGraphSnapshot(study, values, votes.ToList());
+    }
+
+    private static ExportInput Input(IReconciliationProfile? profile = null) =>
+        ExportFormats.Prepare(Snapshot, profile ?? new DefaultProfile(), new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private static async Task<byte[]> WriteAsync(string format, ExportInput input)
+    {
+        using var stream = new MemoryStream();
+        await ExportFormats.Find(format)!.WriteAsync(input, stream);
+        return stream.ToArray();
+    }
+
+    [Fact]
+    public async Task The_json_spec_validates_against_the_published_schema()
+    {
+        var json = System.Text.Encoding.UTF8.GetString(await WriteAsync("json", Input()));
+        var schema = await JsonSchema.FromJsonAsync(AlignmentSpecJson.Schema);
+
+        Assert.Empty(schema.Validate(json));
+        var document = JsonNode.Parse(json)!.AsObject();
+        Assert.Null(AlignmentSpecJson.CheckHash(document));
+        Assert.Equal(["redLines", "communityValues", "individualLatitude"], document["precedence"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal("Never lie about medicine.", document["layers"]!["redLines"]![0]!["statement"]!.GetValue<string>());
+        Assert.Equal("default", document["algorithm"]!["profile"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_schema_rejects_a_spec_missing_a_required_layer()
+    {
+        var document = JsonNode.Parse(AlignmentSpecJson.Write(Input().Spec))!.AsObject();
+        document["layers"]!.AsObject().Remove("redLines");
+        var errors = (await JsonSchema.FromJsonAsync(AlignmentSpecJson.Schema)).Validate(document.ToJsonString());
+
+        Assert.Contains(errors, e => e.Property == "redLines");
+    }
+
+    [Fact]
+    public void The_content_hash_detects_an_edit_and_ignores_the_export_time()
+    {
+        var spec = Input().Spec;
+        var first = JsonNode.Parse(AlignmentSpecJson.Write(spec))!.AsObject();
+        var later = JsonNode.Parse(AlignmentSpecJson.Write(spec with { GeneratedAt = "2030-01-01T00:00:00Z" }))!.AsObject();
+        Assert.Equal(first["contentHash"]!.GetValue<string>(), later["contentHash"]!.GetValue<string>());
+
+        first["values"]![0]!["title"] = "Edited after export";
+        Assert.Contains("changed after export", AlignmentSpecJson.CheckHash(first), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_json_spec_round_trips()
+    {
+        var text = AlignmentSpecJson.Write(Input().Spec);
+        var back = AlignmentSpecJson.Read(text);
+
+        Assert.Equal(text, AlignmentSpecJson.Write(back with { ContentHash = null }));
+        Assert.Equal(2, back.Graphs.Count);
+        Assert.Contains(back.ContestedEdges, e => e.Reason == "both-directions");
+        Assert.Equal(["author-a"], back.Values[0].Members.Select(m => m.ParticipantId));
+    }
+
+    [Fact]
+    public async Task GraphML_has_every_value_as_a_node_and_every_edge_with_its_tallies()
+    {
+        var input = Input();
+        var xml = XDocument.Load(new MemoryStream(await WriteAsync("graphml", input)));
+        XNamespace ns = "http://graphml.graphdrawing.org/xmlns";
+
+        var nodes = xml.Descendants(ns + "node").Select(n => n.Attribute("id")!.Value).ToList();
+        Assert.Equal(["a", "b", "c"], nodes);
+        var edges = xml.Descendants(ns + "edge").ToList();
+        Assert.Equal(input.Spec.Graphs.Sum(g => g.Edges.Count), edges.Count);
+        var first = edges[0];
+        Assert.Equal("3", first.Elements(ns + "data").Single(d => d.Attribute("key")!.Value == "wiser").Value);
+        Assert.Equal("Safe <script>alert('x')</script> *bold*", xml.Descendants(ns + "node").ElementAt(1).Elements(ns + "data").First().Value);
+    }
+
+    [Fact]
+    public async Task Csv_is_a_zip_of_four_pseudonymous_tables()
+    {
+        using var zip = new ZipArchive(new MemoryStream(await WriteAsync("csv", Input())));
+
+        Assert.Equal(["values.csv", "edges.csv", "rankings.csv", "votes.csv"], zip.Entries.Select(e => e.Name));
+        using var votes = new StreamReader(zip.GetEntry("votes.csv")!.Open());
+        var lines = (await votes.ReadToEndAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("voteId,participantId,fromValueId,toValueId,questionId,contextId,verdict,castAt", lines[0]);
+        Assert.Equal(Snapshot.Votes.Count + 1, lines.Length);
+        Assert.DoesNotContain("comment", lines[0], StringComparison.Ordinal);
+        using var values = new StreamReader(zip.GetEntry("values.csv")!.Open());
+        var valuesText = await values.ReadToEndAsync();
+        Assert.Contains(",Safe <script>alert('x')</script> *bold*,", valuesText, StringComparison.Ordinal);
+        Assert.Contains(",\"He said \"\"wait\"\", then left.\",", valuesText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Markdown_names_the_winners_and_escapes_participant_markup()
+    {
+        var markdown = System.Text.Encoding.UTF8.GetString(await WriteAsync("md", Input()));
+
+        Assert.Contains("# Alignment spec: Test study", markdown, StringComparison.Ordinal);
+        Assert.Contains("Never lie about medicine.", markdown, StringComparison.Ordinal);
+        Assert.Contains("### q — When c", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", markdown, StringComparison.Ordinal);
+        Assert.Contains("\\<script\\>", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mai_format_has_the_published_shape_with_numeric_ids_where_ids_are_numbers()
+    {
+        var values = new List<CanonicalValue> { Value("17"), Value("18"), Value("x") };
+        var snapshot = new MoralGraphSnapshot(Study(), values, Votes(2, "17", "18").Concat(Votes(2, "18", "x", prefix: "o")).ToList());
+        var input = ExportFormats.Prepare(snapshot, new Mai2023Profile(), null);
+        var document = JsonNode.Parse(await WriteAsync("mai", input))!.AsObject();
+
+        Assert.Equal(["values", "edges"], document.Select(p => p.Key));
+        var edge = document["edges"]![0]!.AsObject();
+        Assert.Equal(["sourceValueId", "wiserValueId", "contexts", "counts", "summary"], edge.Select(p => p.Key));
+        Assert.Equal(17, edge["sourceValueId"]!.GetValue<long>());
+        Assert.Equal("x", document["edges"]![1]!["wiserValueId"]!.GetValue<string>());
+        Assert.Equal(["markedWiser", "markedNotWiser", "markedLessWise", "markedUnsure", "impressions"], edge["counts"]!.AsObject().Select(p => p.Key));
+    }
+
+    [Fact]
+    public void Every_format_has_a_distinct_name()
+    {
+        Assert.Equal(["json", "graphml", "csv", "md", "mai"], ExportFormats.All.Select(f => f.Name));
+        Assert.Null(ExportFormats.Find("xlsx"));
+        Assert.NotNull(ExportFormats.Find("JSON"));
+    }
+}
