@@ -12,7 +12,7 @@ namespace MoralGraph.Web.Seeding;
 /// to work with. A store that already has a study is left alone: seeding never adds to or replaces real data.
 /// A file that does not parse or validate is skipped with every problem logged; it never stops the app.
 /// </summary>
-internal sealed class StudySeeder(
+internal sealed partial class StudySeeder(
     IEventLog log,
     IStudyCatalog catalog,
     IOptions<StudySeedOptions> options,
@@ -42,20 +42,20 @@ internal sealed class StudySeeder(
         var existing = await catalog.ListAsync(cancellationToken);
         if (existing.Count > 0)
         {
-            logger.LogDebug("The store has {Count} studies; not seeding.", existing.Count);
+            LogStoreNotEmpty(existing.Count);
             return [];
         }
 
         var folder = options.Value.ResolveDirectory(environment.ContentRootPath);
         if (folder is null)
         {
-            logger.LogInformation("The store has no study and no seed folder is configured (StudySeedOptions:Directory); nothing to seed.");
+            LogNoSeedFolder();
             return [];
         }
 
         if (!Directory.Exists(folder))
         {
-            logger.LogWarning("The seed folder {Folder} does not exist; nothing to seed.", folder);
+            LogMissingSeedFolder(folder);
             return [];
         }
 
@@ -70,13 +70,13 @@ internal sealed class StudySeeder(
 
             if (seeded.Any(s => s.Slug == study.Slug))
             {
-                logger.LogWarning("Skipped {File}: another seed file already defines the study '{Slug}'.", file, study.Slug);
+                LogDuplicateSlug(file, study.Slug);
                 continue;
             }
 
             await log.AppendAsync(new StudyDefined(study) { StudyId = study.Slug, OccurredAt = time.GetUtcNow(), Actor = Actor }, cancellationToken);
             seeded.Add(study);
-            logger.LogInformation("Seeded study '{Slug}' ({Title}) from {File}.", study.Slug, study.Title, file);
+            LogSeeded(study.Slug, study.Title, file);
         }
 
         return seeded;
@@ -91,15 +91,14 @@ internal sealed class StudySeeder(
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            logger.LogWarning("Skipped {File}: it cannot be read ({Reason}).", file, e.Message);
+            LogUnreadable(file, e.Message);
             return null;
         }
 
         var result = StudyDefinitionReader.Read(yaml);
         if (!result.IsValid)
         {
-            logger.LogWarning("Skipped {File}: it is not a valid study definition. {Problems}",
-                file, string.Join(" ", result.Problems.Select(p => $"[{p}]")));
+            LogInvalid(file, string.Join(" ", result.Problems.Select(p => $"[{p}]")));
             return null;
         }
 
@@ -111,7 +110,8 @@ internal sealed class StudySeeder(
         var baseUrl = PublicBaseUrl(server.Features.Get<IServerAddressesFeature>()?.Addresses ?? []);
         foreach (var study in seeded)
         {
-            logger.LogInformation("Participant link for '{Slug}': {Url}", study.Slug, baseUrl + StudyLinks.Participant(study.Slug));
+            var link = baseUrl + StudyLinks.Participant(study.Slug);
+            LogParticipantLink(study.Slug, link);
         }
     }
 
@@ -132,4 +132,28 @@ internal sealed class StudySeeder(
 
         return uri.Uri.GetLeftPart(UriPartial.Authority);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The store has {Count} studies; not seeding.")]
+    private partial void LogStoreNotEmpty(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The store has no study and no seed folder is configured (StudySeedOptions:Directory); nothing to seed.")]
+    private partial void LogNoSeedFolder();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The seed folder {Folder} does not exist; nothing to seed.")]
+    private partial void LogMissingSeedFolder(string folder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped {File}: another seed file already defines the study '{Slug}'.")]
+    private partial void LogDuplicateSlug(string file, string slug);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded study '{Slug}' ({Title}) from {File}.")]
+    private partial void LogSeeded(string slug, string title, string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped {File}: it cannot be read ({Reason}).")]
+    private partial void LogUnreadable(string file, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped {File}: it is not a valid study definition. {Problems}")]
+    private partial void LogInvalid(string file, string problems);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Participant link for '{Slug}': {Url}")]
+    private partial void LogParticipantLink(string slug, string url);
 }
