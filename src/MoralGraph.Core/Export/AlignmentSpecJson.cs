@@ -26,16 +26,21 @@ public static class AlignmentSpecJson
 
     private static readonly JsonSerializerOptions CompactOptions = new(Options) { WriteIndented = false };
 
-    /// <summary>The JSON Schema (draft 2020-12) every spec written here validates against.</summary>
+    /// <summary>The JSON Schema (draft-07) every spec written here validates against.</summary>
     public static string Schema { get; } = ReadSchema();
 
     /// <summary>Serializes the spec with its content hash filled in.</summary>
     public static string Write(AlignmentSpec spec)
     {
-        var node = JsonSerializer.SerializeToNode(spec, Options)!.AsObject();
+        var node = ToNode(spec);
         node["contentHash"] = ComputeHash(node);
         return node.ToJsonString(Options);
     }
+
+    /// <summary>The hash a spec's content has (what <see cref="Write"/> puts in <c>contentHash</c>).</summary>
+    public static string ComputeHash(AlignmentSpec spec) => ComputeHash(ToNode(spec));
+
+    private static JsonObject ToNode(AlignmentSpec spec) => JsonSerializer.SerializeToNode(spec, Options)!.AsObject();
 
     /// <summary>The hash the spec's content should carry.</summary>
     public static string ComputeHash(JsonObject document)

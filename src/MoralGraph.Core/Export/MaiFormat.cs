@@ -18,7 +18,7 @@ public sealed class MaiFormat : IExportFormat
     public string MediaType => "application/json";
 
     /// <inheritdoc />
-    public string FileExtension => ".json";
+    public string FileExtension => ".mai.json";
 
     /// <inheritdoc />
     public async Task WriteAsync(ExportInput input, Stream output, CancellationToken cancellationToken = default)

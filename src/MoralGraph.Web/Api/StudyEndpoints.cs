@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using MoralGraph.Core.Events;
@@ -87,9 +86,6 @@ public static class StudyEndpoints
     /// A weak tag from the spec's content hash: the same data and algorithm give the same tag, though the bytes
     /// differ in their generation time, so a client's cached copy is still good when the tag matches.
     /// </summary>
-    private static EntityTagHeaderValue ContentTag(AlignmentSpec spec)
-    {
-        var document = JsonSerializer.SerializeToNode(spec, AlignmentSpecJson.Options)!.AsObject();
-        return new EntityTagHeaderValue($"\"{AlignmentSpecJson.ComputeHash(document)}\"", isWeak: true);
-    }
+    private static EntityTagHeaderValue ContentTag(AlignmentSpec spec) =>
+        new($"\"{AlignmentSpecJson.ComputeHash(spec)}\"", isWeak: true);
 }

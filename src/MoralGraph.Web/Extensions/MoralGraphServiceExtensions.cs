@@ -22,7 +22,16 @@ public static class MoralGraphServiceExtensions
     public static IHostApplicationBuilder AddLiteDbStorage(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // Precedence: configuration (appsettings, StorageOptions__DatabasePath, --StorageOptions:DatabasePath)
+        // over MORALGRAPH_DB (shared with the CLI) over the default data/moralgraph.db.
         builder.Services.AddOptions<StorageOptions>()
+            .Configure(options =>
+            {
+                if (Environment.GetEnvironmentVariable("MORALGRAPH_DB") is { Length: > 0 } shared)
+                {
+                    options.DatabasePath = shared;
+                }
+            })
             .BindConfiguration(nameof(StorageOptions))
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -31,8 +40,12 @@ public static class MoralGraphServiceExtensions
         builder.Services.AddSingleton(services =>
         {
             var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            // In a checkout, relative paths resolve against the repository root, so the app (which `dotnet run`
+            // starts in its project folder) and `moralgraph` run from the root share data/moralgraph.db.
+            // Elsewhere (a published app) they resolve against the content root.
             var environment = services.GetRequiredService<IHostEnvironment>();
-            return new LiteDbEventLog(Path.GetFullPath(options.DatabasePath, environment.ContentRootPath));
+            var baseFolder = StudySeedOptions.FindRepositoryRoot(environment.ContentRootPath) ?? environment.ContentRootPath;
+            return new LiteDbEventLog(Path.GetFullPath(options.DatabasePath, baseFolder));
         });
         builder.Services.AddSingleton<IEventLog>(services => services.GetRequiredService<LiteDbEventLog>());
         builder.Services.AddSingleton<IStudyCatalog>(services => services.GetRequiredService<LiteDbEventLog>());

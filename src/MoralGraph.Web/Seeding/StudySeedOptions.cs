@@ -19,13 +19,17 @@ public sealed class StudySeedOptions
         : Path.GetFullPath(Directory, contentRootPath);
 
     /// <summary>The <c>studies/</c> folder beside the first <see cref="SolutionFileName"/> found walking up from <paramref name="start"/>.</summary>
-    internal static string? FindRepositoryStudies(string start)
+    internal static string? FindRepositoryStudies(string start) =>
+        FindRepositoryRoot(start) is { } root ? Path.Combine(root, "studies") : null;
+
+    /// <summary>The folder holding <see cref="SolutionFileName"/>, walking up from <paramref name="start"/>; null outside a checkout.</summary>
+    internal static string? FindRepositoryRoot(string start)
     {
         for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
         {
             if (File.Exists(Path.Combine(folder.FullName, SolutionFileName)))
             {
-                return Path.Combine(folder.FullName, "studies");
+                return folder.FullName;
             }
         }
 

@@ -40,7 +40,7 @@ public sealed class StudyApiTests(SeededAppFixture app) : IClassFixture<SeededAp
     [InlineData("graphml", "application/graphml+xml", "demo-default.graphml")]
     [InlineData("csv", "application/zip", "demo-default.zip")]
     [InlineData("md", "text/markdown", "demo-default.md")]
-    [InlineData("mai", "application/json", "demo-default.json")]
+    [InlineData("mai", "application/json", "demo-default.mai.json")]
     public async Task Each_export_format_downloads_as_a_file_with_its_media_type(string format, string mediaType, string fileName)
     {
         using var response = await _client.GetAsync($"/api/studies/demo/export?format={format}");
