@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using MoralGraph.Core.Events;
+using MoralGraph.Storage.EventLog;
+using Xunit.Abstractions;
+
+namespace MoralGraph.Cli.Tests;
+
+/// <summary>
+/// A process killed while it writes must leave a store that opens, verifies, and holds either the whole
+/// import or none of it (imports are one transaction; LiteDB's log discards an unfinished one).
+/// </summary>
+public sealed class KilledProcessTests : IDisposable
+{
+    private readonly CliSandbox _sandbox = new();
+    private readonly ITestOutputHelper _output;
+
+    public KilledProcessTests(ITestOutputHelper output) => _output = output;
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(40)]
+    [InlineData(120)]
+    [InlineData(2000)]
+    public async Task A_kill_mid_write_leaves_all_or_nothing_and_an_intact_chain(int extraDelayMilliseconds)
+    {
+        var cli = typeof(MoralGraphCli).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet", [cli, "--db", _sandbox.Store, "demo", "--participants", "4000", "--study", "killed"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using (var process = Process.Start(start)!)
+        {
+            // Wait until the import's pages start reaching the disk (LiteDB's log file appears), then kill at a varying moment.
+            var logFile = Path.ChangeExtension(_sandbox.Store, null) + "-log.db";
+            var deadline = Stopwatch.StartNew();
+            while (!(File.Exists(logFile) && new FileInfo(logFile).Length > 1_000_000) && !process.HasExited && deadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(5);
+            }
+
+            await Task.Delay(extraDelayMilliseconds);
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync();
+        }
+
+        using var log = new LiteDbEventLog(_sandbox.Store);
+        Assert.True((await log.VerifyAsync()).IsIntact);
+        var events = await log.ReadStudyAsync("killed");
+        _output.WriteLine($"after the kill the store holds {events.Count} events of the study");
+        if (events.Count > 0)
+        {
+            var expected = await MoralGraph.Core.Synthetic.DemoStudy.CreateAsync("killed", 4000, 7, DateTimeOffset.UtcNow);
+            Assert.Equal(expected.Count, events.Count);
+            Assert.Equal(expected.OfType<VoteCast>().Count(), events.Count(e => e.Event is VoteCast));
+        }
+
+        // The store stays usable after the crash.
+        var after = await log.AppendAsync(new ParticipantWithdrew("someone") { StudyId = "killed", OccurredAt = DateTimeOffset.UtcNow, Actor = "someone" });
+        Assert.Equal(events.Count + 1, after.Sequence);
+    }
+
+    public void Dispose() => _sandbox.Dispose();
+}
