@@ -26,6 +26,7 @@ internal static class BenchCommands
         {
             var counts = ParseSizes(parse.GetValue(sizes)!);
             var ui = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(console.Out) });
+            ui.Profile.Width = 160;
             var table = new Table().AddColumns("values", "edges", "graph build", "PageRank (median of 5)", "iterations", "whole reconcile", "allocated", "peak working set");
             foreach (var count in counts)
             {

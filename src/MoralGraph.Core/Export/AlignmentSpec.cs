@@ -55,7 +55,7 @@ public sealed record SpecEdge(
     string SourceValueId, string WiserValueId, IReadOnlyList<string> Contexts, SpecCounts.EdgeCounts Counts, SpecEdgeSummary Summary,
     bool InRanking, bool Contested, string? ContestedReason);
 
-public sealed record SpecEdgeSummary(double WiserLikelihood, double Entropy);
+public readonly record struct SpecEdgeSummary(double WiserLikelihood, double Entropy);
 
 public sealed record SpecContestedEdge(string? QuestionId, string? ContextId, string SourceValueId, string WiserValueId, string Reason);
 
@@ -63,5 +63,5 @@ public sealed record SpecAlgorithm(string Profile, IReadOnlyDictionary<string, s
 
 public sealed record SpecCounts(int Participants, int Values, int Cards, int Votes, int Edges, int Graphs)
 {
-    public sealed record EdgeCounts(int MarkedWiser, int MarkedNotWiser, int MarkedLessWise, int MarkedUnsure, int Impressions);
+    public readonly record struct EdgeCounts(int MarkedWiser, int MarkedNotWiser, int MarkedLessWise, int MarkedUnsure, int Impressions);
 }

@@ -32,17 +32,34 @@ public static class AlignmentSpecJson
     /// <summary>Serializes the spec with its content hash filled in.</summary>
     public static string Write(AlignmentSpec spec)
     {
-        var node = ToNode(spec);
-        node["contentHash"] = ComputeHash(node);
-        return node.ToJsonString(Options);
+        ArgumentNullException.ThrowIfNull(spec);
+        return JsonSerializer.Serialize(spec with { ContentHash = ComputeHash(spec) }, Options);
+    }
+
+    /// <summary>
+    /// Streams the spec with its content hash to <paramref name="output"/>. Serializes twice (once into the hash,
+    /// once out) rather than building a document in memory, so a spec of millions of edges needs no copy of itself.
+    /// </summary>
+    public static async Task WriteAsync(AlignmentSpec spec, Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var hashed = spec with { ContentHash = ComputeHash(spec) };
+        await JsonSerializer.SerializeAsync(output, hashed, Options, cancellationToken);
     }
 
     /// <summary>The hash a spec's content has (what <see cref="Write"/> puts in <c>contentHash</c>).</summary>
-    public static string ComputeHash(AlignmentSpec spec) => ComputeHash(ToNode(spec));
+    public static string ComputeHash(AlignmentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        using var hashing = new HashingStream();
+        JsonSerializer.Serialize(hashing, spec with { ContentHash = null, GeneratedAt = null }, CompactOptions);
+        return HashPrefix + Convert.ToHexStringLower(hashing.GetHash());
+    }
 
-    private static JsonObject ToNode(AlignmentSpec spec) => JsonSerializer.SerializeToNode(spec, Options)!.AsObject();
-
-    /// <summary>The hash the spec's content should carry.</summary>
+    /// <summary>
+    /// The hash a parsed spec's content should carry. Gives the same bytes as serializing the record: parsed numbers
+    /// keep their text, strings are re-escaped by the same encoder, and property order is kept.
+    /// </summary>
     public static string ComputeHash(JsonObject document)
     {
         ArgumentNullException.ThrowIfNull(document);
@@ -77,5 +94,47 @@ public static class AlignmentSpecJson
             ?? throw new InvalidOperationException("The alignment spec schema is not embedded in MoralGraph.Core.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
+    }
+}
+
+/// <summary>A write-only stream that feeds SHA-256 and keeps nothing.</summary>
+internal sealed class HashingStream : Stream
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public byte[] GetHash() => _hash.GetHashAndReset();
+
+    public override void Write(byte[] buffer, int offset, int count) => _hash.AppendData(buffer, offset, count);
+
+    public override void Write(ReadOnlySpan<byte> buffer) => _hash.AppendData(buffer);
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _hash.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }

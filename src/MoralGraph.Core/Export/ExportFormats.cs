@@ -64,8 +64,7 @@ public sealed class JsonSpecFormat : IExportFormat
     public async Task WriteAsync(ExportInput input, Stream output, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        await using var writer = new StreamWriter(output, leaveOpen: true);
-        await writer.WriteAsync(AlignmentSpecJson.Write(input.Spec).AsMemory(), cancellationToken);
+        await AlignmentSpecJson.WriteAsync(input.Spec, output, cancellationToken);
     }
 }
 

@@ -1,24 +1,29 @@
+using System.Runtime.InteropServices;
 using MoralGraph.Core.Voting;
 
 namespace MoralGraph.Core.Reconciliation;
 
 /// <summary>
-/// The votes of one (question, context) encoded as pair indices, so tallies can be recomputed cheaply
-/// with participants weighted (the bootstrap) without touching strings again.
+/// The votes of one (question, context) encoded as directed-pair indices, so the tallies can be recomputed
+/// cheaply with participants reweighted (the bootstrap) without touching strings again. The ranking graph's
+/// topology (every pair with a "wiser" vote) is fixed once; a resample only changes edge weights.
 /// </summary>
 internal sealed class ContextTallies
 {
-    private readonly List<int> _pairFrom = [];
-    private readonly List<int> _pairTo = [];
-    private readonly List<int> _reverse = [];
+    private readonly int[] _pairFrom;
+    private readonly int[] _pairTo;
+    private readonly int[] _reverse;
     private readonly int[] _votePair;
     private readonly Verdict[] _voteVerdict;
     private readonly int[] _voteParticipant;
     private readonly string[] _nodeIds;
-    private readonly int[] _wiser;
-    private readonly int[] _notWiser;
-    private readonly int[] _unsure;
-    private readonly int[] _shown;
+    private readonly Counts _full;
+
+    // The candidate ranking edges (pairs with at least one "wiser" vote in the full sample) and their CSR layout.
+    private readonly int[] _candidatePairs;
+    private readonly int[] _candidateOfPair;
+    private readonly CompactGraph.Layout _layout;
+    private CompactGraph? _fullGraph;
 
     public ContextTallies(IReadOnlyList<WiserThanVote> votes, Dictionary<string, int> nodeIndex)
     {
@@ -28,22 +33,29 @@ internal sealed class ContextTallies
             _nodeIds[i] = id;
         }
 
-        var pairIndex = new Dictionary<long, int>();
+        var pairIndex = new Dictionary<long, int>(votes.Count, MixedPairKeyComparer.Instance);
         var participants = new Dictionary<string, int>(StringComparer.Ordinal);
+        var pairFrom = new List<int>();
+        var pairTo = new List<int>();
         _votePair = new int[votes.Count];
         _voteVerdict = new Verdict[votes.Count];
         _voteParticipant = new int[votes.Count];
         for (var i = 0; i < votes.Count; i++)
         {
             var vote = votes[i];
-            var a = nodeIndex[vote.FromValueId];
-            var b = nodeIndex[vote.ToValueId];
-            var forward = PairOf(a, b, pairIndex);
-            _ = PairOf(b, a, pairIndex);
-            _votePair[i] = forward;
+            var (a, b) = (nodeIndex[vote.FromValueId], nodeIndex[vote.ToValueId]);
+            ref var pair = ref CollectionsMarshal.GetValueRefOrAddDefault(pairIndex, Key(a, b), out var pairExists);
+            if (!pairExists)
+            {
+                pair = pairFrom.Count;
+                pairFrom.Add(a);
+                pairTo.Add(b);
+            }
+
+            _votePair[i] = pair;
             _voteVerdict[i] = vote.Verdict;
-            ref var participant = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(participants, vote.ParticipantId, out var exists);
-            if (!exists)
+            ref var participant = ref CollectionsMarshal.GetValueRefOrAddDefault(participants, vote.ParticipantId, out var participantExists);
+            if (!participantExists)
             {
                 participant = participants.Count - 1;
             }
@@ -51,63 +63,93 @@ internal sealed class ContextTallies
             _voteParticipant[i] = participant;
         }
 
+        _pairFrom = [.. pairFrom];
+        _pairTo = [.. pairTo];
+        _reverse = new int[_pairFrom.Length];
+        for (var p = 0; p < _pairFrom.Length; p++)
+        {
+            _reverse[p] = pairIndex.TryGetValue(Key(_pairTo[p], _pairFrom[p]), out var reverse) ? reverse : -1;
+        }
+
         ParticipantCount = participants.Count;
-        (_wiser, _notWiser, _unsure, _shown) = Count(null);
+        _full = Count(null);
+
+        var candidates = new List<int>();
+        _candidateOfPair = new int[_pairFrom.Length];
+        for (var p = 0; p < _pairFrom.Length; p++)
+        {
+            _candidateOfPair[p] = _full.Wiser[p] > 0 ? candidates.Count : -1;
+            if (_full.Wiser[p] > 0)
+            {
+                candidates.Add(p);
+            }
+        }
+
+        _candidatePairs = [.. candidates];
+        _layout = CompactGraph.Layout.Create(nodeIndex.Count,
+            _candidatePairs.Select(p => _pairFrom[p]).ToArray(), _candidatePairs.Select(p => _pairTo[p]).ToArray());
     }
 
     public int ParticipantCount { get; }
 
     /// <summary>Every pair with at least one "wiser" vote, in first-voted order, with full-sample tallies.</summary>
-    public List<RankedEdge> Edges(int minWiser, string contextText)
+    public List<RankedEdge> Edges(int minWiser, IReadOnlyList<string> contexts, CancellationToken cancellationToken)
     {
-        var edges = new List<RankedEdge>();
-        for (var p = 0; p < _pairFrom.Count; p++)
+        var cycles = StronglyConnectedComponents.OnCycles(RankingGraph(minWiser, null), cancellationToken);
+        var edges = new List<RankedEdge>(_candidatePairs.Length);
+        foreach (var p in _candidatePairs)
         {
-            if (_wiser[p] == 0)
-            {
-                continue;
-            }
-
-            var lessWise = _wiser[_reverse[p]];
-            var likelihood = Likelihood(_wiser[p], _notWiser[p], _unsure[p]);
-            var impressions = _shown[p] + _shown[_reverse[p]];
+            var reverse = _reverse[p];
+            var lessWise = reverse < 0 ? 0 : _full.Wiser[reverse];
+            var likelihood = Likelihood(_full.Wiser[p], _full.NotWiser[p], _full.Unsure[p]);
+            var inRanking = _full.Wiser[p] >= minWiser && likelihood > 0;
+            var (from, to) = (_pairFrom[p], _pairTo[p]);
+            var impressions = _full.Shown[p] + (reverse < 0 ? 0 : _full.Shown[reverse]);
             edges.Add(new RankedEdge(
-                _nodeIds[_pairFrom[p]], _nodeIds[_pairTo[p]], [contextText],
-                new EdgeTallies(_wiser[p], _notWiser[p], lessWise, _unsure[p], impressions),
-                likelihood, Entropy.Bits(_wiser[p], _notWiser[p], _unsure[p]),
-                InRanking: _wiser[p] >= minWiser && likelihood > 0,
-                ContestedReason: lessWise > 0 ? "both-directions" : null));
+                _nodeIds[from], _nodeIds[to], contexts,
+                new EdgeTallies(_full.Wiser[p], _full.NotWiser[p], lessWise, _full.Unsure[p], impressions),
+                likelihood, Entropy.Bits(_full.Wiser[p], _full.NotWiser[p], _full.Unsure[p]),
+                inRanking,
+                ContestedReason: lessWise > 0 ? "both-directions"
+                    : inRanking && cycles[from] >= 0 && cycles[from] == cycles[to] ? "cycle"
+                    : null));
         }
 
         return edges;
     }
 
-    /// <summary>PageRank over the ranking edges, with each participant's votes counted <paramref name="participantWeight"/> times (all once when null).</summary>
-    public PageRankResult Rank(int nodeCount, int minWiser, int[]? participantWeight, WeightedPageRank pageRank, double[]? warmStart, CancellationToken cancellationToken)
-    {
-        var (wiser, notWiser, unsure, _) = participantWeight is null ? (_wiser, _notWiser, _unsure, _shown) : Count(participantWeight);
-        var sources = new List<int>();
-        var targets = new List<int>();
-        var weights = new List<double>();
-        for (var p = 0; p < _pairFrom.Count; p++)
-        {
-            if (wiser[p] < minWiser)
-            {
-                continue;
-            }
+    /// <summary>
+    /// PageRank over the ranking edges, with each participant's votes counted <paramref name="participantWeight"/>
+    /// times (all once when null), starting from <paramref name="warmStart"/> when given.
+    /// </summary>
+    public PageRankResult Rank(int minWiser, int[]? participantWeight, WeightedPageRank pageRank, double[]? warmStart, CancellationToken cancellationToken) =>
+        pageRank.Compute(RankingGraph(minWiser, participantWeight), warmStart, cancellationToken);
 
-            var likelihood = Likelihood(wiser[p], notWiser[p], unsure[p]);
-            if (likelihood > 0)
+    private CompactGraph RankingGraph(int minWiser, int[]? participantWeight)
+    {
+        if (participantWeight is null && _fullGraph is not null)
+        {
+            return _fullGraph;
+        }
+
+        var counts = participantWeight is null ? _full : Count(participantWeight);
+        var weights = new double[_candidatePairs.Length];
+        for (var c = 0; c < weights.Length; c++)
+        {
+            var p = _candidatePairs[c];
+            if (counts.Wiser[p] >= minWiser)
             {
-                sources.Add(_pairFrom[p]);
-                targets.Add(_pairTo[p]);
-                weights.Add(likelihood);
+                weights[c] = Math.Max(0, Likelihood(counts.Wiser[p], counts.NotWiser[p], counts.Unsure[p]));
             }
         }
 
-        var graph = CompactGraph.FromEdges(nodeCount, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sources),
-            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(targets), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(weights));
-        return pageRank.Compute(graph, warmStart, cancellationToken);
+        var graph = _layout.WithWeights(weights);
+        if (participantWeight is null)
+        {
+            _fullGraph = graph;
+        }
+
+        return graph;
     }
 
     /// <summary>
@@ -122,13 +164,12 @@ internal sealed class ContextTallies
         return total == 0 ? 0 : (double)(wiser - notWiser) / total;
     }
 
-    private (int[] Wiser, int[] NotWiser, int[] Unsure, int[] Shown) Count(int[]? participantWeight)
+    private static long Key(int from, int to) => ((long)from << 32) | (uint)to;
+
+    private Counts Count(int[]? participantWeight)
     {
-        var pairs = _pairFrom.Count;
-        var wiser = new int[pairs];
-        var notWiser = new int[pairs];
-        var unsure = new int[pairs];
-        var shown = new int[pairs];
+        var pairs = _pairFrom.Length;
+        var counts = new Counts(new int[pairs], new int[pairs], new int[pairs], new int[pairs]);
         for (var i = 0; i < _votePair.Length; i++)
         {
             var weight = participantWeight?[_voteParticipant[i]] ?? 1;
@@ -138,40 +179,32 @@ internal sealed class ContextTallies
             }
 
             var p = _votePair[i];
-            shown[p] += weight;
+            counts.Shown[p] += weight;
             switch (_voteVerdict[i])
             {
-                case Verdict.Wiser: wiser[p] += weight; break;
-                case Verdict.NotWiser: notWiser[p] += weight; break;
-                case Verdict.Unsure: unsure[p] += weight; break;
+                case Verdict.Wiser: counts.Wiser[p] += weight; break;
+                case Verdict.NotWiser: counts.NotWiser[p] += weight; break;
+                case Verdict.Unsure: counts.Unsure[p] += weight; break;
             }
         }
 
-        return (wiser, notWiser, unsure, shown);
+        return counts;
     }
 
-    private int PairOf(int from, int to, Dictionary<long, int> pairIndex)
-    {
-        var key = ((long)from << 32) | (uint)to;
-        if (pairIndex.TryGetValue(key, out var existing))
-        {
-            return existing;
-        }
+    private sealed record Counts(int[] Wiser, int[] NotWiser, int[] Unsure, int[] Shown);
+}
 
-        var index = _pairFrom.Count;
-        pairIndex.Add(key, index);
-        _pairFrom.Add(from);
-        _pairTo.Add(to);
-        _reverse.Add(-1);
-        var reverseKey = ((long)to << 32) | (uint)from;
-        if (pairIndex.TryGetValue(reverseKey, out var reverse))
-        {
-            _reverse[index] = reverse;
-            _reverse[reverse] = index;
-        }
+/// <summary>
+/// Hashes a (from, to) pair key with a multiplicative mix. long.GetHashCode folds the halves with XOR, which
+/// for node indices below 2^20 leaves most of 5 million pairs sharing a million buckets.
+/// </summary>
+internal sealed class MixedPairKeyComparer : IEqualityComparer<long>
+{
+    public static readonly MixedPairKeyComparer Instance = new();
 
-        return index;
-    }
+    public bool Equals(long x, long y) => x == y;
+
+    public int GetHashCode(long obj) => (int)((ulong)obj * 0x9E3779B97F4A7C15UL >> 32);
 }
 
 /// <summary>A string hash that is the same in every process (string.GetHashCode is randomized per run).</summary>

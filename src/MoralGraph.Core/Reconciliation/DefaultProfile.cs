@@ -1,8 +1,6 @@
 using System.Globalization;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Voting;
-using QuikGraph;
-using QuikGraph.Algorithms.ConnectedComponents;
 
 namespace MoralGraph.Core.Reconciliation;
 
@@ -54,7 +52,7 @@ public sealed record DefaultProfileOptions
 /// Confidence: participants are resampled with replacement (seeded) and everything recomputed; each value
 /// reports the share of resamples in which it ranked first and the 5th–95th percentile of its score.</para>
 /// <para>Contested edges: both directions have "wiser" votes, or the edge lies on a cycle of ranking
-/// edges (a strongly connected component, from QuikGraph).</para>
+/// edges (a strongly connected component of two or more values).</para>
 /// </summary>
 public sealed class DefaultProfile : IReconciliationProfile
 {
@@ -95,13 +93,13 @@ public sealed class DefaultProfile : IReconciliationProfile
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var contextText = ContextTexts.Of(snapshot.Study);
-        var valuePosition = RankingGraph.IndexOf(snapshot.Values.Select(v => v.Id).ToList());
+        var studyValueOrder = snapshot.Values.Select(v => v.Id).ToList();
         var byContext = snapshot.Votes.GroupBy(v => v.Context).ToList();
         var graphs = new ContextGraph[byContext.Count];
         Parallel.For(0, byContext.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
             var group = byContext[i];
-            graphs[i] = ReconcileContext(group.Key, contextText(group.Key), group.ToList(), valuePosition, cancellationToken);
+            graphs[i] = ReconcileContext(group.Key, contextText(group.Key), group.ToList(), studyValueOrder, cancellationToken);
         });
 
         var ordered = graphs
@@ -112,19 +110,30 @@ public sealed class DefaultProfile : IReconciliationProfile
         return new ReconciliationResult(Name, Parameters, ReconciliationResult.ComputeFingerprint(Name, Parameters), ordered);
     }
 
-    private ContextGraph ReconcileContext(ContextRef context, string text, List<WiserThanVote> votes, Dictionary<string, int> valuePosition, CancellationToken cancellationToken)
+    private ContextGraph ReconcileContext(ContextRef context, string text, List<WiserThanVote> votes, IReadOnlyList<string> studyValueOrder, CancellationToken cancellationToken)
     {
-        var valueIds = votes.SelectMany(v => new[] { v.FromValueId, v.ToValueId }).Distinct()
-            .OrderBy(id => valuePosition.GetValueOrDefault(id, int.MaxValue)).ThenBy(id => id, StringComparer.Ordinal).ToList();
-        var index = RankingGraph.IndexOf(valueIds);
-        var tallies = new ContextTallies(votes, index);
+        // Values in the order they entered the study, so rankings and exports never depend on vote order.
+        var voted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var vote in votes)
+        {
+            voted.Add(vote.FromValueId);
+            voted.Add(vote.ToValueId);
+        }
 
-        var edges = tallies.Edges(_options.MinMarkedWiser, text);
-        var ranked = tallies.Rank(valueIds.Count, _options.MinMarkedWiser, null, _pageRank, null, cancellationToken);
-        var cycleNodes = NodesOnCycles(valueIds.Count, edges.Where(e => e.InRanking), index);
-        edges = edges.Select(e => e.ContestedReason is null && e.InRanking && OnOneCycle(cycleNodes, index[e.SourceValueId], index[e.WiserValueId])
-            ? e with { ContestedReason = "cycle" }
-            : e).ToList();
+        var valueIds = new List<string>(voted.Count);
+        foreach (var id in studyValueOrder)
+        {
+            if (voted.Remove(id))
+            {
+                valueIds.Add(id);
+            }
+        }
+
+        valueIds.AddRange(voted.Order(StringComparer.Ordinal));
+        var tallies = new ContextTallies(votes, RankingGraph.IndexOf(valueIds));
+
+        var edges = tallies.Edges(_options.MinMarkedWiser, [text], cancellationToken);
+        var ranked = tallies.Rank(_options.MinMarkedWiser, null, _pageRank, null, cancellationToken);
 
         var bootstrap = Bootstrap(context, tallies, valueIds.Count, ranked.Ranks, cancellationToken);
         var ranking = RankingGraph.Order(valueIds, ranked.Ranks, bootstrap?.WinShare, bootstrap?.Low, bootstrap?.High);
@@ -151,7 +160,7 @@ public sealed class DefaultProfile : IReconciliationProfile
                 weight[random.Next(weight.Length)]++;
             }
 
-            var result = tallies.Rank(nodeCount, _options.MinMarkedWiser, weight, _pageRank, fullRanks, cancellationToken);
+            var result = tallies.Rank(_options.MinMarkedWiser, weight, _pageRank, fullRanks, cancellationToken);
             scores[r] = Array.ConvertAll(result.Ranks, x => (float)x);
             winners[r] = ArgMax(result.Ranks);
         });
@@ -180,8 +189,6 @@ public sealed class DefaultProfile : IReconciliationProfile
         return new BootstrapEstimate(winShare, low, high);
     }
 
-    private static bool OnOneCycle(int[] component, int a, int b) => component[a] >= 0 && component[a] == component[b];
-
     private static int ArgMax(double[] values)
     {
         var best = 0;
@@ -194,25 +201,6 @@ public sealed class DefaultProfile : IReconciliationProfile
         }
 
         return best;
-    }
-
-    /// <summary>Component id of each node that lies in a strongly connected component of two or more nodes; −1 otherwise.</summary>
-    private static int[] NodesOnCycles(int nodeCount, IEnumerable<RankedEdge> rankingEdges, Dictionary<string, int> index)
-    {
-        var graph = new AdjacencyGraph<int, SEdge<int>>(allowParallelEdges: false, vertexCapacity: nodeCount, edgeCapacity: 4);
-        graph.AddVertexRange(Enumerable.Range(0, nodeCount));
-        graph.AddEdgeRange(rankingEdges.Select(e => new SEdge<int>(index[e.SourceValueId], index[e.WiserValueId])));
-        var algorithm = new StronglyConnectedComponentsAlgorithm<int, SEdge<int>>(graph);
-        algorithm.Compute();
-        var sizes = algorithm.Components.Values.GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count());
-        var component = new int[nodeCount];
-        for (var v = 0; v < nodeCount; v++)
-        {
-            var c = algorithm.Components[v];
-            component[v] = sizes[c] > 1 ? c : -1;
-        }
-
-        return component;
     }
 
     private static int QuestionOrder(MoralGraphSnapshot snapshot, string questionId)

@@ -24,7 +24,7 @@ public interface IReconciliationProfile
 /// <param name="MarkedLessWise">Votes on the reverse move saying it made the person wiser.</param>
 /// <param name="MarkedUnsure">Votes on source → wiser saying "not sure".</param>
 /// <param name="Impressions">Times the pair was shown, in either direction.</param>
-public sealed record EdgeTallies(int MarkedWiser, int MarkedNotWiser, int MarkedLessWise, int MarkedUnsure, int Impressions);
+public readonly record struct EdgeTallies(int MarkedWiser, int MarkedNotWiser, int MarkedLessWise, int MarkedUnsure, int Impressions);
 
 /// <summary>A wiser-than edge with its tallies and summary.</summary>
 /// <param name="SourceValueId">The value moved from.</param>
