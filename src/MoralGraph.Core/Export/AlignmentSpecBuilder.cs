@@ -28,17 +28,32 @@ public static class AlignmentSpecBuilder
         var graphs = result.Graphs.Select(g => new SpecGraph(
             g.QuestionId, g.ContextId, g.ContextText, g.ParticipantCount, g.Iterations,
             g.Ranking.Select(r => new SpecRanking(r.ValueId, r.Rank, r.Score, r.WinShare, r.ScoreLow, r.ScoreHigh)).ToList(),
-            g.Edges.Select(ToSpecEdge).ToList())).ToList();
+            new ProjectedList<RankedEdge, SpecEdge>(g.Edges, ToSpecEdge))).ToList();
 
         var community = result.Graphs.Select(g => new SpecCommunityValues(g.QuestionId, g.ContextId, g.ContextText, Winners(g))).ToList();
         var latitude = result.Graphs.Select(g => new SpecLatitude(g.QuestionId, g.ContextId, g.ContextText, Latitude(g))).ToList();
         var contested = result.Graphs.SelectMany(g => g.Edges.Where(e => e.IsContested)
             .Select(e => new SpecContestedEdge(g.QuestionId, g.ContextId, e.SourceValueId, e.WiserValueId, e.ContestedReason!))).ToList();
 
-        var values = snapshot.Values.Select(v => new SpecValue(v.Id, v.Title, v.Description, v.Policies,
-            v.Members.Select(m => new SpecMember(m.CardId, m.ParticipantId)).ToList(), v.ParticipantCount)).ToList();
-        var participants = snapshot.Values.SelectMany(v => v.Members.Select(m => m.ParticipantId))
-            .Concat(snapshot.Votes.Select(v => v.ParticipantId)).Distinct(StringComparer.Ordinal).Count();
+        var values = new List<SpecValue>(snapshot.Values.Count);
+        var participants = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var value in snapshot.Values)
+        {
+            var members = new SpecMember[value.Members.Count];
+            for (var i = 0; i < members.Length; i++)
+            {
+                members[i] = new SpecMember(value.Members[i].CardId, value.Members[i].ParticipantId);
+                participants.Add(value.Members[i].ParticipantId);
+            }
+
+            values.Add(new SpecValue(value.Id, value.Title, value.Description, value.Policies, members, value.ParticipantCount));
+        }
+
+        foreach (var vote in snapshot.Votes)
+        {
+            participants.Add(vote.ParticipantId);
+        }
+
 
         return new AlignmentSpec(
             AlignmentSpec.CurrentSchemaVersion,
@@ -51,7 +66,7 @@ public static class AlignmentSpecBuilder
             graphs,
             contested,
             new SpecAlgorithm(result.Profile, new SortedDictionary<string, string>(result.Parameters.ToDictionary(), StringComparer.Ordinal), ReconciliationResult.CodeVersion, result.Fingerprint),
-            new SpecCounts(participants, values.Count, snapshot.Values.Sum(v => v.Members.Count), snapshot.Votes.Count,
+            new SpecCounts(participants.Count, values.Count, snapshot.Values.Sum(v => v.Members.Count), snapshot.Votes.Count,
                 graphs.Sum(g => g.Edges.Count), graphs.Count),
             ContentHash: null);
     }
@@ -72,10 +87,9 @@ public static class AlignmentSpecBuilder
     private static List<SpecLatitudeValue> Latitude(ContextGraph graph)
     {
         var winners = Winners(graph).ToHashSet(StringComparer.Ordinal);
-        var received = graph.Edges.GroupBy(e => e.WiserValueId).ToDictionary(g => g.Key, g => g.Sum(e => e.Counts.MarkedWiser));
         return graph.Ranking
             .Where(r => !winners.Contains(r.ValueId))
-            .Select(r => new SpecLatitudeValue(r.ValueId, received.GetValueOrDefault(r.ValueId), r.WinShare))
+            .Select(r => new SpecLatitudeValue(r.ValueId, r.WiserVotesReceived, r.WinShare))
             .Where(v => v.WiserVotesReceived >= LatitudeMinWiserVotes || v.WinShare >= LatitudeMinWinShare)
             .ToList();
     }
@@ -84,4 +98,22 @@ public static class AlignmentSpecBuilder
         e.SourceValueId, e.WiserValueId, e.Contexts,
         new SpecCounts.EdgeCounts(e.Counts.MarkedWiser, e.Counts.MarkedNotWiser, e.Counts.MarkedLessWise, e.Counts.MarkedUnsure, e.Counts.Impressions),
         new SpecEdgeSummary(e.WiserLikelihood, e.Entropy), e.InRanking, e.IsContested, e.ContestedReason);
+}
+
+/// <summary>A read-only list that maps another on access, so the spec does not copy millions of edges.</summary>
+internal sealed class ProjectedList<TSource, TResult>(IReadOnlyList<TSource> source, Func<TSource, TResult> map) : IReadOnlyList<TResult>
+{
+    public int Count => source.Count;
+
+    public TResult this[int index] => map(source[index]);
+
+    public IEnumerator<TResult> GetEnumerator()
+    {
+        for (var i = 0; i < source.Count; i++)
+        {
+            yield return map(source[i]);
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

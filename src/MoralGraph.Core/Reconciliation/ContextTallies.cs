@@ -4,9 +4,9 @@ using MoralGraph.Core.Voting;
 namespace MoralGraph.Core.Reconciliation;
 
 /// <summary>
-/// The votes of one (question, context) encoded as directed-pair indices, so the tallies can be recomputed
-/// cheaply with participants reweighted (the bootstrap) without touching strings again. The ranking graph's
-/// topology (every pair with a "wiser" vote) is fixed once; a resample only changes edge weights.
+/// The votes of one (question, context) as directed-pair indices over local node numbers, so the tallies can be
+/// recomputed cheaply with participants reweighted (the bootstrap). The ranking graph's topology (every pair
+/// with a "wiser" vote) is laid out once; a resample only changes edge weights.
 /// </summary>
 internal sealed class ContextTallies
 {
@@ -16,34 +16,49 @@ internal sealed class ContextTallies
     private readonly int[] _votePair;
     private readonly Verdict[] _voteVerdict;
     private readonly int[] _voteParticipant;
-    private readonly string[] _nodeIds;
     private readonly Counts _full;
 
     // The candidate ranking edges (pairs with at least one "wiser" vote in the full sample) and their CSR layout.
     private readonly int[] _candidatePairs;
-    private readonly int[] _candidateOfPair;
     private readonly CompactGraph.Layout _layout;
     private CompactGraph? _fullGraph;
 
-    public ContextTallies(IReadOnlyList<WiserThanVote> votes, Dictionary<string, int> nodeIndex)
+    /// <summary>Encodes one context's votes.</summary>
+    /// <param name="encoding">The snapshot's votes as columns.</param>
+    /// <param name="voteIndices">This context's votes, in snapshot order.</param>
+    public ContextTallies(VoteEncoding encoding, int[] voteIndices)
     {
-        _nodeIds = new string[nodeIndex.Count];
-        foreach (var (id, i) in nodeIndex)
+        // Local node numbers follow value positions, i.e. the order values entered the study.
+        var localOf = new int[encoding.ValueIds.Length];
+        foreach (var i in voteIndices)
         {
-            _nodeIds[i] = id;
+            localOf[encoding.From[i]] = 1;
+            localOf[encoding.To[i]] = 1;
         }
 
-        var pairIndex = new Dictionary<long, int>(votes.Count, MixedPairKeyComparer.Instance);
-        var participants = new Dictionary<string, int>(StringComparer.Ordinal);
+        var nodes = new List<int>();
+        for (var position = 0; position < localOf.Length; position++)
+        {
+            if (localOf[position] != 0)
+            {
+                localOf[position] = nodes.Count;
+                nodes.Add(position);
+            }
+        }
+
+        NodeIds = nodes.Select(position => encoding.ValueIds[position]).ToArray();
+
+        var pairIndex = new Dictionary<long, int>(voteIndices.Length, MixedPairKeyComparer.Instance);
+        var participantOf = new Dictionary<int, int>();
         var pairFrom = new List<int>();
         var pairTo = new List<int>();
-        _votePair = new int[votes.Count];
-        _voteVerdict = new Verdict[votes.Count];
-        _voteParticipant = new int[votes.Count];
-        for (var i = 0; i < votes.Count; i++)
+        _votePair = new int[voteIndices.Length];
+        _voteVerdict = new Verdict[voteIndices.Length];
+        _voteParticipant = new int[voteIndices.Length];
+        for (var k = 0; k < voteIndices.Length; k++)
         {
-            var vote = votes[i];
-            var (a, b) = (nodeIndex[vote.FromValueId], nodeIndex[vote.ToValueId]);
+            var i = voteIndices[k];
+            var (a, b) = (localOf[encoding.From[i]], localOf[encoding.To[i]]);
             ref var pair = ref CollectionsMarshal.GetValueRefOrAddDefault(pairIndex, Key(a, b), out var pairExists);
             if (!pairExists)
             {
@@ -52,15 +67,15 @@ internal sealed class ContextTallies
                 pairTo.Add(b);
             }
 
-            _votePair[i] = pair;
-            _voteVerdict[i] = vote.Verdict;
-            ref var participant = ref CollectionsMarshal.GetValueRefOrAddDefault(participants, vote.ParticipantId, out var participantExists);
+            _votePair[k] = pair;
+            _voteVerdict[k] = encoding.Verdict[i];
+            ref var participant = ref CollectionsMarshal.GetValueRefOrAddDefault(participantOf, encoding.Participant[i], out var participantExists);
             if (!participantExists)
             {
-                participant = participants.Count - 1;
+                participant = participantOf.Count - 1;
             }
 
-            _voteParticipant[i] = participant;
+            _voteParticipant[k] = participant;
         }
 
         _pairFrom = [.. pairFrom];
@@ -71,14 +86,12 @@ internal sealed class ContextTallies
             _reverse[p] = pairIndex.TryGetValue(Key(_pairTo[p], _pairFrom[p]), out var reverse) ? reverse : -1;
         }
 
-        ParticipantCount = participants.Count;
+        ParticipantCount = participantOf.Count;
         _full = Count(null);
 
         var candidates = new List<int>();
-        _candidateOfPair = new int[_pairFrom.Length];
         for (var p = 0; p < _pairFrom.Length; p++)
         {
-            _candidateOfPair[p] = _full.Wiser[p] > 0 ? candidates.Count : -1;
             if (_full.Wiser[p] > 0)
             {
                 candidates.Add(p);
@@ -86,37 +99,33 @@ internal sealed class ContextTallies
         }
 
         _candidatePairs = [.. candidates];
-        _layout = CompactGraph.Layout.Create(nodeIndex.Count,
+        _layout = CompactGraph.Layout.Create(NodeIds.Length,
             _candidatePairs.Select(p => _pairFrom[p]).ToArray(), _candidatePairs.Select(p => _pairTo[p]).ToArray());
     }
 
+    /// <summary>The value id of each local node.</summary>
+    public string[] NodeIds { get; }
+
     public int ParticipantCount { get; }
 
-    /// <summary>Every pair with at least one "wiser" vote, in first-voted order, with full-sample tallies.</summary>
-    public List<RankedEdge> Edges(int minWiser, IReadOnlyList<string> contexts, CancellationToken cancellationToken)
+    /// <summary>"Wiser" votes each node received on its in-edges, full sample.</summary>
+    public int[] WiserVotesReceived()
     {
-        var cycles = StronglyConnectedComponents.OnCycles(RankingGraph(minWiser, null), cancellationToken);
-        var edges = new List<RankedEdge>(_candidatePairs.Length);
+        var received = new int[NodeIds.Length];
         foreach (var p in _candidatePairs)
         {
-            var reverse = _reverse[p];
-            var lessWise = reverse < 0 ? 0 : _full.Wiser[reverse];
-            var likelihood = Likelihood(_full.Wiser[p], _full.NotWiser[p], _full.Unsure[p]);
-            var inRanking = _full.Wiser[p] >= minWiser && likelihood > 0;
-            var (from, to) = (_pairFrom[p], _pairTo[p]);
-            var impressions = _full.Shown[p] + (reverse < 0 ? 0 : _full.Shown[reverse]);
-            edges.Add(new RankedEdge(
-                _nodeIds[from], _nodeIds[to], contexts,
-                new EdgeTallies(_full.Wiser[p], _full.NotWiser[p], lessWise, _full.Unsure[p], impressions),
-                likelihood, Entropy.Bits(_full.Wiser[p], _full.NotWiser[p], _full.Unsure[p]),
-                inRanking,
-                ContestedReason: lessWise > 0 ? "both-directions"
-                    : inRanking && cycles[from] >= 0 && cycles[from] == cycles[to] ? "cycle"
-                    : null));
+            received[_pairTo[p]] += _full.Wiser[p];
         }
 
-        return edges;
+        return received;
     }
+
+    /// <summary>
+    /// Every pair with at least one "wiser" vote, in first-voted order, with full-sample tallies. A view: each
+    /// edge is made when read, so a graph of millions of edges holds arrays, not millions of objects.
+    /// </summary>
+    public IReadOnlyList<RankedEdge> Edges(int minWiser, IReadOnlyList<string> contexts, CancellationToken cancellationToken) =>
+        new EdgeView(this, minWiser, contexts, StronglyConnectedComponents.OnCycles(RankingGraph(minWiser, null), cancellationToken));
 
     /// <summary>
     /// PageRank over the ranking edges, with each participant's votes counted <paramref name="participantWeight"/>
@@ -192,6 +201,44 @@ internal sealed class ContextTallies
     }
 
     private sealed record Counts(int[] Wiser, int[] NotWiser, int[] Unsure, int[] Shown);
+
+    private sealed class EdgeView(ContextTallies tallies, int minWiser, IReadOnlyList<string> contexts, int[] cycles) : IReadOnlyList<RankedEdge>
+    {
+        public int Count => tallies._candidatePairs.Length;
+
+        public RankedEdge this[int index]
+        {
+            get
+            {
+                var full = tallies._full;
+                var p = tallies._candidatePairs[index];
+                var reverse = tallies._reverse[p];
+                var lessWise = reverse < 0 ? 0 : full.Wiser[reverse];
+                var likelihood = Likelihood(full.Wiser[p], full.NotWiser[p], full.Unsure[p]);
+                var inRanking = full.Wiser[p] >= minWiser && likelihood > 0;
+                var (from, to) = (tallies._pairFrom[p], tallies._pairTo[p]);
+                var impressions = full.Shown[p] + (reverse < 0 ? 0 : full.Shown[reverse]);
+                return new RankedEdge(
+                    tallies.NodeIds[from], tallies.NodeIds[to], contexts,
+                    new EdgeTallies(full.Wiser[p], full.NotWiser[p], lessWise, full.Unsure[p], impressions),
+                    likelihood, Entropy.Bits(full.Wiser[p], full.NotWiser[p], full.Unsure[p]),
+                    inRanking,
+                    ContestedReason: lessWise > 0 ? "both-directions"
+                        : inRanking && cycles[from] >= 0 && cycles[from] == cycles[to] ? "cycle"
+                        : null);
+            }
+        }
+
+        public IEnumerator<RankedEdge> GetEnumerator()
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }
 
 /// <summary>

@@ -93,13 +93,12 @@ public sealed class DefaultProfile : IReconciliationProfile
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var contextText = ContextTexts.Of(snapshot.Study);
-        var studyValueOrder = snapshot.Values.Select(v => v.Id).ToList();
-        var byContext = snapshot.Votes.GroupBy(v => v.Context).ToList();
-        var graphs = new ContextGraph[byContext.Count];
-        Parallel.For(0, byContext.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        var encoding = VoteEncoding.Encode(snapshot, cancellationToken);
+        var graphs = new ContextGraph[encoding.Contexts.Length];
+        Parallel.For(0, graphs.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
-            var group = byContext[i];
-            graphs[i] = ReconcileContext(group.Key, contextText(group.Key), group.ToList(), studyValueOrder, cancellationToken);
+            var context = encoding.Contexts[i];
+            graphs[i] = ReconcileContext(context, contextText(context), new ContextTallies(encoding, encoding.VotesByContext[i]), cancellationToken);
         });
 
         var ordered = graphs
@@ -110,33 +109,12 @@ public sealed class DefaultProfile : IReconciliationProfile
         return new ReconciliationResult(Name, Parameters, ReconciliationResult.ComputeFingerprint(Name, Parameters), ordered);
     }
 
-    private ContextGraph ReconcileContext(ContextRef context, string text, List<WiserThanVote> votes, IReadOnlyList<string> studyValueOrder, CancellationToken cancellationToken)
+    private ContextGraph ReconcileContext(ContextRef context, string text, ContextTallies tallies, CancellationToken cancellationToken)
     {
-        // Values in the order they entered the study, so rankings and exports never depend on vote order.
-        var voted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var vote in votes)
-        {
-            voted.Add(vote.FromValueId);
-            voted.Add(vote.ToValueId);
-        }
-
-        var valueIds = new List<string>(voted.Count);
-        foreach (var id in studyValueOrder)
-        {
-            if (voted.Remove(id))
-            {
-                valueIds.Add(id);
-            }
-        }
-
-        valueIds.AddRange(voted.Order(StringComparer.Ordinal));
-        var tallies = new ContextTallies(votes, RankingGraph.IndexOf(valueIds));
-
         var edges = tallies.Edges(_options.MinMarkedWiser, [text], cancellationToken);
         var ranked = tallies.Rank(_options.MinMarkedWiser, null, _pageRank, null, cancellationToken);
-
-        var bootstrap = Bootstrap(context, tallies, valueIds.Count, ranked.Ranks, cancellationToken);
-        var ranking = RankingGraph.Order(valueIds, ranked.Ranks, bootstrap?.WinShare, bootstrap?.Low, bootstrap?.High);
+        var bootstrap = Bootstrap(context, tallies, tallies.NodeIds.Length, ranked.Ranks, cancellationToken);
+        var ranking = RankingGraph.Order(tallies.NodeIds, ranked.Ranks, tallies.WiserVotesReceived(), bootstrap?.WinShare, bootstrap?.Low, bootstrap?.High);
         return new ContextGraph(context.QuestionId, context.ContextId, text, ranking, edges, tallies.ParticipantCount, ranked.Iterations);
     }
 

@@ -86,7 +86,8 @@ public sealed class Mai2023Profile : IReconciliationProfile
         var onKeptEdges = kept.SelectMany(e => new[] { e.SourceValueId, e.WiserValueId }).ToHashSet(StringComparer.Ordinal);
         var valueIds = snapshot.Values.Select(v => v.Id).Where(onKeptEdges.Contains).ToList();
         var (ranks, iterations) = RankingGraph.Rank(valueIds, kept, PageRank, cancellationToken);
-        var graph = new ContextGraph(null, null, null, RankingGraph.Order(valueIds, ranks), kept,
+        var received = valueIds.Select(id => kept.Where(e => e.WiserValueId == id).Sum(e => e.Counts.MarkedWiser)).ToArray();
+        var graph = new ContextGraph(null, null, null, RankingGraph.Order(valueIds, ranks, received), kept,
             snapshot.Votes.Select(v => v.ParticipantId).Distinct().Count(), iterations);
         return new ReconciliationResult(Name, Parameters, ReconciliationResult.ComputeFingerprint(Name, Parameters), [graph]);
     }

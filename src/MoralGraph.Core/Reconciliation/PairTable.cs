@@ -136,10 +136,27 @@ internal static class RankingGraph
     }
 
     /// <summary>Values by descending score; ties by id (ordinal) so the order never depends on input order.</summary>
-    public static List<RankedValue> Order(IReadOnlyList<string> valueIds, double[] scores, double[]? winShare = null, double[]? low = null, double[]? high = null)
+    public static List<RankedValue> Order(IReadOnlyList<string> valueIds, double[] scores, int[] wiserVotesReceived,
+        double[]? winShare = null, double[]? low = null, double[]? high = null)
     {
-        var order = Enumerable.Range(0, valueIds.Count)
-            .OrderByDescending(i => scores[i]).ThenBy(i => valueIds[i], StringComparer.Ordinal).ToList();
-        return order.Select((i, position) => new RankedValue(valueIds[i], position + 1, scores[i], winShare?[i], low?[i], high?[i])).ToList();
+        var order = new int[valueIds.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (a, b) =>
+        {
+            var byScore = scores[b].CompareTo(scores[a]);
+            return byScore != 0 ? byScore : string.CompareOrdinal(valueIds[a], valueIds[b]);
+        });
+        var ranking = new List<RankedValue>(order.Length);
+        for (var position = 0; position < order.Length; position++)
+        {
+            var i = order[position];
+            ranking.Add(new RankedValue(valueIds[i], position + 1, scores[i], wiserVotesReceived[i], winShare?[i], low?[i], high?[i]));
+        }
+
+        return ranking;
     }
 }

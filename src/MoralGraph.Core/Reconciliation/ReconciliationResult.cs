@@ -47,10 +47,11 @@ public sealed record RankedEdge(
 /// <param name="ValueId">The canonical value.</param>
 /// <param name="Rank">1 for the winner.</param>
 /// <param name="Score">PageRank score.</param>
+/// <param name="WiserVotesReceived">"Wiser" votes this value received as the wiser side, in this graph.</param>
 /// <param name="WinShare">Share of bootstrap resamples in which this value ranked first (null when not computed).</param>
 /// <param name="ScoreLow">5th percentile of the score over resamples (null when not computed).</param>
 /// <param name="ScoreHigh">95th percentile of the score over resamples (null when not computed).</param>
-public sealed record RankedValue(string ValueId, int Rank, double Score, double? WinShare, double? ScoreLow, double? ScoreHigh);
+public sealed record RankedValue(string ValueId, int Rank, double Score, int WiserVotesReceived, double? WinShare, double? ScoreLow, double? ScoreHigh);
 
 /// <summary>One reconciled graph: per (question, context) in the default profile, one global graph in mai-2023.</summary>
 /// <param name="QuestionId">The question, or null for a graph over all questions.</param>

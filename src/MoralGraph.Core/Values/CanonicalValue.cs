@@ -29,5 +29,10 @@ public sealed record CanonicalValue(
     string Id, string Title, string Description, IReadOnlyList<string> Policies, IReadOnlyList<ValueMember> Members, MaiCardFields? Mai = null)
 {
     /// <summary>Distinct participants whose cards are in this value.</summary>
-    public int ParticipantCount => Members.Select(m => m.ParticipantId).Distinct().Count();
+    public int ParticipantCount => Members.Count switch
+    {
+        0 => 0,
+        1 => 1,
+        _ => Members.Select(m => m.ParticipantId).Distinct(StringComparer.Ordinal).Count(),
+    };
 }

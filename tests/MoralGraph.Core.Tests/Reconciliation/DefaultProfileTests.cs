@@ -112,6 +112,17 @@ public class DefaultProfileTests
     }
 
     [Fact]
+    public void Votes_on_values_the_snapshot_does_not_list_still_count_after_the_listed_ones()
+    {
+        var votes = Votes(2, "a", "z").Concat(Votes(2, "z", "m", prefix: "x"));
+        var graph = Profile.Reconcile(Snapshot(["a"], votes)).Graphs[0];
+
+        Assert.Equal(["a", "m", "z"], graph.Ranking.Select(r => r.ValueId).Order());
+        Assert.Equal("m", graph.Ranking[0].ValueId);
+        Assert.Equal(2, graph.Ranking[0].WiserVotesReceived);
+    }
+
+    [Fact]
     public void Knobs_are_validated()
     {
         Assert.ThrowsAny<ArgumentOutOfRangeException>(() => new DefaultProfile(new DefaultProfileOptions { Damping = 2 }));
