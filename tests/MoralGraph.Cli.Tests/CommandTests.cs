@@ -108,7 +108,25 @@ public sealed class CommandTests : IDisposable
         var import = await _sandbox.RunAsync("import", RepositoryFile("studies/dft-2023.yaml"));
 
         Assert.Equal(0, import.ExitCode);
-        Assert.Contains("'dft-2023-example' (3 questions, 12 contexts)", import.Output, StringComparison.Ordinal);
+        Assert.Contains("'dft-2023-example' (3 questions, 12 contexts, 3 red lines)", import.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Shared_red_lines_are_added_with_their_source_and_reach_the_spec()
+    {
+        var import = await _sandbox.RunAsync("import", RepositoryFile("studies/dft-2023.yaml"), "--red-lines", RepositoryFile("studies/red-lines/global-minimums.yaml"));
+        Assert.Equal(0, import.ExitCode);
+        Assert.Contains("6 red lines", import.Output, StringComparison.Ordinal);
+
+        await _sandbox.RunAsync("export", "--study", "dft-2023-example", "--format", "json", "--out", _sandbox.PathOf("spec.json"));
+        var redLines = JsonNode.Parse(await File.ReadAllTextAsync(_sandbox.PathOf("spec.json")))!["layers"]!["redLines"]!.AsArray();
+        Assert.Equal(6, redLines.Count);
+        Assert.Equal("global-minimums.yaml", redLines.Single(r => r!["id"]!.GetValue<string>() == "no-targeted-violence")!["source"]!.GetValue<string>());
+
+        var bad = _sandbox.Write("bad-lines.yaml", "- id: x\n  statement: \"\"\n");
+        var refused = await _sandbox.RunAsync("import", RepositoryFile("studies/dft-2023.yaml"), "--red-lines", bad);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("bad-lines.yaml: [0].statement", refused.Error, StringComparison.Ordinal);
     }
 
     [Fact]

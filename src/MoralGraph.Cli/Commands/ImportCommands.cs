@@ -50,7 +50,8 @@ internal static class ImportCommands
     public static Command ImportStudy(Option<string> db, CliConsole console)
     {
         var file = new Argument<FileInfo>("STUDY.yaml") { Description = "A study definition, as in studies/." };
-        var command = new Command("import", "Create a study (or update its definition) from a YAML file.") { file };
+        var redLines = new Option<FileInfo[]>("--red-lines") { Description = "A shared file of red lines (global minimums) to add, e.g. studies/red-lines/global-minimums.yaml. Repeatable.", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("import", "Create a study (or update its definition) from a YAML file.") { file, redLines };
         command.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
         {
             var path = parse.GetValue(file)!;
@@ -71,9 +72,30 @@ internal static class ImportCommands
             }
 
             var definition = result.Value!;
+            foreach (var shared in parse.GetValue(redLines) ?? [])
+            {
+                if (!shared.Exists)
+                {
+                    throw new CliException($"{shared.FullName}: file not found.");
+                }
+
+                var (lines, problems) = StudyDefinitionReader.ReadRedLines(await File.ReadAllTextAsync(shared.FullName, cancellationToken), shared.Name);
+                if (problems.Count > 0)
+                {
+                    foreach (var problem in problems)
+                    {
+                        await console.Error.WriteLineAsync($"{shared.Name}: {problem}");
+                    }
+
+                    throw new CliException($"{shared.Name} has {problems.Count} problem(s); nothing was imported.");
+                }
+
+                definition = definition.WithSharedRedLines(lines);
+            }
+
             using var log = CommandStore.Open(parse.GetValue(db)!);
-            await log.AppendAsync(new StudyDefined(definition) { StudyId = definition.Slug, OccurredAt = DateTimeOffset.UtcNow, Actor = "cli" }, cancellationToken);
-            await console.Out.WriteLineAsync($"Study '{definition.Slug}' ({definition.Questions.Count} questions, {definition.Questions.Sum(q => q.Contexts.Count)} contexts) is in {log.Path}.");
+            await log.AppendAsync(new StudyDefined(definition) { StudyId = definition.Slug, OccurredAt = TimeProvider.System.GetUtcNow(), Actor = "cli" }, cancellationToken);
+            await console.Out.WriteLineAsync($"Study '{definition.Slug}' ({definition.Questions.Count} questions, {definition.Questions.Sum(q => q.Contexts.Count)} contexts, {definition.RedLines.Count} red lines) is in {log.Path}.");
             return 0;
         }));
         return command;

@@ -52,7 +52,7 @@ internal static class ReconcileCommands
             using var log = CommandStore.Open(parse.GetValue(db)!);
             var state = await CommandStore.LoadStudyAsync(log, parse.GetValue(study)!, cancellationToken);
             var exportFormat = ExportFormats.Find(parse.GetValue(format))!;
-            var input = ExportFormats.Prepare(state.ToSnapshot(), ResolveProfile(parse.GetValue(profile)), DateTimeOffset.UtcNow, cancellationToken);
+            var input = ExportFormats.Prepare(state.ToSnapshot(), ResolveProfile(parse.GetValue(profile)), TimeProvider.System.GetUtcNow(), cancellationToken);
             var path = parse.GetValue(output)!.FullName;
             await CommandStore.WriteAtomicallyAsync(path, stream => exportFormat.WriteAsync(input, stream, cancellationToken));
             await console.Out.WriteLineAsync($"Wrote {exportFormat.Name} export of '{input.Spec.Study.Slug}' ({input.Spec.Counts.Values} values, {input.Spec.Counts.Edges} edges, profile {input.Result.Profile}) to {path}");

@@ -23,10 +23,14 @@ public sealed record DefaultProfileOptions
     public int BootstrapResamples { get; init; } = 200;
 
     /// <summary>
-    /// Upper bound on resamples × values per graph, so memory and time stay bounded on huge graphs;
-    /// the number of resamples actually run is reported with each graph's parameters.
+    /// Upper bound on resamples × values per graph, so time and memory stay bounded on huge graphs: a graph of
+    /// 10,000 values gets all 200 resamples, one of 100,000 gets 20, and one where fewer than
+    /// <see cref="MinBootstrapResamples"/> fit gets no confidence estimate (its win shares are left out, not guessed).
     /// </summary>
-    public long BootstrapBudget { get; init; } = 20_000_000;
+    public long BootstrapBudget { get; init; } = 2_000_000;
+
+    /// <summary>Fewest resamples worth reporting a confidence estimate from.</summary>
+    public const int MinBootstrapResamples = 20;
 
     /// <summary>Seed of the bootstrap's random draws; recorded in the export.</summary>
     public int Seed { get; init; } = 20231018;
@@ -121,7 +125,7 @@ public sealed class DefaultProfile : IReconciliationProfile
     private BootstrapEstimate? Bootstrap(ContextRef context, ContextTallies tallies, int nodeCount, double[] fullRanks, CancellationToken cancellationToken)
     {
         var resamples = (int)Math.Min(_options.BootstrapResamples, _options.BootstrapBudget / Math.Max(nodeCount, 1));
-        if (resamples < 2 || tallies.ParticipantCount == 0)
+        if (resamples < Math.Min(DefaultProfileOptions.MinBootstrapResamples, _options.BootstrapResamples) || resamples < 2 || tallies.ParticipantCount == 0)
         {
             return null;
         }

@@ -55,9 +55,9 @@ internal sealed class VoteEncoding
         var to = new int[votes.Count];
         var verdict = new Verdict[votes.Count];
         var unlisted = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
-        Parallel.ForEach(Partitioner.Create(0, votes.Count), new ParallelOptions { CancellationToken = cancellationToken }, range =>
+        Parallel.ForEach(Partitioner.Create(0, Math.Max(votes.Count, 1)), new ParallelOptions { CancellationToken = cancellationToken }, range =>
         {
-            for (var i = range.Item1; i < range.Item2; i++)
+            for (var i = range.Item1; i < Math.Min(range.Item2, votes.Count); i++)
             {
                 var vote = votes[i];
                 from[i] = position.TryGetValue(vote.FromValueId, out var a) ? a : Unlisted(vote.FromValueId);

@@ -97,6 +97,13 @@ public sealed record Study
     /// <summary>The question with <paramref name="questionId"/>, or null.</summary>
     public Question? FindQuestion(string questionId) => Questions.FirstOrDefault(q => q.Id == questionId);
 
+    /// <summary>This study with <paramref name="shared"/> red lines added after its own (same id: the study's own wins).</summary>
+    public Study WithSharedRedLines(IEnumerable<RedLine> shared)
+    {
+        var own = RedLines.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        return new Study(Slug, Title, Description, Questions, [.. RedLines, .. shared.Where(r => own.Add(r.Id))], Languages, Phase, VoteDrawSize);
+    }
+
     /// <summary>This study in another phase, refusing moves backwards.</summary>
     public Study MoveTo(StudyPhase phase) => StudyPhases.CanMove(Phase, phase)
         ? this with { Phase = phase }

@@ -77,6 +77,44 @@ public static class StudyDefinitionReader
             []);
     }
 
+    /// <summary>
+    /// Reads a shared file of red lines (global minimums that apply to several studies): a YAML list of
+    /// <c>{id, statement}</c>. Each red line records <paramref name="source"/> as where it came from.
+    /// </summary>
+    public static (IReadOnlyList<RedLine> RedLines, IReadOnlyList<ValidationProblem> Problems) ReadRedLines(string yaml, string source)
+    {
+        List<RedLineDocument>? documents;
+        try
+        {
+            documents = Deserializer.Deserialize<List<RedLineDocument>>(yaml);
+        }
+        catch (YamlException e)
+        {
+            return ([], [new($"line {e.Start.Line}, column {e.Start.Column}", (e.InnerException ?? e).Message)]);
+        }
+
+        var problems = new List<ValidationProblem>();
+        var redLines = new List<RedLine>();
+        for (var i = 0; i < (documents?.Count ?? 0); i++)
+        {
+            var line = documents![i];
+            if (string.IsNullOrWhiteSpace(line.Statement))
+            {
+                problems.Add(new($"[{i}].statement", "The red line needs a statement."));
+                continue;
+            }
+
+            redLines.Add(new RedLine(string.IsNullOrWhiteSpace(line.Id) ? Slugify(line.Statement) : line.Id.Trim(), TextNormalization.CollapseWhitespace(line.Statement), source));
+        }
+
+        if (redLines.Count == 0 && problems.Count == 0)
+        {
+            problems.Add(new("document", "The file holds no red lines."));
+        }
+
+        return (redLines, problems);
+    }
+
     /// <summary>A URL-safe id made from free text ("When in distress" → "when-in-distress").</summary>
     public static string Slugify(string? text)
     {

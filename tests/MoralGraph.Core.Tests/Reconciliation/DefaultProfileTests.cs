@@ -123,6 +123,13 @@ public class DefaultProfileTests
     }
 
     [Fact]
+    public void A_study_without_votes_reconciles_to_no_graphs()
+    {
+        Assert.Empty(Profile.Reconcile(Snapshot(["a", "b"], [])).Graphs);
+        Assert.Empty(new Mai2023Profile().Reconcile(Snapshot(["a", "b"], [])).Graphs[0].Ranking);
+    }
+
+    [Fact]
     public void Knobs_are_validated()
     {
         Assert.ThrowsAny<ArgumentOutOfRangeException>(() => new DefaultProfile(new DefaultProfileOptions { Damping = 2 }));
