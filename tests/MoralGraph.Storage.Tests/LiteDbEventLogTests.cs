@@ -130,6 +130,19 @@ public sealed class LiteDbEventLogTests : IDisposable
         Assert.Equal(("s", "Storage test", StudyPhase.Closed, 1, 3L), (study.Slug, study.Title, study.Phase, study.QuestionCount, study.EventCount));
     }
 
+    [Fact]
+    public void A_second_owner_of_the_same_store_is_refused_until_the_first_closes()
+    {
+        using (var first = new LiteDbEventLog(DatabasePath))
+        {
+            var refused = Assert.Throws<StoreInUseException>(() => new LiteDbEventLog(DatabasePath));
+            Assert.Contains("in use by another process", refused.Message, StringComparison.Ordinal);
+        }
+
+        using var second = new LiteDbEventLog(DatabasePath);
+        Assert.Equal(DatabasePath, second.Path);
+    }
+
     public void Dispose() => _folder.Delete(recursive: true);
 
     private static StudyDefined Defined() => new(new Study("s", "Storage test", "", [new Question("q", "Q", "Prompt?", [new StudyContext("c", "When testing")])], [], ["en"], StudyPhase.Voting, 4))

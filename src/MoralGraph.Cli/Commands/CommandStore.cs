@@ -12,6 +12,10 @@ internal static class CommandStore
         {
             return new LiteDbEventLog(path);
         }
+        catch (StoreInUseException e)
+        {
+            throw new CliException(e.Message);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteDB.LiteException)
         {
             throw new CliException($"cannot open the store {path}: {e.Message}");

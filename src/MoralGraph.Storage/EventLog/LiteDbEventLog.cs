@@ -21,6 +21,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
     private readonly LiteDatabase _database;
     private readonly BlockingCollection<PendingAppend> _pending = new();
     private readonly Thread _writer;
+    private readonly FileStream _ownership;
     private long _lastSequence;
     private string _lastHash;
     private bool _disposed;
@@ -36,12 +37,34 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
         }
 
         Path = System.IO.Path.GetFullPath(path);
-        _database = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct });
-        var events = _database.GetCollection<EventDocument>(EventsCollection);
-        events.EnsureIndex(e => e.StudyId);
-        var last = events.Query().OrderByDescending(e => e.Id).Limit(1).FirstOrDefault();
-        _lastSequence = last?.Id ?? 0;
-        _lastHash = last?.Hash ?? EventHashChain.Genesis;
+
+        // One process owns a store: the hash chain and sequence numbers live in this writer's memory, and
+        // LiteDB's direct mode does not guard against a second process. A second opener is refused here.
+        try
+        {
+            _ownership = new FileStream(Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new StoreInUseException(Path, e);
+        }
+
+        try
+        {
+            _database = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct });
+            var events = _database.GetCollection<EventDocument>(EventsCollection);
+            events.EnsureIndex(e => e.StudyId);
+            var last = events.Query().OrderByDescending(e => e.Id).Limit(1).FirstOrDefault();
+            _lastSequence = last?.Id ?? 0;
+            _lastHash = last?.Hash ?? EventHashChain.Genesis;
+        }
+        catch
+        {
+            _database?.Dispose();
+            _ownership.Dispose();
+            throw;
+        }
+
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "moralgraph-event-writer" };
         _writer.Start();
     }
@@ -142,6 +165,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
         _writer.Join();
         _pending.Dispose();
         _database.Dispose();
+        _ownership.Dispose();
     }
 
     private void WriteLoop()
@@ -295,3 +319,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
         public TaskCompletionSource<IReadOnlyList<RecordedEvent>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
+
+/// <summary>Another process (or another log in this one) has the store open.</summary>
+public sealed class StoreInUseException(string path, Exception inner)
+    : IOException($"The store {path} is in use by another process (is the MoralGraph app running on it?). Stop it, or use another --db.", inner);
