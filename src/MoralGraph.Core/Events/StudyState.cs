@@ -16,6 +16,7 @@ public sealed class StudyState
     private readonly Dictionary<string, CanonicalValue> _definedValues = new(StringComparer.Ordinal);
     private readonly List<string> _valueOrder = [];
     private readonly HashSet<string> _withdrawn = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _mergedInto = new(StringComparer.Ordinal);
 
     /// <summary>The study definition and phase, or null before a <see cref="StudyDefined"/> event.</summary>
     public Study? Study { get; private set; }
@@ -50,9 +51,10 @@ public sealed class StudyState
         switch (studyEvent)
         {
             case StudyDefined defined:
-                Study = defined.Study;
+                // A new definition changes questions, contexts and red lines, never the phase a running study is in.
+                Study = Study is null ? defined.Study : defined.Study with { Phase = Study.Phase };
                 break;
-            case PhaseChanged changed when Study is not null:
+            case PhaseChanged changed when Study is not null && StudyPhases.CanMove(Study.Phase, changed.Phase):
                 Study = Study with { Phase = changed.Phase };
                 break;
             case CanonicalValueDefined defined:
@@ -70,7 +72,9 @@ public sealed class StudyState
                 }
 
                 break;
-            case ValuesMerged merged:
+            case ValuesMerged merged when IsCurrentValue(merged.FromValueId) && IsCurrentValue(merged.IntoValueId) && merged.FromValueId != merged.IntoValueId:
+                // Cards move; votes follow through the alias when the snapshot is taken.
+                _mergedInto[merged.FromValueId] = merged.IntoValueId;
                 foreach (var cardId in _valueOfCard.Where(p => p.Value == merged.FromValueId).Select(p => p.Key).ToList())
                 {
                     _valueOfCard[cardId] = merged.IntoValueId;
@@ -110,6 +114,11 @@ public sealed class StudyState
         var values = new List<CanonicalValue>();
         foreach (var valueId in _valueOrder.Distinct())
         {
+            if (_mergedInto.ContainsKey(valueId))
+            {
+                continue;
+            }
+
             membersByValue.TryGetValue(valueId, out var cards);
             var members = (cards ?? []).Select(c => new ValueMember(c.CardId, c.ParticipantId)).ToList();
             if (_definedValues.TryGetValue(valueId, out var defined))
@@ -124,11 +133,34 @@ public sealed class StudyState
             }
         }
 
+        // Votes on a merged-away value count for the value it joined. A vote that now compares a value with itself
+        // says nothing and is dropped; if one person's votes now name the same item, the latest counts.
         var valueIds = values.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
-        var votes = Votes.EffectiveVotes()
-            .Where(v => !_withdrawn.Contains(v.ParticipantId) && valueIds.Contains(v.FromValueId) && valueIds.Contains(v.ToValueId))
-            .ToList();
-        return new MoralGraphSnapshot(study, values, votes);
+        var remapped = new VoteLedger();
+        foreach (var vote in Votes.EffectiveVotes())
+        {
+            var (from, to) = (Resolve(vote.FromValueId), Resolve(vote.ToValueId));
+            if (!_withdrawn.Contains(vote.ParticipantId) && from != to && valueIds.Contains(from) && valueIds.Contains(to))
+            {
+                remapped.Append(vote with { FromValueId = from, ToValueId = to });
+            }
+        }
+
+        return new MoralGraphSnapshot(study, values, remapped.EffectiveVotes());
+    }
+
+    private bool IsCurrentValue(string valueId) =>
+        !_mergedInto.ContainsKey(valueId) && (_definedValues.ContainsKey(valueId) || _valueOfCard.ContainsValue(valueId));
+
+    private string Resolve(string valueId)
+    {
+        // Merges only ever target a current value, so the chain has no cycle; the bound is a guard all the same.
+        for (var hops = 0; hops <= _mergedInto.Count && _mergedInto.TryGetValue(valueId, out var into); hops++)
+        {
+            valueId = into;
+        }
+
+        return valueId;
     }
 
     /// <summary>The card with <paramref name="cardId"/> as submitted, or null (also for withdrawn authors).</summary>

@@ -71,11 +71,14 @@ public static class AlignmentSpecBuilder
             ContentHash: null);
     }
 
-    /// <summary>The values ranked first (several when their scores tie exactly).</summary>
+    /// <summary>
+    /// The values ranked first (several when their scores tie exactly); none when no edge feeds the ranking, as when
+    /// voters rejected every move, since then every value merely has the baseline score.
+    /// </summary>
     public static IReadOnlyList<string> Winners(ContextGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        if (graph.Ranking.Count == 0)
+        if (graph.Ranking.Count == 0 || !graph.Edges.Any(e => e.InRanking))
         {
             return [];
         }

@@ -28,25 +28,10 @@ internal sealed class ContextTallies
     /// <param name="voteIndices">This context's votes, in snapshot order.</param>
     public ContextTallies(VoteEncoding encoding, int[] voteIndices)
     {
-        // Local node numbers follow value positions, i.e. the order values entered the study.
-        var localOf = new int[encoding.ValueIds.Length];
-        foreach (var i in voteIndices)
-        {
-            localOf[encoding.From[i]] = 1;
-            localOf[encoding.To[i]] = 1;
-        }
-
-        var nodes = new List<int>();
-        for (var position = 0; position < localOf.Length; position++)
-        {
-            if (localOf[position] != 0)
-            {
-                localOf[position] = nodes.Count;
-                nodes.Add(position);
-            }
-        }
-
-        NodeIds = nodes.Select(position => encoding.ValueIds[position]).ToArray();
+        // Every graph has every value of the study as a node, in study order, whether or not it was voted on in
+        // this context. A fixed node set is what makes one more "wiser" vote for B never lower B: a vote from a
+        // value new to the context would otherwise add a node and thin every score.
+        NodeIds = encoding.ValueIds;
 
         var pairIndex = new Dictionary<long, int>(voteIndices.Length, MixedPairKeyComparer.Instance);
         var participantOf = new Dictionary<int, int>();
@@ -58,7 +43,7 @@ internal sealed class ContextTallies
         for (var k = 0; k < voteIndices.Length; k++)
         {
             var i = voteIndices[k];
-            var (a, b) = (localOf[encoding.From[i]], localOf[encoding.To[i]]);
+            var (a, b) = (encoding.From[i], encoding.To[i]);
             ref var pair = ref CollectionsMarshal.GetValueRefOrAddDefault(pairIndex, Key(a, b), out var pairExists);
             if (!pairExists)
             {
@@ -103,7 +88,7 @@ internal sealed class ContextTallies
             _candidatePairs.Select(p => _pairFrom[p]).ToArray(), _candidatePairs.Select(p => _pairTo[p]).ToArray());
     }
 
-    /// <summary>The value id of each local node.</summary>
+    /// <summary>The value id of each node.</summary>
     public string[] NodeIds { get; }
 
     public int ParticipantCount { get; }

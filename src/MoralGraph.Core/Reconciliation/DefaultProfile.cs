@@ -131,7 +131,7 @@ public sealed class DefaultProfile : IReconciliationProfile
         }
 
         var scores = new float[resamples][];
-        var winners = new int[resamples];
+        var wins = new double[resamples][];
         var contextSeed = StableHash.Combine(_options.Seed, StableHash.Of(context.QuestionId), StableHash.Of(context.ContextId));
         Parallel.For(0, resamples, new ParallelOptions { CancellationToken = cancellationToken }, r =>
         {
@@ -144,13 +144,20 @@ public sealed class DefaultProfile : IReconciliationProfile
 
             var result = tallies.Rank(_options.MinMarkedWiser, weight, _pageRank, fullRanks, cancellationToken);
             scores[r] = Array.ConvertAll(result.Ranks, x => (float)x);
-            winners[r] = ArgMax(result.Ranks);
+            wins[r] = ShareOfFirstPlace(result.Ranks);
         });
 
+        // A resample in which several values tie for first gives each an equal part of its win.
         var winShare = new double[nodeCount];
-        foreach (var winner in winners)
+        for (var v = 0; v < nodeCount; v++)
         {
-            winShare[winner] += 1.0 / resamples;
+            var total = 0.0;
+            for (var r = 0; r < resamples; r++)
+            {
+                total += wins[r][v];
+            }
+
+            winShare[v] = total / resamples;
         }
 
         var low = new double[nodeCount];
@@ -171,18 +178,11 @@ public sealed class DefaultProfile : IReconciliationProfile
         return new BootstrapEstimate(winShare, low, high);
     }
 
-    private static int ArgMax(double[] values)
+    private static double[] ShareOfFirstPlace(double[] scores)
     {
-        var best = 0;
-        for (var i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
+        var best = scores.Max();
+        var tied = scores.Count(s => s == best);
+        return Array.ConvertAll(scores, s => s == best ? 1.0 / tied : 0.0);
     }
 
     private static int QuestionOrder(MoralGraphSnapshot snapshot, string questionId)

@@ -9,14 +9,14 @@ namespace MoralGraph.Core.Voting;
 public sealed class VoteLedger
 {
     private readonly List<WiserThanVote> _history = [];
-    private readonly Dictionary<VoteKey, int> _latestByKey = [];
+    private readonly Dictionary<VoteKey, (int First, int Latest)> _byKey = [];
     private readonly HashSet<string> _voteIds = new(StringComparer.Ordinal);
 
     /// <summary>Every vote ever appended, in order.</summary>
     public IReadOnlyList<WiserThanVote> History => _history;
 
     /// <summary>Number of votes that count.</summary>
-    public int EffectiveCount => _latestByKey.Count;
+    public int EffectiveCount => _byKey.Count;
 
     /// <summary>
     /// Appends a vote. A vote whose id was seen before is a replay and is ignored (returns false).
@@ -32,18 +32,25 @@ public sealed class VoteLedger
 
         _history.Add(vote);
         var index = _history.Count - 1;
-        if (!_latestByKey.TryGetValue(vote.Key, out var current) || _history[current].CastAt <= vote.CastAt)
+        if (!_byKey.TryGetValue(vote.Key, out var current))
         {
-            _latestByKey[vote.Key] = index;
+            _byKey[vote.Key] = (index, index);
+        }
+        else if (_history[current.Latest].CastAt <= vote.CastAt)
+        {
+            _byKey[vote.Key] = (current.First, index);
         }
 
         return true;
     }
 
-    /// <summary>The votes that count, in the order they were first cast under their key.</summary>
+    /// <summary>
+    /// The votes that count, in the order their item was first voted on, so a changed mind changes a verdict,
+    /// not the order of edges in an export.
+    /// </summary>
     public IReadOnlyList<WiserThanVote> EffectiveVotes() =>
-        _latestByKey.Values.Order().Select(i => _history[i]).ToList();
+        _byKey.Values.OrderBy(v => v.First).Select(v => _history[v.Latest]).ToList();
 
     /// <summary>Whether this participant has a vote that counts on this item.</summary>
-    public bool HasVoted(VoteKey key) => _latestByKey.ContainsKey(key);
+    public bool HasVoted(VoteKey key) => _byKey.ContainsKey(key);
 }

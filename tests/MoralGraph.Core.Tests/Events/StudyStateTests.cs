@@ -46,6 +46,51 @@ public class StudyStateTests
     }
 
     [Fact]
+    public void Votes_follow_a_merged_value_and_a_vote_that_now_compares_a_value_with_itself_is_dropped()
+    {
+        var snapshot = StudyState.Replay([.. Base(), new ValuesMerged("c2", "c1", "dedup") { StudyId = "test-study", OccurredAt = T0.AddMinutes(7), Actor = "test" }]).ToSnapshot();
+
+        // alice's c1→c2 is now c1→c1 and says nothing; bob's c2→c3 counts as c1→c3, next to carol's.
+        Assert.Equal(["bob:c1→c3", "carol:c1→c3"], snapshot.Votes.Select(v => $"{v.ParticipantId}:{v.FromValueId}→{v.ToValueId}").Order());
+    }
+
+    [Fact]
+    public void Two_votes_of_one_person_that_a_merge_makes_the_same_item_count_once_latest_first()
+    {
+        var events = Base().Concat<StudyEvent>(
+        [
+            new VoteCast(Vote("dave", "c1", "c3", Verdict.Wiser, minute: 10)) { StudyId = "test-study", OccurredAt = T0.AddMinutes(10), Actor = "test" },
+            new VoteCast(Vote("dave", "c2", "c3", Verdict.NotWiser, minute: 11)) { StudyId = "test-study", OccurredAt = T0.AddMinutes(11), Actor = "test" },
+            new ValuesMerged("c2", "c1", "dedup") { StudyId = "test-study", OccurredAt = T0.AddMinutes(12), Actor = "test" },
+        ]);
+        var dave = Assert.Single(StudyState.Replay(events).ToSnapshot().Votes, v => v.ParticipantId == "dave");
+
+        Assert.Equal(Verdict.NotWiser, dave.Verdict);
+    }
+
+    [Fact]
+    public void A_merge_into_an_unknown_value_is_ignored_and_loses_nothing()
+    {
+        var snapshot = StudyState.Replay([.. Base(), new ValuesMerged("c2", "nowhere", "typo") { StudyId = "test-study", OccurredAt = T0.AddMinutes(7), Actor = "test" }]).ToSnapshot();
+
+        Assert.Contains(snapshot.Values, v => v.Id == "c2");
+        Assert.Equal(3, snapshot.Votes.Count);
+    }
+
+    [Fact]
+    public void A_new_definition_keeps_the_phase_and_phases_never_move_back()
+    {
+        var events = Base().Concat<StudyEvent>(
+        [
+            new PhaseChanged(MoralGraph.Core.Studies.StudyPhase.Closed) { StudyId = "test-study", OccurredAt = T0.AddMinutes(8), Actor = "owner" },
+            new StudyDefined(Study()) { StudyId = "test-study", OccurredAt = T0.AddMinutes(9), Actor = "owner" },
+            new PhaseChanged(MoralGraph.Core.Studies.StudyPhase.Interviewing) { StudyId = "test-study", OccurredAt = T0.AddMinutes(10), Actor = "owner" },
+        ]);
+
+        Assert.Equal(MoralGraph.Core.Studies.StudyPhase.Closed, StudyState.Replay(events).Study!.Phase);
+    }
+
+    [Fact]
     public void A_changed_vote_counts_once_with_its_latest_verdict()
     {
         var snapshot = StudyState.Replay([.. Base(), new VoteCast(Vote("alice", "c1", "c2", Verdict.NotWiser, minute: 9)) { StudyId = "test-study", OccurredAt = T0.AddMinutes(9), Actor = "test" }]).ToSnapshot();

@@ -87,8 +87,8 @@ public class DefaultProfileTests
                 }
             }
 
+            // A may be new to the context: the node set is the study's values either way.
             var (a, b) = (ids[0], ids[1]);
-            votes.Add(Vote("seed", ids[^1], ids[0]));
             var before = ScoreOf(profile, ids, votes, b);
             var after = ScoreOf(profile, ids, [.. votes, Vote("extra", a, b)], b);
             Assert.True(after >= before - 1e-12, $"trial {trial}: B's score fell from {before} to {after}");
@@ -118,6 +118,7 @@ public class DefaultProfileTests
         var graph = Profile.Reconcile(Snapshot(["a"], votes)).Graphs[0];
 
         Assert.Equal(["a", "m", "z"], graph.Ranking.Select(r => r.ValueId).Order());
+        Assert.Equal(1.0, graph.Ranking.Sum(r => r.Score), 9);
         Assert.Equal("m", graph.Ranking[0].ValueId);
         Assert.Equal(2, graph.Ranking[0].WiserVotesReceived);
     }
@@ -127,6 +128,18 @@ public class DefaultProfileTests
     {
         Assert.Empty(Profile.Reconcile(Snapshot(["a", "b"], [])).Graphs);
         Assert.Empty(new Mai2023Profile().Reconcile(Snapshot(["a", "b"], [])).Graphs[0].Ranking);
+    }
+
+    [Fact]
+    public void When_voters_reject_every_move_there_is_no_winner_and_ties_share_the_win()
+    {
+        var votes = Votes(3, "alpha", "beta", Verdict.NotWiser).Concat(Votes(3, "beta", "zeta", Verdict.NotWiser, prefix: "x"));
+        var snapshot = Snapshot(["zeta", "beta", "alpha"], votes);
+        var graph = Profile.Reconcile(snapshot).Graphs[0];
+
+        Assert.Equal(["alpha", "beta", "zeta"], graph.Ranking.Select(r => r.ValueId));
+        Assert.All(graph.Ranking, r => Assert.Equal(1.0 / 3, r.WinShare!.Value, 12));
+        Assert.Empty(MoralGraph.Core.Export.AlignmentSpecBuilder.Winners(graph));
     }
 
     [Fact]
@@ -146,6 +159,7 @@ public class DefaultProfileTests
         Assert.StartsWith("sha256:", a, StringComparison.Ordinal);
     }
 
+    // With no vote in the context there is no graph; every value then stands at 1/N.
     private static double ScoreOf(DefaultProfile profile, string[] ids, IEnumerable<WiserThanVote> votes, string valueId) =>
-        profile.Reconcile(Snapshot(ids, votes)).Graphs[0].Ranking.FirstOrDefault(r => r.ValueId == valueId)?.Score ?? 0;
+        profile.Reconcile(Snapshot(ids, votes)).Graphs.SingleOrDefault()?.Ranking.Single(r => r.ValueId == valueId).Score ?? 1.0 / ids.Length;
 }
