@@ -105,6 +105,61 @@ public sealed class LiteDbEventLogTests : IDisposable
     }
 
     [Fact]
+    public async Task Refiling_an_event_under_another_study_is_detected()
+    {
+        using (var log = new LiteDbEventLog(DatabasePath))
+        {
+            await log.AppendAllAsync([Defined(), VoteEvent("p", 1), VoteEvent("p", 2)]);
+        }
+
+        using (var raw = new LiteDatabase(DatabasePath))
+        {
+            var events = raw.GetCollection("events");
+            var second = events.FindById(2);
+            second["StudyId"] = "elsewhere";
+            events.Update(second);
+        }
+
+        using var reopened = new LiteDbEventLog(DatabasePath);
+        var verification = await reopened.VerifyAsync();
+        Assert.False(verification.IsIntact);
+        Assert.Equal(2, verification.FirstBrokenSequence);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => reopened.ReadStudyAsync("elsewhere"));
+    }
+
+    [Fact]
+    public async Task The_same_id_with_other_content_is_a_conflict_and_the_writer_keeps_going()
+    {
+        using var log = new LiteDbEventLog(DatabasePath);
+        await log.AppendAsync(Defined());
+        await log.AppendAsync(VoteEvent("p", 1));
+        var changed = VoteEvent("p", 1) with { Vote = VoteEvent("p", 1).Vote with { Verdict = Verdict.NotWiser } };
+
+        var conflict = await Assert.ThrowsAsync<IdempotencyConflictException>(() => log.AppendAsync(changed));
+        Assert.Equal("vote:s:p-1", conflict.Key);
+
+        var next = await log.AppendAsync(VoteEvent("p", 2));
+        Assert.Equal(3, next.Sequence);
+        Assert.True((await log.VerifyAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task A_conflict_inside_a_group_fails_only_its_own_append()
+    {
+        using var log = new LiteDbEventLog(DatabasePath);
+        await log.AppendAsync(Defined());
+        await log.AppendAsync(VoteEvent("p", 1));
+        var changed = VoteEvent("p", 1) with { Actor = "someone else" };
+
+        var appends = Enumerable.Range(2, 20).Select(i => log.AppendAsync(VoteEvent("p", i))).Append(log.AppendAsync(changed)).ToList();
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => appends[^1]);
+        await Task.WhenAll(appends.Take(20));
+
+        Assert.Equal(22, (await log.ReadStudyAsync("s")).Count);
+        Assert.True((await log.VerifyAsync()).IsIntact);
+    }
+
+    [Fact]
     public async Task The_chain_continues_across_restarts()
     {
         using (var log = new LiteDbEventLog(DatabasePath))

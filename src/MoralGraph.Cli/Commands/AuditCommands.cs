@@ -6,7 +6,8 @@ internal static class AuditCommands
 {
     public static Command Create(Option<string> db, CliConsole console)
     {
-        var verify = new Command("verify", "Recompute the event log's hash chain and report the first altered or missing event.");
+        var expectHead = new Option<string?>("--expect-head") { Description = "The head printed by an earlier verify: fails if events were removed from the end or the chain was rewritten." };
+        var verify = new Command("verify", "Recompute the event log's hash chain and report the first altered or missing event.") { expectHead };
         verify.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
         {
             var path = parse.GetValue(db)!;
@@ -22,7 +23,17 @@ internal static class AuditCommands
                 throw new CliException($"the audit log is broken at event {result.FirstBrokenSequence}: {result.Problem}. {result.EventCount} events before it verified.");
             }
 
-            await console.Out.WriteLineAsync($"The audit log is intact: {result.EventCount} events, every hash and link verified.");
+            var head = $"{result.EventCount}:{result.HeadHash}";
+            // A head recorded earlier must still be in the chain at its position (later events may follow it).
+            if (parse.GetValue(expectHead) is { } expected
+                && !(expected.Split(':', 2) is [var at, var hash]
+                    && long.TryParse(at, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence)
+                    && await log.HashAtAsync(sequence, cancellationToken) == hash))
+            {
+                throw new CliException($"the audit log's chain is intact but does not contain the expected head {expected} (now {head}): events were removed from its end, or it was rewritten.");
+            }
+
+            await console.Out.WriteLineAsync($"The audit log is intact: {result.EventCount} events, every hash and link verified. Head: {head}");
             return 0;
         }));
         return new Command("audit", "Audit the event log.") { verify };

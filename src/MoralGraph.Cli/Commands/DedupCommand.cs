@@ -43,6 +43,13 @@ internal static class DedupCommand
         return command;
     }
 
+    /// <summary>False when the field is there but is not a string (absent is fine: validation names it).</summary>
+    private static bool TryGetText(JsonObject card, string field, out string? text)
+    {
+        text = null;
+        return card[field] is not { } node || (node.GetValueKind() == JsonValueKind.String && (text = node.GetValue<string>()) is not null);
+    }
+
     private static async Task<List<DedupCard>> ReadCardsAsync(FileInfo path, CliConsole console, CancellationToken cancellationToken)
     {
         if (!path.Exists)
@@ -66,8 +73,14 @@ internal static class DedupCommand
             throw new CliException($"{path.Name}: expected a JSON array of cards.");
         }
 
+        if (array.Count == 0)
+        {
+            throw new CliException($"{path.Name} holds no cards.");
+        }
+
         var cards = new List<DedupCard>();
         var problems = new List<string>();
+        var firstRecordOfId = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < array.Count; i++)
         {
             if (array[i] is not JsonObject card)
@@ -89,11 +102,23 @@ internal static class DedupCommand
                 continue;
             }
 
+            if (!firstRecordOfId.TryAdd(id, i))
+            {
+                problems.Add($"{where}, field id: the id {id} is already used by record {firstRecordOfId[id]}.");
+                continue;
+            }
+
             var policiesField = card.ContainsKey("policies") ? "policies" : "evaluationCriteria";
             var policies = card[policiesField] is JsonArray list ? list.Select(p => p?.GetValueKind() == JsonValueKind.String ? p.GetValue<string>() : null).ToList() : null;
-            var description = (card["description"] ?? card["instructionsShort"])?.GetValue<string>();
+            var descriptionField = card.ContainsKey("description") ? "description" : "instructionsShort";
+            if (!TryGetText(card, "title", out var title) | !TryGetText(card, descriptionField, out var description))
+            {
+                problems.Add($"{where}, field {(TryGetText(card, "title", out _) ? descriptionField : "title")}: expected text.");
+                continue;
+            }
+
             var author = (card["participantId"] ?? card["chatId"])?.ToString();
-            var validated = ValuesCard.Create(id, author ?? "unknown", card["title"]?.GetValue<string>(), description ?? "(no description)", policies, ValuesCardRules.Historical);
+            var validated = ValuesCard.Create(id, author ?? "unknown", title, description ?? "(no description)", policies, ValuesCardRules.Historical);
             foreach (var problem in validated.Problems.Where(p => p.Severity == ProblemSeverity.Error))
             {
                 var field = problem.Field.StartsWith("policies", StringComparison.Ordinal) ? policiesField + problem.Field["policies".Length..] : problem.Field;

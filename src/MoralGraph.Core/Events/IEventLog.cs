@@ -13,7 +13,14 @@ public sealed record RecordedEvent(long Sequence, StudyEvent Event, string Paylo
 /// <param name="EventCount">Events checked.</param>
 /// <param name="FirstBrokenSequence">The first event that failed, if any.</param>
 /// <param name="Problem">What was wrong with it.</param>
-public sealed record ChainVerification(bool IsIntact, long EventCount, long? FirstBrokenSequence, string? Problem);
+public sealed record ChainVerification(bool IsIntact, long EventCount, long? FirstBrokenSequence, string? Problem)
+{
+    /// <summary>
+    /// Hash of the last event when intact. Removing the newest events leaves a shorter chain that still verifies,
+    /// so keep this head outside the store (a log, a ticket) and check it later with <c>audit verify --expect-head</c>.
+    /// </summary>
+    public string? HeadHash { get; init; }
+}
 
 /// <summary>
 /// The append-only, hash-chained store of study events. When an append returns, the event is on disk.
@@ -35,6 +42,9 @@ public interface IEventLog
 
     /// <summary>Recomputes every hash and link from the first event on.</summary>
     Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The chain hash stored for event <paramref name="sequence"/>, or null when there is no such event.</summary>
+    Task<string?> HashAtAsync(long sequence, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A study as listed on the home page and by the API (a read model kept beside the log).</summary>

@@ -35,6 +35,19 @@ public abstract record StudyEvent
     /// </summary>
     [JsonIgnore]
     public virtual string? IdempotencyKey => null;
+
+    /// <summary>
+    /// True when <paramref name="other"/> is the same submission as this one, apart from when it was made: a
+    /// replay (same content) is harmless, the same key with other content is a conflict.
+    /// </summary>
+    public bool IsSameSubmissionAs(StudyEvent other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return EventHashChain.Serialize(WithoutTimes()) == EventHashChain.Serialize(other.WithoutTimes());
+    }
+
+    /// <summary>This event with every timestamp cleared, for <see cref="IsSameSubmissionAs"/>.</summary>
+    protected virtual StudyEvent WithoutTimes() => this with { OccurredAt = default };
 }
 
 /// <summary>A study was created or its definition replaced (questions, contexts, red lines, languages).</summary>
@@ -64,6 +77,9 @@ public sealed record VoteCast(WiserThanVote Vote) : StudyEvent
 {
     /// <inheritdoc />
     public override string? IdempotencyKey => $"vote:{StudyId}:{Vote.VoteId}";
+
+    /// <inheritdoc />
+    protected override StudyEvent WithoutTimes() => this with { OccurredAt = default, Vote = Vote with { CastAt = default } };
 }
 
 /// <summary>A participant withdrew: their cards, votes and answers are excluded from everything from now on.</summary>

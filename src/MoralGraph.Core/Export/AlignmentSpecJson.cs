@@ -74,10 +74,9 @@ public static class AlignmentSpecJson
     public static string? CheckHash(JsonObject document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        var stated = document["contentHash"]?.GetValue<string>();
-        if (stated is null)
+        if (document["contentHash"] is not JsonValue value || !value.TryGetValue<string>(out var stated))
         {
-            return "contentHash is missing.";
+            return "contentHash is missing or is not a string.";
         }
 
         var actual = ComputeHash(document);

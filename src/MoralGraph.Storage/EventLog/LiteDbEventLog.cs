@@ -104,8 +104,14 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
     {
         var documents = _database.GetCollection<EventDocument>(EventsCollection)
             .Query().Where(e => e.StudyId == studyId).OrderBy(e => e.Id).ToList();
-        IReadOnlyList<RecordedEvent> events = documents
-            .Select(d => new RecordedEvent(d.Id, EventHashChain.Deserialize(d.Payload), d.Payload, d.PreviousHash, d.Hash)).ToList();
+        IReadOnlyList<RecordedEvent> events = documents.Select(d =>
+        {
+            var recorded = new RecordedEvent(d.Id, EventHashChain.Deserialize(d.Payload), d.Payload, d.PreviousHash, d.Hash);
+
+            // The study and type columns are indexes for reading; the hashed payload is the truth.
+            return recorded.Event.StudyId == d.StudyId ? recorded
+                : throw new InvalidOperationException($"The event log is damaged: event {d.Id} is filed under study '{d.StudyId}' but belongs to '{recorded.Event.StudyId}'. Run 'moralgraph audit verify'.");
+        }).ToList();
         return Task.FromResult(events);
     }
 
@@ -130,6 +136,10 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             {
                 problem = "its content does not match its hash (the event was altered)";
             }
+            else if (DescribeColumnMismatch(document) is { } mismatch)
+            {
+                problem = mismatch;
+            }
 
             if (problem is not null)
             {
@@ -140,8 +150,12 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             expected++;
         }
 
-        return Task.FromResult(new ChainVerification(true, expected - 1, null, null));
+        return Task.FromResult(new ChainVerification(true, expected - 1, null, null) { HeadHash = previous });
     }
+
+    /// <inheritdoc />
+    public Task<string?> HashAtAsync(long sequence, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_database.GetCollection<EventDocument>(EventsCollection).FindById(sequence)?.Hash);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<StudySummary>> ListAsync(CancellationToken cancellationToken = default)
@@ -187,25 +201,45 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
                 count += next.Events.Count;
             }
 
-            if (!TryCommit(group))
+            try
+            {
+                Commit(group);
+            }
+            catch (Exception) when (group.Count > 1)
             {
                 // One bad append must not fail its neighbours: retry each on its own.
+                ResynchronizeHead();
                 foreach (var single in group)
                 {
-                    TryCommit([single]);
+                    try
+                    {
+                        Commit([single]);
+                    }
+                    catch (Exception e)
+                    {
+                        ResynchronizeHead();
+                        single.Completion.TrySetException(e);
+                    }
                 }
+            }
+            catch (Exception e)
+            {
+                // Whatever went wrong, the writer thread lives on: losing it would stop every later append.
+                ResynchronizeHead();
+                group[0].Completion.TrySetException(e);
             }
         }
     }
 
-    private bool TryCommit(IReadOnlyList<PendingAppend> group)
+    /// <summary>Commits a group in one transaction, or throws with nothing written.</summary>
+    private void Commit(IReadOnlyList<PendingAppend> group)
     {
         var sequence = _lastSequence;
         var hash = _lastHash;
         var results = new List<List<RecordedEvent>>(group.Count);
+        _database.BeginTrans();
         try
         {
-            _database.BeginTrans();
             var events = _database.GetCollection<EventDocument>(EventsCollection);
             var keys = _database.GetCollection<KeyDocument>(KeysCollection);
             var studies = _database.GetCollection<StudyDocument>(StudiesCollection);
@@ -218,6 +252,11 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
                 {
                     if (studyEvent.IdempotencyKey is { } key && FindExisting(key, keys, events, seenKeys) is { } existing)
                     {
+                        if (!existing.Event.IsSameSubmissionAs(studyEvent))
+                        {
+                            throw new IdempotencyConflictException(key, existing.Sequence);
+                        }
+
                         recorded.Add(existing);
                         continue;
                     }
@@ -249,30 +288,53 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             }
 
             _database.Commit();
-
-            // LiteDB 5 hands committed log pages to a background writer; a checkpoint waits for it and
-            // flushes the data file, so the acknowledgement below really follows the disk write.
-            _database.Checkpoint();
         }
-        catch (Exception e) when (e is LiteException or IOException or InvalidOperationException)
+        catch
         {
             _database.Rollback();
-            if (group.Count == 1)
-            {
-                group[0].Completion.TrySetException(e);
-            }
-
-            return false;
+            throw;
         }
 
         _lastSequence = sequence;
         _lastHash = hash;
+        try
+        {
+            // LiteDB 5 hands committed log pages to a background writer; a checkpoint waits for it and
+            // flushes the data file, so the acknowledgement below really follows the disk write.
+            _database.Checkpoint();
+        }
+        catch (Exception e)
+        {
+            // Committed, so not to be retried (that would record the events twice), but not confirmed on disk.
+            var failure = new IOException($"Events {results.SelectMany(r => r).Min(r => r.Sequence)}–{sequence} were recorded but the flush to disk failed: {e.Message}", e);
+            foreach (var append in group)
+            {
+                append.Completion.TrySetException(failure);
+            }
+
+            return;
+        }
+
         for (var i = 0; i < group.Count; i++)
         {
             group[i].Completion.TrySetResult(results[i]);
         }
+    }
 
-        return true;
+    /// <summary>Re-reads the chain's head from the file after a failure, so the next append links to what is stored.</summary>
+    private void ResynchronizeHead()
+    {
+        var last = _database.GetCollection<EventDocument>(EventsCollection).Query().OrderByDescending(e => e.Id).Limit(1).FirstOrDefault();
+        _lastSequence = last?.Id ?? 0;
+        _lastHash = last?.Hash ?? EventHashChain.Genesis;
+    }
+
+    private static string? DescribeColumnMismatch(EventDocument document)
+    {
+        var studyEvent = EventHashChain.Deserialize(document.Payload);
+        return studyEvent.StudyId != document.StudyId || studyEvent.GetType().Name != document.Type
+            ? $"its study or type column ({document.StudyId}, {document.Type}) does not match its hashed content ({studyEvent.StudyId}, {studyEvent.GetType().Name})"
+            : null;
     }
 
     private static RecordedEvent? FindExisting(string key, ILiteCollection<KeyDocument> keys, ILiteCollection<EventDocument> events, Dictionary<string, RecordedEvent> seenKeys)
@@ -288,7 +350,8 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             return null;
         }
 
-        var document = events.FindById(stored.Sequence);
+        var document = events.FindById(stored.Sequence)
+            ?? throw new InvalidOperationException($"The event log is damaged: the submission '{key}' points at event {stored.Sequence}, which is missing. Run 'moralgraph audit verify'.");
         return new RecordedEvent(document.Id, EventHashChain.Deserialize(document.Payload), document.Payload, document.PreviousHash, document.Hash);
     }
 
@@ -323,3 +386,11 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
 /// <summary>Another process (or another log in this one) has the store open.</summary>
 public sealed class StoreInUseException(string path, Exception inner)
     : IOException($"The store {path} is in use by another process (is the MoralGraph app running on it?). Stop it, or use another --db.", inner);
+
+/// <summary>A submission reused an id (vote id, card id) with different content; the first one stands.</summary>
+public sealed class IdempotencyConflictException(string key, long existingSequence)
+    : InvalidOperationException($"'{key}' was already recorded as event {existingSequence} with different content; the first submission stands.")
+{
+    /// <summary>The reused key.</summary>
+    public string Key { get; } = key;
+}

@@ -1,0 +1,46 @@
+namespace MoralGraph.Cli.Tests;
+
+public sealed class AuditAndDedupInputTests : IDisposable
+{
+    private readonly CliSandbox _sandbox = new();
+
+    [Fact]
+    public async Task Audit_verify_prints_a_head_that_later_catches_events_removed_from_the_end()
+    {
+        await _sandbox.RunAsync("demo", "--participants", "5");
+        var first = await _sandbox.RunAsync("audit", "verify");
+        var head = first.Output.Split("Head: ")[1].Trim();
+
+        Assert.Equal(0, (await _sandbox.RunAsync("audit", "verify", "--expect-head", head)).ExitCode);
+        await _sandbox.RunAsync("demo", "--participants", "5", "--study", "later");
+        Assert.Equal(0, (await _sandbox.RunAsync("audit", "verify", "--expect-head", head)).ExitCode);
+
+        using (var raw = new LiteDB.LiteDatabase(_sandbox.Store))
+        {
+            var events = raw.GetCollection("events");
+            var last = events.Max("_id").AsInt64;
+            events.DeleteMany(LiteDB.Query.GTE("_id", last - 60));
+        }
+
+        Assert.Equal(0, (await _sandbox.RunAsync("audit", "verify")).ExitCode);
+        var truncated = await _sandbox.RunAsync("audit", "verify", "--expect-head", head);
+        Assert.Equal(1, truncated.ExitCode);
+        Assert.Contains("removed from its end", truncated.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("duplicate.json", """[{"id":"a","title":"One Two","policies":["MOMENTS a","CHOICES b","SIGNS c"]},{"id":"a","title":"Three Four","policies":["MOMENTS d","CHOICES e","SIGNS f"]}]""", "record 1 (id a), field id: the id a is already used by record 0")]
+    [InlineData("empty.json", "[]", "holds no cards")]
+    [InlineData("numeric.json", """[{"id":"a","title":42,"policies":["MOMENTS a","CHOICES b","SIGNS c"]}]""", "record 0 (id a), field title: expected text")]
+    public async Task Dedup_names_bad_cards_instead_of_crashing(string file, string json, string expected)
+    {
+        var cards = _sandbox.Write(file, json);
+        var result = await _sandbox.RunAsync("dedup", cards, "--out", _sandbox.PathOf("out.json"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_sandbox.PathOf("out.json")));
+    }
+
+    public void Dispose() => _sandbox.Dispose();
+}
