@@ -40,6 +40,9 @@ public sealed class KilledProcessTests : IDisposable
             }
 
             await Task.Delay(extraDelayMilliseconds);
+
+            // The short delays must land while the import is being written (it takes seconds), or they test nothing.
+            Assert.True(extraDelayMilliseconds >= 2000 || !process.HasExited, "the import finished before the kill");
             if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true);

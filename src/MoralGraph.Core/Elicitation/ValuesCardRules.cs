@@ -29,6 +29,18 @@ public sealed record ValuesCardRules
     /// <summary>Whether breaking a method rule (word counts, policy count and form) refuses or warns.</summary>
     public ProblemSeverity MethodRulesSeverity { get; init; }
 
+    /// <summary>
+    /// BCP-47 tag of the card's language. The policy-form rule ("a capitalized plural noun phrase") is English
+    /// grammar: in other languages it only warns, and the plural test is skipped.
+    /// </summary>
+    public string Language { get; init; } = "en";
+
+    /// <summary>True when <see cref="Language"/> is English.</summary>
+    public bool IsEnglish => Language.Equals("en", StringComparison.OrdinalIgnoreCase) || Language.StartsWith("en-", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>These rules for a card written in <paramref name="language"/>.</summary>
+    public ValuesCardRules ForLanguage(string language) => this with { Language = language };
+
     /// <summary>Fewest words in a title.</summary>
     public int MinTitleWords { get; init; } = 2;
 

@@ -81,9 +81,9 @@ public static partial class ValuesCardValidator
                 problems.Add(new(field, $"This policy has {policy.Length} characters; keep it under {ValuesCardRules.MaxPolicyLength}."));
             }
 
-            if (DescribePolicyFormProblem(policy) is { } formProblem)
+            if (DescribePolicyFormProblem(policy, rules.IsEnglish) is { } formProblem)
             {
-                problems.Add(new(field, formProblem, method));
+                problems.Add(new(field, formProblem, rules.IsEnglish ? method : ProblemSeverity.Warning));
             }
         }
 
@@ -101,7 +101,7 @@ public static partial class ValuesCardValidator
     /// Null when the policy starts with a capitalized plural noun phrase ("MOMENTS when…",
     /// "CHANGES in…"); otherwise a hint saying what to change. Used for live hints in the interview too.
     /// </summary>
-    public static string? DescribePolicyFormProblem(string policy)
+    public static string? DescribePolicyFormProblem(string policy, bool english = true)
     {
         ArgumentNullException.ThrowIfNull(policy);
         var match = LeadingCapitalizedPhrase().Match(policy.TrimStart());
@@ -111,7 +111,7 @@ public static partial class ValuesCardValidator
         }
 
         var lastWord = match.Groups["last"].Value.TrimEnd('\'', '-');
-        return LooksPlural(lastWord)
+        return !english || LooksPlural(lastWord)
             ? null
             : $"\"{lastWord}\" looks singular: name the things attended to in the plural, e.g. \"SIGNS of…\" or \"OPPORTUNITIES for…\".";
     }
@@ -126,7 +126,7 @@ public static partial class ValuesCardValidator
     private static int CountSentences(string text) => SentenceEnd().Split(text).Count(s => s.Any(char.IsLetterOrDigit));
 
     // One or more all-capital words (at least two letters each) at the start; the last one is the head noun.
-    [GeneratedRegex(@"^(?:[A-Z][A-Z'\-]+\s+)*(?<last>[A-Z][A-Z'\-]+)(?=\s|$|[,.;:])")]
+    [GeneratedRegex(@"^(?:\p{Lu}[\p{Lu}'\-]+\s+)*(?<last>\p{Lu}[\p{Lu}'\-]+)(?=\s|$|[,.;:])")]
     private static partial Regex LeadingCapitalizedPhrase();
 
     [GeneratedRegex(@"(?<=[.!?])\s+")]

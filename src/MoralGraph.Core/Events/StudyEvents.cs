@@ -62,6 +62,16 @@ public sealed record CanonicalValueDefined(CanonicalValue Value) : StudyEvent;
 /// <summary>A participant confirmed a values card. It starts as its own canonical value, with the card's id.</summary>
 public sealed record CardSubmitted(string CardId, string ParticipantId, string QuestionId, string Title, string Description, IReadOnlyList<string> Policies) : StudyEvent
 {
+    /// <summary>The event for a validated card: the only way cards should enter a study.</summary>
+    public static CardSubmitted From(Elicitation.ValuesCard card, string studyId, string questionId, DateTimeOffset occurredAt)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        return new CardSubmitted(card.Id, card.ParticipantId, questionId, card.Title, card.Description, card.Policies)
+        {
+            StudyId = studyId, OccurredAt = occurredAt, Actor = card.ParticipantId,
+        };
+    }
+
     /// <inheritdoc />
     public override string? IdempotencyKey => $"card:{StudyId}:{CardId}";
 }

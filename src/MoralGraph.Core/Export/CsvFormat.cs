@@ -31,6 +31,9 @@ public sealed class CsvFormat : IExportFormat
         foreach (var table in TableNames)
         {
             var entry = archive.CreateEntry(table + ".csv", CompressionLevel.Fastest);
+
+            // A fixed time makes the same data give the same bytes (reproducible downloads, stable ETags).
+            entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
             await using var stream = await entry.OpenAsync(cancellationToken);
             await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
             await writer.WriteAsync(WriteTable(input, table).AsMemory(), cancellationToken);

@@ -87,7 +87,9 @@ public sealed class MaiFormat : IExportFormat
 
     private static void WriteId(Utf8JsonWriter json, string name, string id)
     {
-        if (long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        // Only ids that read back as the same text become numbers ("007" stays a string, or it would meet "7").
+        if (long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            && number.ToString(CultureInfo.InvariantCulture) == id)
         {
             json.WriteNumber(name, number);
         }

@@ -125,6 +125,11 @@ public static class MaiDumpReader
                 problems.Add($"{where}, field toId: {edge.ToId} names no value in canonicalValuesCard.json.");
             }
 
+            if (edge.FromId == edge.ToId)
+            {
+                problems.Add($"{where}, field toId: the vote compares value {edge.FromId} with itself.");
+            }
+
             Verdict? verdict = edge.Relationship switch
             {
                 "upgrade" => Verdict.Wiser,

@@ -84,7 +84,9 @@ public sealed class Mai2023Profile : IReconciliationProfile
         }
 
         var onKeptEdges = kept.SelectMany(e => new[] { e.SourceValueId, e.WiserValueId }).ToHashSet(StringComparer.Ordinal);
+        // Values in study order; ids only votes name (not listed in the snapshot) follow, sorted, as in the default profile.
         var valueIds = snapshot.Values.Select(v => v.Id).Where(onKeptEdges.Contains).ToList();
+        valueIds.AddRange(onKeptEdges.Except(valueIds, StringComparer.Ordinal).Order(StringComparer.Ordinal));
         var (ranks, iterations) = RankingGraph.Rank(valueIds, kept, PageRank, cancellationToken);
         var received = valueIds.Select(id => kept.Where(e => e.WiserValueId == id).Sum(e => e.Counts.MarkedWiser)).ToArray();
         var graph = new ContextGraph(null, null, null, RankingGraph.Order(valueIds, ranks, received), kept,

@@ -126,17 +126,21 @@ internal sealed class VoteEncoding
             contextOfVote[i] = context;
         }
 
+        // A vote comparing a value with itself says nothing about wisdom and is left out.
         var counts = new int[contexts.Count];
-        foreach (var c in contextOfVote)
+        for (var i = 0; i < contextOfVote.Length; i++)
         {
-            counts[c]++;
+            counts[contextOfVote[i]] += from[i] != to[i] ? 1 : 0;
         }
 
         var votesByContext = counts.Select(n => new int[n]).ToArray();
         Array.Clear(counts);
         for (var i = 0; i < contextOfVote.Length; i++)
         {
-            votesByContext[contextOfVote[i]][counts[contextOfVote[i]]++] = i;
+            if (from[i] != to[i])
+            {
+                votesByContext[contextOfVote[i]][counts[contextOfVote[i]]++] = i;
+            }
         }
 
         return new VoteEncoding(valueIds, from, to, participant, verdict, [.. contexts], votesByContext, participants.Count);

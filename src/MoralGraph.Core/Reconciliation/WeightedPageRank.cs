@@ -29,7 +29,7 @@ public enum DanglingRankPolicy
 /// </remarks>
 public sealed class WeightedPageRank
 {
-    private const int ParallelThreshold = 20_000;
+    private const int DefaultParallelThreshold = 20_000;
 
     /// <summary>Creates the algorithm with validated knobs.</summary>
     /// <param name="damping">Probability of following an edge, in [0, 1].</param>
@@ -55,6 +55,9 @@ public sealed class WeightedPageRank
         MaxIterations = maxIterations;
         DanglingPolicy = danglingPolicy;
     }
+
+    /// <summary>Graphs with at least this many nodes iterate in parallel (settable so tests can compare both paths).</summary>
+    internal int ParallelThreshold { get; init; } = DefaultParallelThreshold;
 
     /// <summary>Damping factor d.</summary>
     public double Damping { get; }

@@ -164,6 +164,10 @@ public sealed record Study
                 {
                     problems.Add(new($"questions[{i}].contexts[{j}].text", "The context needs its text."));
                 }
+                else if (string.IsNullOrWhiteSpace(question.Contexts[j].Id))
+                {
+                    problems.Add(new($"questions[{i}].contexts[{j}].id", "No id could be made from this context's text; give it an id."));
+                }
             }
         }
 

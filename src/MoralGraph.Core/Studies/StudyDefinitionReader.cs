@@ -115,10 +115,14 @@ public static class StudyDefinitionReader
         return (redLines, problems);
     }
 
-    /// <summary>A URL-safe id made from free text ("When in distress" → "when-in-distress").</summary>
+    /// <summary>
+    /// An id made from free text ("When in distress" → "when-in-distress"); letters of any script are kept
+    /// ("困っているとき" stays itself), everything else becomes '-'.
+    /// </summary>
     public static string Slugify(string? text)
     {
-        var chars = (text ?? string.Empty).ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
+        var chars = (text ?? string.Empty).Normalize(System.Text.NormalizationForm.FormC).ToLowerInvariant()
+            .Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray();
         return string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
     }
 

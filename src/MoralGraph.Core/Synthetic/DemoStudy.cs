@@ -1,4 +1,5 @@
 using MoralGraph.Core.Deduplication;
+using MoralGraph.Core.Elicitation;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Studies;
 using MoralGraph.Core.Voting;
@@ -50,8 +51,8 @@ public static class DemoStudy
             var cardId = $"card-{p}";
             var participant = $"demo-{p}";
             clock = clock.AddSeconds(30);
-            events.Add(new CardSubmitted(cardId, participant, question.Id, title, archetype.Description, archetype.Policies)
-            { StudyId = slug, OccurredAt = clock, Actor = participant });
+            var card = ValuesCard.Create(cardId, participant, title, archetype.Description, archetype.Policies).GetValueOrThrow($"demo card {cardId}");
+            events.Add(CardSubmitted.From(card, slug, question.Id, clock));
             cards.Add(new DedupCard(cardId, participant, title, archetype.Policies));
         }
 

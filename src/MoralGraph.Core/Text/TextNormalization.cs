@@ -18,7 +18,7 @@ public static class TextNormalization
 
         var builder = new StringBuilder(text.Length);
         var pendingSpace = false;
-        foreach (var c in text.Normalize(NormalizationForm.FormC))
+        foreach (var c in ReplaceLoneSurrogates(text).Normalize(NormalizationForm.FormC))
         {
             if (char.IsWhiteSpace(c))
             {
@@ -41,5 +41,29 @@ public static class TextNormalization
         }
 
         return builder.ToString();
+    }
+
+    // Half of a surrogate pair cannot be normalized, encoded or hashed reliably: it becomes U+FFFD, visibly.
+    private static string ReplaceLoneSurrogates(string text)
+    {
+        if (!text.Any(char.IsSurrogate))
+        {
+            return text;
+        }
+
+        var chars = text.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(chars[i]))
+            {
+                chars[i] = '\uFFFD';
+            }
+        }
+
+        return new string(chars);
     }
 }

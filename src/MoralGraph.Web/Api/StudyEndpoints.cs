@@ -78,14 +78,17 @@ public static class StudyEndpoints
         using var output = new MemoryStream();
         await exportFormat.WriteAsync(input, output, cancellationToken);
 
-        return TypedResults.File(output.ToArray(), exportFormat.MediaType, $"{id}-{reconciliationProfile.Name}{exportFormat.FileExtension}",
-            entityTag: ContentTag(input.Spec));
+        var bytes = output.ToArray();
+        return TypedResults.File(bytes, exportFormat.MediaType, $"{id}-{reconciliationProfile.Name}{exportFormat.FileExtension}",
+            entityTag: ContentTag(exportFormat, input.Spec, bytes));
     }
 
     /// <summary>
-    /// A weak tag from the spec's content hash: the same data and algorithm give the same tag, though the bytes
-    /// differ in their generation time, so a client's cached copy is still good when the tag matches.
+    /// For the spec, a weak tag from its content hash: the same data and algorithm give the same tag though the
+    /// bytes differ in their generation time. Other formats carry more than the spec (votes.csv has vote ids and
+    /// times), so their tag is the hash of the bytes sent.
     /// </summary>
-    private static EntityTagHeaderValue ContentTag(AlignmentSpec spec) =>
-        new($"\"{AlignmentSpecJson.ComputeHash(spec)}\"", isWeak: true);
+    private static EntityTagHeaderValue ContentTag(IExportFormat format, AlignmentSpec spec, byte[] bytes) => format is JsonSpecFormat
+        ? new($"\"{AlignmentSpecJson.ComputeHash(spec)}\"", isWeak: true)
+        : new($"\"sha256:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))}\"");
 }

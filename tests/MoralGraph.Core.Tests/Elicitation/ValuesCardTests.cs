@@ -117,4 +117,28 @@ public class ValuesCardTests
         var result = ValuesCard.Create("c1", "p1", "Two Words", "One sentence.", ["MOMENTS when x", "moments when X", "SIGNS of y"]);
         Assert.Contains(result.Problems, p => p.Message.Contains("more than once", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("de", "MOMENTE, in denen die Person zögert")]
+    [InlineData("fr", "ÉLANS qui portent la personne")]
+    [InlineData("ja", "迷っている瞬間")]
+    public void Cards_in_other_languages_are_not_refused_for_English_grammar(string language, string policy)
+    {
+        var result = ValuesCard.Create("c1", "p1", "Zwei Wörter", "Ein Satz.", [policy, policy + " 2", policy + " 3"], ValuesCardRules.Strict.ForLanguage(language));
+
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+    }
+
+    [Fact]
+    public void Capitalized_words_of_any_script_count_as_capitalized()
+    {
+        Assert.Null(ValuesCardValidator.DescribePolicyFormProblem("ÉLANS qui portent la personne"));
+    }
+
+    [Fact]
+    public void A_lone_surrogate_becomes_a_replacement_character_instead_of_failing()
+    {
+        var result = ValuesCard.Create("c1", "p1", "Broken \ud800 Text", "One sentence.", GoodPolicies);
+        Assert.Equal("Broken \ufffd Text", result.Value!.Title);
+    }
 }

@@ -116,6 +116,16 @@ public class ExportFormatTests
         Assert.Contains(",\"He said \"\"wait\"\", then left.\",", valuesText, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("graphml")]
+    [InlineData("csv")]
+    [InlineData("md")]
+    [InlineData("mai")]
+    public async Task The_same_data_exports_to_the_same_bytes(string format)
+    {
+        Assert.Equal(await WriteAsync(format, Input()), await WriteAsync(format, Input()));
+    }
+
     [Fact]
     public async Task Markdown_names_the_winners_and_escapes_participant_markup()
     {

@@ -54,6 +54,23 @@ public class StudyDefinitionReaderTests
         Assert.Contains(result.Problems, p => (p.Field + " " + p.Message).Contains(expected, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("When in distress", "when-in-distress")]
+    [InlineData("困っているとき", "困っているとき")]
+    [InlineData("Quand on hésite !", "quand-on-hésite")]
+    [InlineData("!!!", "")]
+    public void Ids_made_from_text_keep_letters_of_any_script(string text, string expected)
+    {
+        Assert.Equal(expected, StudyDefinitionReader.Slugify(text));
+    }
+
+    [Fact]
+    public void A_context_whose_text_gives_no_id_must_be_given_one()
+    {
+        var result = StudyDefinitionReader.Read("slug: s\ntitle: T\nquestions:\n  - id: q\n    prompt: P?\n    contexts:\n      - text: \"!!!\"\n");
+        Assert.Contains(result.Problems, p => p.Field == "questions[0].contexts[0].id");
+    }
+
     [Fact]
     public void Phases_only_move_forward()
     {
