@@ -42,5 +42,17 @@ public sealed class AuditAndDedupInputTests : IDisposable
         Assert.False(File.Exists(_sandbox.PathOf("out.json")));
     }
 
+    [Fact]
+    public async Task A_new_definition_may_not_drop_a_context_that_has_votes()
+    {
+        await _sandbox.RunAsync("demo", "--participants", "6");
+        var narrower = _sandbox.Write("demo.yaml", "slug: demo\ntitle: Demo\nquestions:\n  - id: abortion\n    prompt: What should I do?\n    contexts:\n      - { id: in-distress, text: When in distress }\n");
+
+        var result = await _sandbox.RunAsync("import", narrower);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("drops context(s) that votes were cast in: abortion/making-decisions", result.Error, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _sandbox.Dispose();
 }

@@ -94,6 +94,17 @@ internal static class ImportCommands
             }
 
             using var log = CommandStore.Open(parse.GetValue(db)!);
+            if (await new StudyRepository(log).LoadAsync(definition.Slug, cancellationToken) is { } existing)
+            {
+                // A new definition may add and rename, but not drop a context that votes were cast in.
+                var orphaned = existing.Votes.EffectiveVotes().Select(v => v.Context).Distinct()
+                    .Where(c => definition.FindQuestion(c.QuestionId)?.FindContext(c.ContextId) is null).ToList();
+                if (orphaned.Count > 0)
+                {
+                    throw new CliException($"{path.Name} drops context(s) that votes were cast in: {string.Join(", ", orphaned)}. Keep them; nothing was imported.");
+                }
+            }
+
             await log.AppendAsync(new StudyDefined(definition) { StudyId = definition.Slug, OccurredAt = TimeProvider.System.GetUtcNow(), Actor = "cli" }, cancellationToken);
             await console.Out.WriteLineAsync($"Study '{definition.Slug}' ({definition.Questions.Count} questions, {definition.Questions.Sum(q => q.Contexts.Count)} contexts, {definition.RedLines.Count} red lines) is in {log.Path}.");
             return 0;
