@@ -49,10 +49,7 @@ public static class AlignmentSpecBuilder
             values.Add(new SpecValue(value.Id, value.Title, value.Description, value.Policies, members, value.ParticipantCount));
         }
 
-        foreach (var vote in snapshot.Votes)
-        {
-            participants.Add(vote.ParticipantId);
-        }
+        participants.UnionWith(result.Voters ?? snapshot.Votes.Select(v => v.ParticipantId));
 
 
         return new AlignmentSpec(

@@ -34,7 +34,10 @@ internal sealed class ContextTallies
         NodeIds = encoding.ValueIds;
 
         var pairIndex = new Dictionary<long, int>(voteIndices.Length, MixedPairKeyComparer.Instance);
-        var participantOf = new Dictionary<int, int>();
+        // Participants renumbered densely, in order of first vote here (the bootstrap draws over these numbers).
+        var participantOf = new int[encoding.ParticipantCount];
+        Array.Fill(participantOf, -1);
+        var participants = 0;
         var pairFrom = new List<int>();
         var pairTo = new List<int>();
         _votePair = new int[voteIndices.Length];
@@ -54,10 +57,10 @@ internal sealed class ContextTallies
 
             _votePair[k] = pair;
             _voteVerdict[k] = encoding.Verdict[i];
-            ref var participant = ref CollectionsMarshal.GetValueRefOrAddDefault(participantOf, encoding.Participant[i], out var participantExists);
-            if (!participantExists)
+            ref var participant = ref participantOf[encoding.Participant[i]];
+            if (participant < 0)
             {
-                participant = participantOf.Count - 1;
+                participant = participants++;
             }
 
             _voteParticipant[k] = participant;
@@ -71,7 +74,7 @@ internal sealed class ContextTallies
             _reverse[p] = pairIndex.TryGetValue(Key(_pairTo[p], _pairFrom[p]), out var reverse) ? reverse : -1;
         }
 
-        ParticipantCount = participantOf.Count;
+        ParticipantCount = participants;
         _full = Count(null);
 
         var candidates = new List<int>();

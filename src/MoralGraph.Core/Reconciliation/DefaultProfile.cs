@@ -110,7 +110,7 @@ public sealed class DefaultProfile : IReconciliationProfile
             .ThenBy(g => ContextOrder(snapshot, g.QuestionId!, g.ContextId!))
             .ThenBy(g => g.ContextId, StringComparer.Ordinal)
             .ToList();
-        return new ReconciliationResult(Name, Parameters, ReconciliationResult.ComputeFingerprint(Name, Parameters), ordered);
+        return new ReconciliationResult(Name, Parameters, ReconciliationResult.ComputeFingerprint(Name, Parameters), ordered) { Voters = encoding.ParticipantIds };
     }
 
     private ContextGraph ReconcileContext(ContextRef context, string text, ContextTallies tallies, CancellationToken cancellationToken)

@@ -139,17 +139,33 @@ internal static class RankingGraph
     public static List<RankedValue> Order(IReadOnlyList<string> valueIds, double[] scores, int[] wiserVotesReceived,
         double[]? winShare = null, double[]? low = null, double[]? high = null)
     {
+        // Sort by score over plain arrays, then put each run of equal scores in id order.
         var order = new int[valueIds.Count];
+        var keys = new double[valueIds.Count];
         for (var i = 0; i < order.Length; i++)
         {
             order[i] = i;
+            keys[i] = -scores[i];
         }
 
-        Array.Sort(order, (a, b) =>
+        Array.Sort(keys, order);
+        var byId = Comparer<int>.Create((a, b) => string.CompareOrdinal(valueIds[a], valueIds[b]));
+        for (var start = 0; start < order.Length;)
         {
-            var byScore = scores[b].CompareTo(scores[a]);
-            return byScore != 0 ? byScore : string.CompareOrdinal(valueIds[a], valueIds[b]);
-        });
+            var end = start + 1;
+            while (end < order.Length && keys[end] == keys[start])
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                Array.Sort(order, start, end - start, byId);
+            }
+
+            start = end;
+        }
+
         var ranking = new List<RankedValue>(order.Length);
         for (var position = 0; position < order.Length; position++)
         {

@@ -72,6 +72,9 @@ public sealed record ContextGraph(
 /// <param name="Graphs">The reconciled graphs.</param>
 public sealed record ReconciliationResult(string Profile, IReadOnlyDictionary<string, string> Parameters, string Fingerprint, IReadOnlyList<ContextGraph> Graphs)
 {
+    /// <summary>Distinct pseudonymous ids of the participants whose votes were reconciled (for counts, without a second pass over the votes).</summary>
+    public IReadOnlyCollection<string>? Voters { get; init; }
+
     /// <summary>The code version that computed this result.</summary>
     public static string CodeVersion { get; } =
         typeof(ReconciliationResult).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";

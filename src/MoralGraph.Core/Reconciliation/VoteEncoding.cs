@@ -42,6 +42,9 @@ internal sealed class VoteEncoding
 
     public int ParticipantCount { get; }
 
+    /// <summary>Distinct voters, by participant number.</summary>
+    public string[] ParticipantIds { get; private init; } = [];
+
     public static VoteEncoding Encode(MoralGraphSnapshot snapshot, CancellationToken cancellationToken)
     {
         var votes = snapshot.Votes;
@@ -143,6 +146,12 @@ internal sealed class VoteEncoding
             }
         }
 
-        return new VoteEncoding(valueIds, from, to, participant, verdict, [.. contexts], votesByContext, participants.Count);
+        var participantIds = new string[participants.Count];
+        foreach (var (id, number) in participants)
+        {
+            participantIds[number] = id;
+        }
+
+        return new VoteEncoding(valueIds, from, to, participant, verdict, [.. contexts], votesByContext, participants.Count) { ParticipantIds = participantIds };
     }
 }
