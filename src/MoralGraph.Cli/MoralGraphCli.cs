@@ -29,7 +29,7 @@ internal static class MoralGraphCli
             ReconcileCommands.Reconcile(db, console),
             ReconcileCommands.Export(db, console),
             ValidateCommand.Create(console),
-            DedupCommand.Create(console),
+            DedupCommand.Create(db, console),
             AuditCommands.Create(db, console),
             DemoCommand.Create(db, console),
             BenchCommands.Create(console),

@@ -54,5 +54,18 @@ public sealed class AuditAndDedupInputTests : IDisposable
         Assert.Contains("drops context(s) that votes were cast in: abortion/making-decisions", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Dedup_of_a_study_records_no_merge_twice_and_needs_a_file_or_a_study()
+    {
+        await _sandbox.RunAsync("demo", "--participants", "12");
+        var again = await _sandbox.RunAsync("dedup", "--study", "demo");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("Recorded 0 merge(s) in 'demo'", again.Output, StringComparison.Ordinal);
+
+        var neither = await _sandbox.RunAsync("dedup");
+        Assert.Equal(1, neither.ExitCode);
+        Assert.Contains("give CARDS.json (with --out) or --study SLUG", neither.Error, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _sandbox.Dispose();
 }

@@ -4,24 +4,36 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MoralGraph.Core.Deduplication;
 using MoralGraph.Core.Elicitation;
+using MoralGraph.Core.Events;
 
 namespace MoralGraph.Cli.Commands;
 
 internal static class DedupCommand
 {
-    public static Command Create(CliConsole console)
+    public static Command Create(Option<string> db, CliConsole console)
     {
-        var file = new Argument<FileInfo>("CARDS.json") { Description = "A JSON array of cards: MAI's valuesCard.json shape (id, title, evaluationCriteria, chatId) or ours (id, participantId, title, description, policies)." };
-        var output = new Option<FileInfo>("--out") { Description = "Where to write {\"clusters\":[{\"title\",\"members\":[card ids]}]}.", Required = true };
+        var file = new Argument<FileInfo?>("CARDS.json") { Description = "A JSON array of cards: MAI's valuesCard.json shape (id, title, evaluationCriteria, chatId) or ours (id, participantId, title, description, policies).", Arity = ArgumentArity.ZeroOrOne };
+        var output = new Option<FileInfo?>("--out") { Description = "With CARDS.json: where to write {\"clusters\":[{\"title\",\"members\":[card ids]}]}." };
+        var study = new Option<string?>("--study") { Description = "Instead of a file: deduplicate a study's cards and record the merges in the store, keeping every merge and split people made." };
         var threshold = new Option<double>("--threshold") { Description = "Cosine similarity at or above which cards are merged (0–1].", DefaultValueFactory = _ => 0.5 };
-        var command = new Command("dedup", "Group near-duplicate values cards offline (TF-IDF, complete linkage).") { file, output, threshold };
+        var command = new Command("dedup", "Group near-duplicate values cards offline (TF-IDF, complete linkage).") { file, output, study, threshold };
         command.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
         {
-            var path = parse.GetValue(file)!;
-            var cards = await ReadCardsAsync(path, console, cancellationToken);
             var deduplicator = parse.GetValue(threshold) is var t and > 0 and <= 1
                 ? new LexicalValueDeduplicator(t)
                 : throw new CliException($"--threshold {parse.GetValue(threshold)} is outside (0, 1].");
+            if (parse.GetValue(study) is { } slug)
+            {
+                return await DeduplicateStudyAsync(parse.GetValue(db)!, slug, deduplicator, console, cancellationToken);
+            }
+
+            var path = parse.GetValue(file) ?? throw new CliException("give CARDS.json (with --out) or --study SLUG.");
+            if (parse.GetValue(output) is null)
+            {
+                throw new CliException("--out is required with CARDS.json.");
+            }
+
+            var cards = await ReadCardsAsync(path, console, cancellationToken);
             var clusters = await deduplicator.ClusterAsync(cards, null, cancellationToken);
             var document = new JsonObject
             {
@@ -41,6 +53,17 @@ internal static class DedupCommand
             return 0;
         }));
         return command;
+    }
+
+    private static async Task<int> DeduplicateStudyAsync(string database, string slug, LexicalValueDeduplicator deduplicator, CliConsole console, CancellationToken cancellationToken)
+    {
+        using var log = CommandStore.Open(database);
+        var state = await CommandStore.LoadStudyAsync(log, slug, cancellationToken);
+        var merges = await StudyDeduplication.ProposeMergesAsync(state, deduplicator, TimeProvider.System.GetUtcNow(), cancellationToken);
+        await log.AppendAllAsync(merges, cancellationToken);
+        var values = StudyState.Replay((await log.ReadStudyAsync(slug, cancellationToken)).Select(e => e.Event)).ToSnapshot().Values.Count;
+        await console.Out.WriteLineAsync($"Recorded {merges.Count} merge(s) in '{slug}'; it now has {values} values ({state.DeduplicationDecisions.Count} decision(s) by people kept).");
+        return 0;
     }
 
     /// <summary>False when the field is there but is not a string (absent is fine: validation names it).</summary>

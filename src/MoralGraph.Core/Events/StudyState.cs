@@ -1,3 +1,4 @@
+using MoralGraph.Core.Deduplication;
 using MoralGraph.Core.Studies;
 using MoralGraph.Core.Values;
 using MoralGraph.Core.Voting;
@@ -17,6 +18,17 @@ public sealed class StudyState
     private readonly List<string> _valueOrder = [];
     private readonly HashSet<string> _withdrawn = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _mergedInto = new(StringComparer.Ordinal);
+    private readonly List<DedupOverride> _decisions = [];
+
+    /// <summary>The actor the offline deduplicator records its merges under; merges by anyone else are decisions it keeps.</summary>
+    public const string DeduplicationActor = "dedup";
+
+    /// <summary>Merges and splits people made (facilitators, participants saying "not my value"), which deduplication must respect.</summary>
+    public IReadOnlyList<DedupOverride> DeduplicationDecisions => _decisions;
+
+    /// <summary>Each current card (withdrawn authors excluded) with the value it belongs to now.</summary>
+    public IEnumerable<(CardSubmitted Card, string ValueId)> CurrentCards() =>
+        _cards.Values.Where(c => !_withdrawn.Contains(c.ParticipantId)).Select(c => (c, Resolve(_valueOfCard[c.CardId])));
 
     /// <summary>The study definition and phase, or null before a <see cref="StudyDefined"/> event.</summary>
     public Study? Study { get; private set; }
@@ -75,6 +87,15 @@ public sealed class StudyState
             case ValuesMerged merged when IsCurrentValue(merged.FromValueId) && IsCurrentValue(merged.IntoValueId) && merged.FromValueId != merged.IntoValueId:
                 // Cards move; votes follow through the alias when the snapshot is taken.
                 _mergedInto[merged.FromValueId] = merged.IntoValueId;
+                if (merged.Actor != DeduplicationActor && _valueOfCard.FirstOrDefault(p => p.Value == merged.IntoValueId).Key is { } anchor)
+                {
+                    // A person's merge is a decision the algorithm must keep.
+                    foreach (var cardId in _valueOfCard.Where(p => p.Value == merged.FromValueId).Select(p => p.Key))
+                    {
+                        _decisions.Add(new DedupOverride(cardId, anchor, Together: true));
+                    }
+                }
+
                 foreach (var cardId in _valueOfCard.Where(p => p.Value == merged.FromValueId).Select(p => p.Key).ToList())
                 {
                     _valueOfCard[cardId] = merged.IntoValueId;
@@ -82,6 +103,13 @@ public sealed class StudyState
 
                 break;
             case CardSplit split when _cards.ContainsKey(split.CardId):
+                // Remember who it was split from: deduplication must never put them back together.
+                var formerValue = _valueOfCard[split.CardId];
+                foreach (var other in _valueOfCard.Where(p => p.Value == formerValue && p.Key != split.CardId).Select(p => p.Key))
+                {
+                    _decisions.Add(new DedupOverride(split.CardId, other, Together: false));
+                }
+
                 _valueOfCard[split.CardId] = split.NewValueId;
                 if (!_valueOrder.Contains(split.NewValueId))
                 {

@@ -61,7 +61,7 @@ public static class DemoStudy
         {
             foreach (var member in cluster.Members.Skip(1))
             {
-                events.Add(new ValuesMerged(member, cluster.Members[0], "offline dedup") { StudyId = slug, OccurredAt = clock, Actor = "system" });
+                events.Add(new ValuesMerged(member, cluster.Members[0], "offline dedup") { StudyId = slug, OccurredAt = clock, Actor = StudyState.DeduplicationActor });
             }
         }
 
