@@ -47,7 +47,10 @@ public sealed record SpecMember(string CardId, string ParticipantId);
 
 public sealed record SpecGraph(
     string? QuestionId, string? ContextId, string? ContextText, int ParticipantCount, int Iterations,
-    IReadOnlyList<SpecRanking> Ranking, IReadOnlyList<SpecEdge> Edges);
+    IReadOnlyList<SpecRanking> Ranking, IReadOnlyList<SpecEdge> Edges)
+{
+    public double? BaselineScore { get; init; }
+}
 
 public sealed record SpecRanking(string ValueId, int Rank, double Score, double? WinShare, double? ScoreLow, double? ScoreHigh);
 

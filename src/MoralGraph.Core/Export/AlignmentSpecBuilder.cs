@@ -9,7 +9,7 @@ public static class AlignmentSpecBuilder
 {
     /// <summary>
     /// A value not winning in a graph is offered as individual latitude when it has real support there:
-    /// at least this many "wiser" votes received, or a bootstrap win share of at least <see cref="LatitudeMinWinShare"/>.
+    /// at least this many "wiser" votes received, or at least one and a bootstrap win share of at least <see cref="LatitudeMinWinShare"/>.
     /// </summary>
     public const int LatitudeMinWiserVotes = 2;
 
@@ -28,7 +28,7 @@ public static class AlignmentSpecBuilder
         var graphs = result.Graphs.Select(g => new SpecGraph(
             g.QuestionId, g.ContextId, g.ContextText, g.ParticipantCount, g.Iterations,
             g.Ranking.Select(r => new SpecRanking(r.ValueId, r.Rank, r.Score, r.WinShare, r.ScoreLow, r.ScoreHigh)).ToList(),
-            new ProjectedList<RankedEdge, SpecEdge>(g.Edges, ToSpecEdge))).ToList();
+            new ProjectedList<RankedEdge, SpecEdge>(g.Edges, ToSpecEdge)) { BaselineScore = g.BaselineScore }).ToList();
 
         var community = result.Graphs.Select(g => new SpecCommunityValues(g.QuestionId, g.ContextId, g.ContextText, Winners(g))).ToList();
         var latitude = result.Graphs.Select(g => new SpecLatitude(g.QuestionId, g.ContextId, g.ContextText, Latitude(g))).ToList();
@@ -90,7 +90,7 @@ public static class AlignmentSpecBuilder
         return graph.Ranking
             .Where(r => !winners.Contains(r.ValueId))
             .Select(r => new SpecLatitudeValue(r.ValueId, r.WiserVotesReceived, r.WinShare))
-            .Where(v => v.WiserVotesReceived >= LatitudeMinWiserVotes || v.WinShare >= LatitudeMinWinShare)
+            .Where(v => v.WiserVotesReceived >= LatitudeMinWiserVotes || (v.WiserVotesReceived > 0 && v.WinShare >= LatitudeMinWinShare))
             .ToList();
     }
 

@@ -28,10 +28,28 @@ internal sealed class ContextTallies
     /// <param name="voteIndices">This context's votes, in snapshot order.</param>
     public ContextTallies(VoteEncoding encoding, int[] voteIndices)
     {
-        // Every graph has every value of the study as a node, in study order, whether or not it was voted on in
-        // this context. A fixed node set is what makes one more "wiser" vote for B never lower B: a vote from a
-        // value new to the context would otherwise add a node and thin every score.
-        NodeIds = encoding.ValueIds;
+        // The graph is computed over the values voted on in this context (local numbers in study order); the
+        // study's other values are isolated nodes whose effect is exact and closed-form (see Rescale), so they cost
+        // nothing here yet keep N fixed: one more "wiser" vote for B never lowers B, even from a value new to the context.
+        StudyValueCount = encoding.ValueIds.Length;
+        var localOf = new int[encoding.ValueIds.Length];
+        foreach (var i in voteIndices)
+        {
+            localOf[encoding.From[i]] = 1;
+            localOf[encoding.To[i]] = 1;
+        }
+
+        var nodes = new List<string>();
+        for (var position = 0; position < localOf.Length; position++)
+        {
+            if (localOf[position] != 0)
+            {
+                localOf[position] = nodes.Count;
+                nodes.Add(encoding.ValueIds[position]);
+            }
+        }
+
+        NodeIds = [.. nodes];
 
         var pairIndex = new Dictionary<long, int>(voteIndices.Length, MixedPairKeyComparer.Instance);
         // Participants renumbered densely, in order of first vote here (the bootstrap draws over these numbers).
@@ -46,7 +64,7 @@ internal sealed class ContextTallies
         for (var k = 0; k < voteIndices.Length; k++)
         {
             var i = voteIndices[k];
-            var (a, b) = (encoding.From[i], encoding.To[i]);
+            var (a, b) = (localOf[encoding.From[i]], localOf[encoding.To[i]]);
             ref var pair = ref CollectionsMarshal.GetValueRefOrAddDefault(pairIndex, Key(a, b), out var pairExists);
             if (!pairExists)
             {
@@ -91,8 +109,11 @@ internal sealed class ContextTallies
             _candidatePairs.Select(p => _pairFrom[p]).ToArray(), _candidatePairs.Select(p => _pairTo[p]).ToArray());
     }
 
-    /// <summary>The value id of each node.</summary>
+    /// <summary>The value id of each node: the values voted on in this context, in study order.</summary>
     public string[] NodeIds { get; }
+
+    /// <summary>N, every value of the study: the node count scores are shares of.</summary>
+    public int StudyValueCount { get; }
 
     public int ParticipantCount { get; }
 
@@ -119,8 +140,33 @@ internal sealed class ContextTallies
     /// PageRank over the ranking edges, with each participant's votes counted <paramref name="participantWeight"/>
     /// times (all once when null), starting from <paramref name="warmStart"/> when given.
     /// </summary>
-    public PageRankResult Rank(int minWiser, int[]? participantWeight, WeightedPageRank pageRank, double[]? warmStart, CancellationToken cancellationToken) =>
-        pageRank.Compute(RankingGraph(minWiser, participantWeight), warmStart, cancellationToken);
+    public ContextScores Rank(int minWiser, int[]? participantWeight, WeightedPageRank pageRank, double[]? warmStart, CancellationToken cancellationToken)
+    {
+        var graph = RankingGraph(minWiser, participantWeight);
+        var result = pageRank.Compute(graph, warmStart, cancellationToken);
+        return Rescale(result, graph, pageRank.Damping);
+    }
+
+    /// <summary>
+    /// Scores over all N study values from the PageRank r' of the n voted values. The N − n others have no edges,
+    /// so each holds the same b; with D' the sinks' mass in r' and b' = ((1 − d) + d·D') / n, the full solution is
+    /// r = c·r' and b = c·b' with c = 1 / (1 + (N − n)·b'). (Substituting shows every node's equation holds and the
+    /// total is 1, and the solution is unique.)
+    /// </summary>
+    private ContextScores Rescale(PageRankResult result, CompactGraph graph, double damping)
+    {
+        var n = NodeIds.Length;
+        var sinkMass = 0.0;
+        foreach (var sink in graph.Sinks)
+        {
+            sinkMass += result.Ranks[sink];
+        }
+
+        var localBaseline = ((1 - damping) + (damping * sinkMass)) / n;
+        var scale = 1 / (1 + ((StudyValueCount - n) * localBaseline));
+        var scores = Array.ConvertAll(result.Ranks, r => r * scale);
+        return new ContextScores(scores, result.Ranks, localBaseline * scale, result.Iterations, graph.Sinks.Length < n);
+    }
 
     private CompactGraph RankingGraph(int minWiser, int[]? participantWeight)
     {
@@ -241,6 +287,14 @@ internal sealed class MixedPairKeyComparer : IEqualityComparer<long>
 
     public int GetHashCode(long obj) => (int)((ulong)obj * 0x9E3779B97F4A7C15UL >> 32);
 }
+
+/// <summary>One context's scores.</summary>
+/// <param name="Scores">Each voted value's share of the whole study's rank.</param>
+/// <param name="LocalRanks">The PageRank over the voted values alone (a warm start for resamples).</param>
+/// <param name="Baseline">The score of every value not voted on in the context.</param>
+/// <param name="Iterations">PageRank iterations run.</param>
+/// <param name="HasSupport">False when no move had support: every value then merely holds the baseline.</param>
+internal sealed record ContextScores(double[] Scores, double[] LocalRanks, double Baseline, int Iterations, bool HasSupport);
 
 /// <summary>A string hash that is the same in every process (string.GetHashCode is randomized per run).</summary>
 internal static class StableHash

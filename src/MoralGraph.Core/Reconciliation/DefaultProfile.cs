@@ -117,9 +117,12 @@ public sealed class DefaultProfile : IReconciliationProfile
     {
         var edges = tallies.Edges(_options.MinMarkedWiser, [text], cancellationToken);
         var ranked = tallies.Rank(_options.MinMarkedWiser, null, _pageRank, null, cancellationToken);
-        var bootstrap = Bootstrap(context, tallies, tallies.NodeIds.Length, ranked.Ranks, cancellationToken);
-        var ranking = RankingGraph.Order(tallies.NodeIds, ranked.Ranks, tallies.WiserVotesReceived(), bootstrap?.WinShare, bootstrap?.Low, bootstrap?.High);
-        return new ContextGraph(context.QuestionId, context.ContextId, text, ranking, edges, tallies.ParticipantCount, ranked.Iterations);
+        var bootstrap = Bootstrap(context, tallies, tallies.NodeIds.Length, ranked.LocalRanks, cancellationToken);
+        var ranking = RankingGraph.Order(tallies.NodeIds, ranked.Scores, tallies.WiserVotesReceived(), bootstrap?.WinShare, bootstrap?.Low, bootstrap?.High);
+        return new ContextGraph(context.QuestionId, context.ContextId, text, ranking, edges, tallies.ParticipantCount, ranked.Iterations)
+        {
+            BaselineScore = ranked.Baseline,
+        };
     }
 
     private BootstrapEstimate? Bootstrap(ContextRef context, ContextTallies tallies, int nodeCount, double[] fullRanks, CancellationToken cancellationToken)
@@ -143,8 +146,10 @@ public sealed class DefaultProfile : IReconciliationProfile
             }
 
             var result = tallies.Rank(_options.MinMarkedWiser, weight, _pageRank, fullRanks, cancellationToken);
-            scores[r] = Array.ConvertAll(result.Ranks, x => (float)x);
-            wins[r] = ShareOfFirstPlace(result.Ranks);
+            scores[r] = Array.ConvertAll(result.Scores, x => (float)x);
+
+            // A resample in which no move has support has no winner (everyone merely holds the baseline).
+            wins[r] = result.HasSupport ? ShareOfFirstPlace(result.Scores) : new double[nodeCount];
         });
 
         // A resample in which several values tie for first gives each an equal part of its win.

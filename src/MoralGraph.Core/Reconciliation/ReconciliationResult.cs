@@ -63,7 +63,14 @@ public sealed record RankedValue(string ValueId, int Rank, double Score, int Wis
 /// <param name="Iterations">PageRank iterations run.</param>
 public sealed record ContextGraph(
     string? QuestionId, string? ContextId, string? ContextText, IReadOnlyList<RankedValue> Ranking, IReadOnlyList<RankedEdge> Edges,
-    int ParticipantCount, int Iterations);
+    int ParticipantCount, int Iterations)
+{
+    /// <summary>
+    /// The score of every study value not voted on in this graph (not listed in <see cref="Ranking"/>); scores are
+    /// shares of the whole study, so the listed ones plus these sum to 1. Null where the profile does not compute it.
+    /// </summary>
+    public double? BaselineScore { get; init; }
+}
 
 /// <summary>What a profile made of a snapshot.</summary>
 /// <param name="Profile">The profile's name.</param>

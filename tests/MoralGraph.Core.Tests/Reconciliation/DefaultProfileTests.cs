@@ -131,15 +131,60 @@ public class DefaultProfileTests
     }
 
     [Fact]
-    public void When_voters_reject_every_move_there_is_no_winner_and_ties_share_the_win()
+    public void When_voters_reject_every_move_there_is_no_winner_in_any_resample()
     {
         var votes = Votes(3, "alpha", "beta", Verdict.NotWiser).Concat(Votes(3, "beta", "zeta", Verdict.NotWiser, prefix: "x"));
         var snapshot = Snapshot(["zeta", "beta", "alpha"], votes);
         var graph = Profile.Reconcile(snapshot).Graphs[0];
 
         Assert.Equal(["alpha", "beta", "zeta"], graph.Ranking.Select(r => r.ValueId));
-        Assert.All(graph.Ranking, r => Assert.Equal(1.0 / 3, r.WinShare!.Value, 12));
+        Assert.All(graph.Ranking, r => Assert.Equal(0.0, r.WinShare!.Value));
         Assert.Empty(MoralGraph.Core.Export.AlignmentSpecBuilder.Winners(graph));
+    }
+
+    [Fact]
+    public void Exact_ties_at_the_top_share_a_resamples_win()
+    {
+        // a→b and c→d with the same support: b and d tie for first in every resample.
+        var votes = Votes(3, "a", "b").Concat(Votes(3, "c", "d", prefix: "x"));
+        var ranking = Profile.Reconcile(Snapshot(["a", "b", "c", "d"], votes)).Graphs[0].Ranking;
+
+        Assert.Equal(["b", "d"], ranking.Take(2).Select(r => r.ValueId));
+        Assert.Equal(1.0, ranking.Sum(r => r.WinShare!.Value), 9);
+        Assert.True(ranking[0].WinShare > 0.2 && ranking[1].WinShare > 0.2);
+    }
+
+    [Fact]
+    public void Values_not_voted_on_hold_the_baseline_and_win_nothing()
+    {
+        // a→b: 2 wiser, 1 not wiser. c and d are values of the study nobody voted on in this context.
+        var votes = Votes(2, "a", "b").Append(Vote("n", "a", "b", Verdict.NotWiser));
+        var graph = Profile.Reconcile(Snapshot(["a", "b", "c", "d"], votes)).Graphs[0];
+
+        Assert.Equal(["b", "a"], graph.Ranking.Select(r => r.ValueId));
+        Assert.Equal(1.0, graph.Ranking.Sum(r => r.Score) + (2 * graph.BaselineScore!.Value), 9);
+        Assert.Equal(graph.BaselineScore.Value, graph.Ranking[1].Score, 9); // a has no in-edge: it holds the baseline too
+
+        // Resamples where only the "not wiser" voter is drawn have no supported move and no winner at all.
+        Assert.True(graph.Ranking[0].WinShare > 0.5);
+        Assert.InRange(graph.Ranking.Sum(r => r.WinShare!.Value), 0.5, 1.0);
+    }
+
+    [Fact]
+    public void The_baseline_rescaling_equals_pagerank_over_every_value()
+    {
+        // Oracle: the same votes with the unvoted values given a node each in an explicit graph.
+        var votes = Votes(3, "a", "b").Concat(Votes(2, "b", "c", prefix: "x")).Append(Vote("y", "c", "a", Verdict.NotWiser)).ToList();
+        var graph = new DefaultProfile(new DefaultProfileOptions { BootstrapResamples = 0, Tolerance = 1e-14 }).Reconcile(Snapshot(["a", "b", "c", "d", "e"], votes)).Graphs[0];
+
+        // a→b weight 1, b→c weight 1; c→a has no wiser vote. Nodes a..e; c, d, e are sinks.
+        var explicitGraph = CompactGraph.FromEdges(5, [0, 1], [1, 2], [1.0, 1.0]);
+        var exact = new WeightedPageRank(0.85, 1e-15, 100_000).Compute(explicitGraph).Ranks;
+
+        Assert.Equal(exact[0], graph.Ranking.Single(r => r.ValueId == "a").Score, 12);
+        Assert.Equal(exact[1], graph.Ranking.Single(r => r.ValueId == "b").Score, 12);
+        Assert.Equal(exact[2], graph.Ranking.Single(r => r.ValueId == "c").Score, 12);
+        Assert.Equal(exact[3], graph.BaselineScore!.Value, 12);
     }
 
     [Fact]
@@ -159,7 +204,10 @@ public class DefaultProfileTests
         Assert.StartsWith("sha256:", a, StringComparison.Ordinal);
     }
 
-    // With no vote in the context there is no graph; every value then stands at 1/N.
-    private static double ScoreOf(DefaultProfile profile, string[] ids, IEnumerable<WiserThanVote> votes, string valueId) =>
-        profile.Reconcile(Snapshot(ids, votes)).Graphs.SingleOrDefault()?.Ranking.Single(r => r.ValueId == valueId).Score ?? 1.0 / ids.Length;
+    // With no vote in the context there is no graph and every value stands at 1/N; a value not voted on holds the baseline.
+    private static double ScoreOf(DefaultProfile profile, string[] ids, IEnumerable<WiserThanVote> votes, string valueId)
+    {
+        var graph = profile.Reconcile(Snapshot(ids, votes)).Graphs.SingleOrDefault();
+        return graph is null ? 1.0 / ids.Length : graph.Ranking.SingleOrDefault(r => r.ValueId == valueId)?.Score ?? graph.BaselineScore!.Value;
+    }
 }
