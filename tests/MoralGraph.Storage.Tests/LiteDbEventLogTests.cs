@@ -151,12 +151,29 @@ public sealed class LiteDbEventLogTests : IDisposable
         await log.AppendAsync(VoteEvent("p", 1));
         var changed = VoteEvent("p", 1) with { Actor = "someone else" };
 
-        var appends = Enumerable.Range(2, 20).Select(i => log.AppendAsync(VoteEvent("p", i))).Append(log.AppendAsync(changed)).ToList();
+        // Queued back to back so that, however the writer groups them, the conflict shares a group with others.
+        var appends = Enumerable.Range(2, 20).Select(i => log.AppendAsync(VoteEvent("p", i))).ToList();
+        appends.Add(log.AppendAsync(changed));
         await Assert.ThrowsAsync<IdempotencyConflictException>(() => appends[^1]);
         await Task.WhenAll(appends.Take(20));
 
         Assert.Equal(22, (await log.ReadStudyAsync("s")).Count);
         Assert.True((await log.VerifyAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task A_store_that_can_no_longer_be_written_fails_appends_instead_of_the_process()
+    {
+        using var log = new LiteDbEventLog(DatabasePath);
+        await log.AppendAsync(Defined());
+
+        // Simulate the engine shutting down under the writer (what LiteDB does after an I/O error).
+        var database = (LiteDatabase)typeof(LiteDbEventLog).GetField("_database", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(log)!;
+        database.Dispose();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => log.AppendAsync(VoteEvent("p", 1)));
+        var refused = await Assert.ThrowsAsync<IOException>(() => log.AppendAsync(VoteEvent("p", 2)));
+        Assert.Contains("can no longer be written", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,6 +22,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
     private readonly BlockingCollection<PendingAppend> _pending = new();
     private readonly Thread _writer;
     private readonly FileStream _ownership;
+    private volatile Exception? _fault;
     private long _lastSequence;
     private string _lastHash;
     private bool _disposed;
@@ -86,6 +87,10 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
         ArgumentNullException.ThrowIfNull(studyEvents);
         ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
+        if (_fault is { } fault)
+        {
+            return Task.FromException<IReadOnlyList<RecordedEvent>>(fault);
+        }
         if (studyEvents.Count == 0)
         {
             return Task.FromResult<IReadOnlyList<RecordedEvent>>([]);
@@ -201,14 +206,19 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
                 count += next.Events.Count;
             }
 
+            if (_fault is not null)
+            {
+                FailAll(group, _fault);
+                continue;
+            }
+
             try
             {
                 Commit(group);
             }
-            catch (Exception) when (group.Count > 1)
+            catch (Exception) when (group.Count > 1 && TryResynchronizeHead())
             {
                 // One bad append must not fail its neighbours: retry each on its own.
-                ResynchronizeHead();
                 foreach (var single in group)
                 {
                     try
@@ -217,17 +227,47 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
                     }
                     catch (Exception e)
                     {
-                        ResynchronizeHead();
                         single.Completion.TrySetException(e);
+                        if (!TryResynchronizeHead())
+                        {
+                            FailAll(group, _fault!);
+                            break;
+                        }
                     }
                 }
             }
             catch (Exception e)
             {
-                // Whatever went wrong, the writer thread lives on: losing it would stop every later append.
-                ResynchronizeHead();
-                group[0].Completion.TrySetException(e);
+                // Whatever went wrong, the writer thread lives on: losing it would leave every caller waiting.
+                FailAll(group, TryResynchronizeHead() ? e : _fault!);
             }
+        }
+    }
+
+    private static void FailAll(IEnumerable<PendingAppend> group, Exception error)
+    {
+        foreach (var append in group)
+        {
+            append.Completion.TrySetException(error);
+        }
+    }
+
+    /// <summary>
+    /// Re-reads the chain's head after a failure so the next append links to what is stored. If even that fails,
+    /// the store is unusable (disk gone, engine shut down): the log is marked faulted and refuses appends from
+    /// then on with that reason, rather than guessing at the head.
+    /// </summary>
+    private bool TryResynchronizeHead()
+    {
+        try
+        {
+            ResynchronizeHead();
+            return true;
+        }
+        catch (Exception e)
+        {
+            _fault = new IOException($"The store {Path} can no longer be written: {e.Message}. Restart the app after fixing the cause.", e);
+            return false;
         }
     }
 
