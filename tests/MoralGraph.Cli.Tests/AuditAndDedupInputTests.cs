@@ -67,5 +67,25 @@ public sealed class AuditAndDedupInputTests : IDisposable
         Assert.Contains("give CARDS.json (with --out) or --study SLUG", neither.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Reimporting_a_study_moves_its_phase_forward_never_back()
+    {
+        var yaml = File.ReadAllText(CommandTests.RepositoryFile("studies/dft-2023.yaml"));
+        var interviewing = _sandbox.Write("study.yaml", yaml);
+        var voting = _sandbox.Write("voting.yaml", yaml.Replace("phase: interviewing", "phase: voting", StringComparison.Ordinal));
+        Assert.Equal(0, (await _sandbox.RunAsync("import", interviewing)).ExitCode);
+
+        Assert.Equal(0, (await _sandbox.RunAsync("import", voting)).ExitCode);
+        await _sandbox.RunAsync("export", "--study", "dft-2023-example", "--format", "json", "--out", _sandbox.PathOf("spec.json"));
+        Assert.Contains("\"phase\": \"voting\"", await File.ReadAllTextAsync(_sandbox.PathOf("spec.json")), StringComparison.Ordinal);
+
+        var back = await _sandbox.RunAsync("import", interviewing);
+        Assert.Equal(0, back.ExitCode);
+        Assert.Contains("the study stays voting", back.Error, StringComparison.Ordinal);
+
+        using var log = new MoralGraph.Storage.EventLog.LiteDbEventLog(_sandbox.Store);
+        Assert.Equal(MoralGraph.Core.Studies.StudyPhase.Voting, Assert.Single(await log.ListAsync()).Phase);
+    }
+
     public void Dispose() => _sandbox.Dispose();
 }

@@ -94,8 +94,20 @@ internal static class ImportCommands
             }
 
             using var log = CommandStore.Open(parse.GetValue(db)!);
+            var events = new List<StudyEvent> { new StudyDefined(definition) { StudyId = definition.Slug, OccurredAt = TimeProvider.System.GetUtcNow(), Actor = "cli" } };
             if (await new StudyRepository(log).LoadAsync(definition.Slug, cancellationToken) is { } existing)
             {
+                // The phase in the file moves a running study forward; it never moves it back (a file that omits the
+                // phase reads as "interviewing", so an earlier phase is kept with a note rather than refused).
+                if (StudyPhases.CanMove(existing.Study!.Phase, definition.Phase))
+                {
+                    events.Add(new PhaseChanged(definition.Phase) { StudyId = definition.Slug, OccurredAt = TimeProvider.System.GetUtcNow(), Actor = "cli" });
+                }
+                else if (definition.Phase != existing.Study.Phase)
+                {
+                    await console.Error.WriteLineAsync($"note: the study stays {existing.Study.Phase.ToString().ToLowerInvariant()}: {path.Name} says {definition.Phase.ToString().ToLowerInvariant()}, and phases only move forward.");
+                }
+
                 // A new definition may add and rename, but not drop a context that votes were cast in.
                 var orphaned = existing.Votes.EffectiveVotes().Select(v => v.Context).Distinct()
                     .Where(c => definition.FindQuestion(c.QuestionId)?.FindContext(c.ContextId) is null).ToList();
@@ -105,7 +117,7 @@ internal static class ImportCommands
                 }
             }
 
-            await log.AppendAsync(new StudyDefined(definition) { StudyId = definition.Slug, OccurredAt = TimeProvider.System.GetUtcNow(), Actor = "cli" }, cancellationToken);
+            await log.AppendAllAsync(events, cancellationToken);
             await console.Out.WriteLineAsync($"Study '{definition.Slug}' ({definition.Questions.Count} questions, {definition.Questions.Sum(q => q.Contexts.Count)} contexts, {definition.RedLines.Count} red lines) is in {log.Path}.");
             return 0;
         }));

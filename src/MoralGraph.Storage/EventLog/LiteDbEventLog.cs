@@ -407,11 +407,16 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
         switch (studyEvent)
         {
             case StudyDefined defined:
+                // The same rules as StudyState: a redefinition keeps the phase; phases only move forward.
                 study.Title = defined.Study.Title;
-                study.Phase = defined.Study.Phase;
                 study.QuestionCount = defined.Study.Questions.Count;
+                if (study.EventCount == 1)
+                {
+                    study.Phase = defined.Study.Phase;
+                }
+
                 break;
-            case PhaseChanged changed:
+            case PhaseChanged changed when Core.Studies.StudyPhases.CanMove(study.Phase, changed.Phase):
                 study.Phase = changed.Phase;
                 break;
         }
