@@ -23,25 +23,39 @@ public static class StudyDeduplication
             cards.Select(c => new DedupCard(c.Card.CardId, c.Card.ParticipantId, c.Card.Title, c.Card.Policies)).ToList(),
             state.DeduplicationDecisions, cancellationToken);
 
-        var merges = new List<ValuesMerged>();
-        var mergedAway = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var cluster in clusters.Where(c => c.Members.Count > 1))
+        // Merges move whole values, so each one is checked against every "keep apart" decision across all the
+        // cards of both values (including those merged earlier, by this run or before it).
+        var keepApart = state.DeduplicationDecisions.Where(d => !d.Together)
+            .SelectMany(d => new[] { (d.CardA, d.CardB), (d.CardB, d.CardA) }).ToHashSet();
+        var mergedInto = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Current(string value)
         {
-            var target = valueOf[cluster.Members[0]];
-            if (mergedAway.Contains(target))
+            while (mergedInto.TryGetValue(value, out var into))
             {
-                continue;
+                value = into;
             }
 
-            foreach (var value in cluster.Members.Skip(1).Select(m => valueOf[m]).Distinct(StringComparer.Ordinal))
+            return value;
+        }
+
+        var merges = new List<ValuesMerged>();
+        foreach (var cluster in clusters.Where(c => c.Members.Count > 1))
+        {
+            var target = Current(valueOf[cluster.Members[0]]);
+            foreach (var value in cluster.Members.Skip(1).Select(m => Current(valueOf[m])).Distinct(StringComparer.Ordinal).ToList())
             {
-                if (value != target && mergedAway.Add(value))
+                var targetCards = valueOf.Where(p => Current(p.Value) == target).Select(p => p.Key).ToList();
+                var valueCards = valueOf.Where(p => Current(p.Value) == value).Select(p => p.Key).ToList();
+                if (value == target || targetCards.Any(a => valueCards.Any(b => keepApart.Contains((a, b)))))
                 {
-                    merges.Add(new ValuesMerged(value, target, $"offline dedup: \"{cluster.Title}\"")
-                    {
-                        StudyId = study.Slug, OccurredAt = now, Actor = StudyState.DeduplicationActor,
-                    });
+                    continue;
                 }
+
+                mergedInto[value] = target;
+                merges.Add(new ValuesMerged(value, target, $"offline dedup: \"{cluster.Title}\"")
+                {
+                    StudyId = study.Slug, OccurredAt = now, Actor = StudyState.DeduplicationActor,
+                });
             }
         }
 

@@ -102,7 +102,8 @@ public sealed class StudyState
                 }
 
                 break;
-            case CardSplit split when _cards.ContainsKey(split.CardId):
+            // A split mints a new value: an id already in use (or merged away) would silently join or lose the card.
+            case CardSplit split when _cards.ContainsKey(split.CardId) && !IsCurrentValue(split.NewValueId) && !_mergedInto.ContainsKey(split.NewValueId):
                 // Remember who it was split from: deduplication must never put them back together.
                 var formerValue = _valueOfCard[split.CardId];
                 foreach (var other in _valueOfCard.Where(p => p.Value == formerValue && p.Key != split.CardId).Select(p => p.Key))
@@ -136,8 +137,13 @@ public sealed class StudyState
         var study = Study ?? throw new InvalidOperationException("The study has not been defined.");
         var membersByValue = _cards.Values
             .Where(c => !_withdrawn.Contains(c.ParticipantId))
-            .GroupBy(c => _valueOfCard[c.CardId])
+            .GroupBy(c => Resolve(_valueOfCard[c.CardId]))
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+
+        // Imported values merged into another bring their recorded members along.
+        var inheritedMembers = _definedValues.Values.Where(v => _mergedInto.ContainsKey(v.Id))
+            .SelectMany(v => v.Members.Select(m => (Into: Resolve(v.Id), Member: m)))
+            .ToLookup(p => p.Into, p => p.Member, StringComparer.Ordinal);
 
         var values = new List<CanonicalValue>();
         foreach (var valueId in _valueOrder.Distinct())
@@ -149,11 +155,12 @@ public sealed class StudyState
 
             membersByValue.TryGetValue(valueId, out var cards);
             var members = (cards ?? []).Select(c => new ValueMember(c.CardId, c.ParticipantId)).ToList();
+            members.AddRange(inheritedMembers[valueId].Where(m => !_withdrawn.Contains(m.ParticipantId)));
             if (_definedValues.TryGetValue(valueId, out var defined))
             {
                 values.Add(defined with { Members = [.. defined.Members.Where(m => !_withdrawn.Contains(m.ParticipantId)), .. members] });
             }
-            else if (cards is { Count: > 0 })
+            else if (members.Count > 0 && cards is { Count: > 0 })
             {
                 // The value speaks with its earliest remaining card's words.
                 var representative = cards[0];

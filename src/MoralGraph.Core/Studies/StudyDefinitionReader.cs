@@ -117,12 +117,12 @@ public static class StudyDefinitionReader
 
     /// <summary>
     /// An id made from free text ("When in distress" → "when-in-distress"); letters of any script are kept
-    /// ("困っているとき" stays itself), everything else becomes '-'.
+    /// ("困っているとき" stays itself, and so do the vowel signs of "जब संकट में हों"), everything else becomes '-'.
     /// </summary>
     public static string Slugify(string? text)
     {
         var chars = (text ?? string.Empty).Normalize(System.Text.NormalizationForm.FormC).ToLowerInvariant()
-            .Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray();
+            .Select(c => char.IsLetterOrDigit(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark ? c : '-').ToArray();
         return string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
     }
 

@@ -47,13 +47,49 @@ public class StudyDeduplicationTests
     }
 
     [Fact]
-    public async Task A_facilitators_merge_is_kept_even_against_the_algorithm()
+    public async Task People_s_merges_reach_the_deduplicator_as_decisions_and_its_own_do_not()
     {
-        List<StudyEvent> history = [.. Cards(), Merge("f1", "a1", "facilitator-1", 1)];
+        List<StudyEvent> history = [.. Cards(), Merge("f1", "a1", "facilitator-1", 1), Merge("a3", "a2", StudyState.DeduplicationActor, 2)];
+        var recorder = new RecordingDeduplicator();
 
-        var merges = await StudyDeduplication.ProposeMergesAsync(StudyState.Replay(history), new LexicalValueDeduplicator(), T0);
-        var snapshot = StudyState.Replay([.. history, .. merges]).ToSnapshot();
+        await StudyDeduplication.ProposeMergesAsync(StudyState.Replay(history), recorder, T0);
 
-        Assert.Contains(snapshot.Values, v => v.Members.Any(m => m.CardId == "f1") && v.Members.Any(m => m.CardId == "a1"));
+        var decision = Assert.Single(recorder.Decisions!);
+        Assert.Equal(new DedupOverride("f1", "a1", Together: true), decision);
+    }
+
+    [Fact]
+    public async Task A_merge_of_whole_values_never_reunites_a_split_card_with_the_cards_it_left()
+    {
+        // a1 was merged with a2, then split off by its author; a later run merged a3 into a2's value. A clustering
+        // that pairs a1 with a3 would merge a1's value with a2's whole value: that merge must not be proposed.
+        List<StudyEvent> history =
+        [
+            .. Cards(),
+            Merge("a1", "a2", StudyState.DeduplicationActor, 1),
+            new CardSplit("a1", "a1-own", "not my value") { StudyId = "test-study", OccurredAt = T0.AddMinutes(2), Actor = "p1" },
+            Merge("a3", "a2", StudyState.DeduplicationActor, 3),
+        ];
+
+        var merges = await StudyDeduplication.ProposeMergesAsync(StudyState.Replay(history), new FixedClusters([["a1", "a3"], ["a2"]]), T0);
+
+        Assert.Empty(merges);
+    }
+
+    private sealed class FixedClusters(string[][] clusters) : IValueDeduplicator
+    {
+        public Task<IReadOnlyList<DedupCluster>> ClusterAsync(IReadOnlyList<DedupCard> cards, IReadOnlyList<DedupOverride>? facilitatorDecisions = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<DedupCluster>>(clusters.Select(c => new DedupCluster(c[0], c)).ToList());
+    }
+
+    private sealed class RecordingDeduplicator : IValueDeduplicator
+    {
+        public IReadOnlyList<DedupOverride>? Decisions { get; private set; }
+
+        public Task<IReadOnlyList<DedupCluster>> ClusterAsync(IReadOnlyList<DedupCard> cards, IReadOnlyList<DedupOverride>? facilitatorDecisions = null, CancellationToken cancellationToken = default)
+        {
+            Decisions = facilitatorDecisions;
+            return Task.FromResult<IReadOnlyList<DedupCluster>>([]);
+        }
     }
 }

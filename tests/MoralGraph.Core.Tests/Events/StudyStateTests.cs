@@ -91,6 +91,41 @@ public class StudyStateTests
     }
 
     [Fact]
+    public void A_split_to_an_id_already_used_is_ignored_and_the_card_stays_where_it_was()
+    {
+        List<StudyEvent> events =
+        [
+            .. Base(),
+            new ValuesMerged("c2", "c1", "dedup") { StudyId = "test-study", OccurredAt = T0.AddMinutes(7), Actor = "test" },
+            new CardSplit("c2", "c2", "back to the old id") { StudyId = "test-study", OccurredAt = T0.AddMinutes(8), Actor = "test" },
+            new CardSplit("c2", "c3", "onto another value") { StudyId = "test-study", OccurredAt = T0.AddMinutes(9), Actor = "test" },
+        ];
+        var snapshot = StudyState.Replay(events).ToSnapshot();
+
+        Assert.Equal(["alice", "bob"], snapshot.Values.Single(v => v.Id == "c1").Members.Select(m => m.ParticipantId));
+        Assert.Equal(["carol"], snapshot.Values.Single(v => v.Id == "c3").Members.Select(m => m.ParticipantId));
+    }
+
+    [Fact]
+    public void An_imported_value_merged_into_another_brings_its_members()
+    {
+        static CanonicalValueDefined Imported(string id, string author) =>
+            new(new MoralGraph.Core.Values.CanonicalValue(id, $"Value {id}", "D.", Policies, [new MoralGraph.Core.Values.ValueMember($"card-{id}", author)]))
+            { StudyId = "test-study", OccurredAt = T0, Actor = "import" };
+
+        List<StudyEvent> events =
+        [
+            new StudyDefined(Study()) { StudyId = "test-study", OccurredAt = T0, Actor = "test" },
+            Imported("d1", "erin"),
+            Imported("d2", "frank"),
+            new ValuesMerged("d1", "d2", "same value") { StudyId = "test-study", OccurredAt = T0.AddMinutes(1), Actor = "facilitator" },
+        ];
+        var value = Assert.Single(StudyState.Replay(events).ToSnapshot().Values);
+
+        Assert.Equal(["erin", "frank"], value.Members.Select(m => m.ParticipantId).Order());
+    }
+
+    [Fact]
     public void A_changed_vote_counts_once_with_its_latest_verdict()
     {
         var snapshot = StudyState.Replay([.. Base(), new VoteCast(Vote("alice", "c1", "c2", Verdict.NotWiser, minute: 9)) { StudyId = "test-study", OccurredAt = T0.AddMinutes(9), Actor = "test" }]).ToSnapshot();

@@ -59,6 +59,7 @@ public class StudyDefinitionReaderTests
     [InlineData("困っているとき", "困っているとき")]
     [InlineData("Quand on hésite !", "quand-on-hésite")]
     [InlineData("!!!", "")]
+    [InlineData("जब संकट में हों", "जब-संकट-में-हों")]
     public void Ids_made_from_text_keep_letters_of_any_script(string text, string expected)
     {
         Assert.Equal(expected, StudyDefinitionReader.Slugify(text));
