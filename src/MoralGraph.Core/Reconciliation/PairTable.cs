@@ -57,8 +57,6 @@ internal sealed class PairTable
 
         return tally;
     }
-
-    public PairTally? Find(string from, string to) => _byKey.GetValueOrDefault((from, to));
 }
 
 /// <summary>Shannon entropy in bits of a set of counts.</summary>
