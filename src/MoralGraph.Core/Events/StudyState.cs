@@ -14,6 +14,10 @@ public sealed class StudyState
 {
     private readonly Dictionary<string, CardSubmitted> _cards = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _valueOfCard = new(StringComparer.Ordinal);
+
+    // The reverse of _valueOfCard, so merges and splits touch only the cards concerned: studies are replayed on
+    // every load, and a dedup run records one merge per duplicate.
+    private readonly Dictionary<string, List<string>> _cardsOfValue = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CanonicalValue> _definedValues = new(StringComparer.Ordinal);
     private readonly List<string> _valueOrder = [];
     private readonly HashSet<string> _withdrawn = new(StringComparer.Ordinal);
@@ -79,7 +83,7 @@ public sealed class StudyState
             case CardSubmitted card:
                 if (_cards.TryAdd(card.CardId, card))
                 {
-                    _valueOfCard[card.CardId] = card.CardId;
+                    MoveCard(card.CardId, card.CardId);
                     _valueOrder.Add(card.CardId);
                 }
 
@@ -87,31 +91,30 @@ public sealed class StudyState
             case ValuesMerged merged when IsCurrentValue(merged.FromValueId) && IsCurrentValue(merged.IntoValueId) && merged.FromValueId != merged.IntoValueId:
                 // Cards move; votes follow through the alias when the snapshot is taken.
                 _mergedInto[merged.FromValueId] = merged.IntoValueId;
-                if (merged.Actor != DeduplicationActor && _valueOfCard.FirstOrDefault(p => p.Value == merged.IntoValueId).Key is { } anchor)
+                if (merged.Actor != DeduplicationActor && CardsOf(merged.IntoValueId).FirstOrDefault() is { } anchor)
                 {
                     // A person's merge is a decision the algorithm must keep.
-                    foreach (var cardId in _valueOfCard.Where(p => p.Value == merged.FromValueId).Select(p => p.Key))
+                    foreach (var cardId in CardsOf(merged.FromValueId))
                     {
                         _decisions.Add(new DedupOverride(cardId, anchor, Together: true));
                     }
                 }
 
-                foreach (var cardId in _valueOfCard.Where(p => p.Value == merged.FromValueId).Select(p => p.Key).ToList())
+                foreach (var cardId in CardsOf(merged.FromValueId).ToList())
                 {
-                    _valueOfCard[cardId] = merged.IntoValueId;
+                    MoveCard(cardId, merged.IntoValueId);
                 }
 
                 break;
             // A split mints a new value: an id already in use (or merged away) would silently join or lose the card.
             case CardSplit split when _cards.ContainsKey(split.CardId) && !IsCurrentValue(split.NewValueId) && !_mergedInto.ContainsKey(split.NewValueId):
                 // Remember who it was split from: deduplication must never put them back together.
-                var formerValue = _valueOfCard[split.CardId];
-                foreach (var other in _valueOfCard.Where(p => p.Value == formerValue && p.Key != split.CardId).Select(p => p.Key))
+                foreach (var other in CardsOf(_valueOfCard[split.CardId]).Where(c => c != split.CardId))
                 {
                     _decisions.Add(new DedupOverride(split.CardId, other, Together: false));
                 }
 
-                _valueOfCard[split.CardId] = split.NewValueId;
+                MoveCard(split.CardId, split.NewValueId);
                 if (!_valueOrder.Contains(split.NewValueId))
                 {
                     _valueOrder.Add(split.NewValueId);
@@ -185,7 +188,25 @@ public sealed class StudyState
     }
 
     private bool IsCurrentValue(string valueId) =>
-        !_mergedInto.ContainsKey(valueId) && (_definedValues.ContainsKey(valueId) || _valueOfCard.ContainsValue(valueId));
+        !_mergedInto.ContainsKey(valueId) && (_definedValues.ContainsKey(valueId) || CardsOf(valueId).Count > 0);
+
+    private List<string> CardsOf(string valueId) => _cardsOfValue.TryGetValue(valueId, out var cards) ? cards : [];
+
+    private void MoveCard(string cardId, string valueId)
+    {
+        if (_valueOfCard.TryGetValue(cardId, out var current))
+        {
+            _cardsOfValue[current].Remove(cardId);
+        }
+
+        _valueOfCard[cardId] = valueId;
+        if (!_cardsOfValue.TryGetValue(valueId, out var cards))
+        {
+            _cardsOfValue[valueId] = cards = [];
+        }
+
+        cards.Add(cardId);
+    }
 
     private string Resolve(string valueId)
     {
