@@ -70,7 +70,7 @@ public sealed class AuditAndDedupInputTests : IDisposable
     [Fact]
     public async Task Reimporting_a_study_moves_its_phase_forward_never_back()
     {
-        var yaml = File.ReadAllText(CommandTests.RepositoryFile("studies/dft-2023.yaml"));
+        var yaml = File.ReadAllText(MoralGraph.Tests.RepositoryFiles.PathOf("studies/dft-2023.yaml"));
         var interviewing = _sandbox.Write("study.yaml", yaml);
         var voting = _sandbox.Write("voting.yaml", yaml.Replace("phase: interviewing", "phase: voting", StringComparison.Ordinal));
         Assert.Equal(0, (await _sandbox.RunAsync("import", interviewing)).ExitCode);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MoralGraph.Tests;
 
 namespace MoralGraph.Cli.Tests;
 
@@ -105,7 +106,7 @@ public sealed class CommandTests : IDisposable
     [Fact]
     public async Task The_shipped_example_study_imports()
     {
-        var import = await _sandbox.RunAsync("import", RepositoryFile("studies/dft-2023.yaml"));
+        var import = await _sandbox.RunAsync("import", RepositoryFiles.PathOf("studies/dft-2023.yaml"));
 
         Assert.Equal(0, import.ExitCode);
         Assert.Contains("'dft-2023-example' (3 questions, 12 contexts, 3 red lines)", import.Output, StringComparison.Ordinal);
@@ -114,7 +115,7 @@ public sealed class CommandTests : IDisposable
     [Fact]
     public async Task Shared_red_lines_are_added_with_their_source_and_reach_the_spec()
     {
-        var import = await _sandbox.RunAsync("import", RepositoryFile("studies/dft-2023.yaml"), "--red-lines", RepositoryFile("studies/red-lines/global-minimums.yaml"));
+        var import = await _sandbox.RunAsync("import", RepositoryFiles.PathOf("studies/dft-2023.yaml"), "--red-lines", RepositoryFiles.PathOf("studies/red-lines/global-minimums.yaml"));
         Assert.Equal(0, import.ExitCode);
         Assert.Contains("6 red lines", import.Output, StringComparison.Ordinal);
 
@@ -124,7 +125,7 @@ public sealed class CommandTests : IDisposable
         Assert.Equal("global-minimums.yaml", redLines.Single(r => r!["id"]!.GetValue<string>() == "no-targeted-violence")!["source"]!.GetValue<string>());
 
         var bad = _sandbox.Write("bad-lines.yaml", "- id: x\n  statement: \"\"\n");
-        var refused = await _sandbox.RunAsync("import", RepositoryFile("studies/dft-2023.yaml"), "--red-lines", bad);
+        var refused = await _sandbox.RunAsync("import", RepositoryFiles.PathOf("studies/dft-2023.yaml"), "--red-lines", bad);
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("bad-lines.yaml: [0].statement", refused.Error, StringComparison.Ordinal);
     }
@@ -199,17 +200,4 @@ public sealed class CommandTests : IDisposable
     }
 
     public void Dispose() => _sandbox.Dispose();
-
-    internal static string RepositoryFile(string relative)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "MoralGraph.sln")))
-            {
-                return Path.Combine(directory.FullName, relative);
-            }
-        }
-
-        throw new InvalidOperationException("The repository root was not found.");
-    }
 }

@@ -1,4 +1,5 @@
 using MoralGraph.Core.Studies;
+using MoralGraph.Tests;
 
 namespace MoralGraph.Core.Tests.Studies;
 
@@ -7,7 +8,7 @@ public class StudyDefinitionReaderTests
     [Fact]
     public void The_shipped_example_study_is_valid_and_has_the_three_2023_prompts()
     {
-        var result = StudyDefinitionReader.Read(File.ReadAllText(RepositoryFile("studies/dft-2023.yaml")));
+        var result = StudyDefinitionReader.Read(File.ReadAllText(RepositoryFiles.PathOf("studies/dft-2023.yaml")));
 
         Assert.True(result.IsValid, string.Join("; ", result.Problems));
         Assert.Equal(["abortion", "parenting", "weapons"], result.Value!.Questions.Select(q => q.Id));
@@ -75,21 +76,8 @@ public class StudyDefinitionReaderTests
     [Fact]
     public void Phases_only_move_forward()
     {
-        var study = StudyDefinitionReader.Read(File.ReadAllText(RepositoryFile("studies/dft-2023.yaml"))).Value!;
+        var study = StudyDefinitionReader.Read(File.ReadAllText(RepositoryFiles.PathOf("studies/dft-2023.yaml"))).Value!;
         Assert.Equal(StudyPhase.Voting, study.MoveTo(StudyPhase.Voting).Phase);
         Assert.Throws<InvalidOperationException>(() => study.MoveTo(StudyPhase.Draft));
-    }
-
-    internal static string RepositoryFile(string relative)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "MoralGraph.sln")))
-            {
-                return Path.Combine(directory.FullName, relative);
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (MoralGraph.sln) was not found.");
     }
 }
