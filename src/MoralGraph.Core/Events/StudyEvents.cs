@@ -18,6 +18,13 @@ namespace MoralGraph.Core.Events;
 [JsonDerivedType(typeof(CardSplit), "card-split")]
 [JsonDerivedType(typeof(VoteCast), "vote-cast")]
 [JsonDerivedType(typeof(ParticipantWithdrew), "participant-withdrew")]
+[JsonDerivedType(typeof(ParticipantJoined), "participant-joined")]
+[JsonDerivedType(typeof(QuestionChosen), "question-chosen")]
+[JsonDerivedType(typeof(InterviewMessagePosted), "interview-message-posted")]
+[JsonDerivedType(typeof(CardDraftSaved), "card-draft-saved")]
+[JsonDerivedType(typeof(ValueMembershipAnswered), "value-membership-answered")]
+[JsonDerivedType(typeof(VoteItemsDrawn), "vote-items-drawn")]
+[JsonDerivedType(typeof(SurveyAnswered), "survey-answered")]
 public abstract record StudyEvent
 {
     /// <summary>The study's slug.</summary>
@@ -57,7 +64,11 @@ public sealed record StudyDefined(Study Study) : StudyEvent;
 public sealed record PhaseChanged(StudyPhase Phase) : StudyEvent;
 
 /// <summary>A canonical value was brought in whole (e.g. from MAI's dump, where member cards are not linked).</summary>
-public sealed record CanonicalValueDefined(CanonicalValue Value) : StudyEvent;
+public sealed record CanonicalValueDefined(CanonicalValue Value) : StudyEvent
+{
+    /// <summary>The question the value answers; null when it may be compared under any question (e.g. MAI's shared values).</summary>
+    public string? QuestionId { get; init; }
+}
 
 /// <summary>A participant confirmed a values card. It starts as its own canonical value, with the card's id.</summary>
 public sealed record CardSubmitted(string CardId, string ParticipantId, string QuestionId, string Title, string Description, IReadOnlyList<string> Policies) : StudyEvent

@@ -1,4 +1,5 @@
 using MoralGraph.Core.Deduplication;
+using MoralGraph.Core.Participation;
 using MoralGraph.Core.Studies;
 using MoralGraph.Core.Values;
 using MoralGraph.Core.Voting;
@@ -19,6 +20,7 @@ public sealed class StudyState
     // every load, and a dedup run records one merge per duplicate.
     private readonly Dictionary<string, List<string>> _cardsOfValue = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CanonicalValue> _definedValues = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _definedValueQuestion = new(StringComparer.Ordinal);
     private readonly List<string> _valueOrder = [];
     private readonly HashSet<string> _withdrawn = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _mergedInto = new(StringComparer.Ordinal);
@@ -43,6 +45,9 @@ public sealed class StudyState
     /// <summary>Pseudonymous ids of participants who withdrew.</summary>
     public IReadOnlySet<string> WithdrawnParticipants => _withdrawn;
 
+    /// <summary>Who takes part and how far each has come.</summary>
+    public ParticipationState Participation { get; } = new();
+
     /// <summary>Number of events applied.</summary>
     public long EventCount { get; private set; }
 
@@ -64,6 +69,7 @@ public sealed class StudyState
     {
         ArgumentNullException.ThrowIfNull(studyEvent);
         EventCount++;
+        Participation.Apply(studyEvent);
         switch (studyEvent)
         {
             case StudyDefined defined:
@@ -76,6 +82,7 @@ public sealed class StudyState
             case CanonicalValueDefined defined:
                 if (_definedValues.TryAdd(defined.Value.Id, defined.Value))
                 {
+                    _definedValueQuestion[defined.Value.Id] = defined.QuestionId;
                     _valueOrder.Add(defined.Value.Id);
                 }
 
@@ -218,6 +225,39 @@ public sealed class StudyState
 
         return valueId;
     }
+
+    /// <summary>
+    /// The questions each current value answers: those of its cards (withdrawn authors excluded), and the question
+    /// it was defined for. A null entry means any question (values imported without one).
+    /// </summary>
+    public Dictionary<string, HashSet<string?>> QuestionsOfValues()
+    {
+        var questions = new Dictionary<string, HashSet<string?>>(StringComparer.Ordinal);
+        foreach (var (card, valueId) in CurrentCards())
+        {
+            Add(valueId, card.QuestionId);
+        }
+
+        foreach (var (valueId, questionId) in _definedValueQuestion)
+        {
+            Add(Resolve(valueId), questionId);
+        }
+
+        return questions;
+
+        void Add(string valueId, string? questionId)
+        {
+            if (!questions.TryGetValue(valueId, out var set))
+            {
+                questions[valueId] = set = [];
+            }
+
+            set.Add(questionId);
+        }
+    }
+
+    /// <summary>The canonical value <paramref name="cardId"/> belongs to now, or null for an unknown card.</summary>
+    public string? ValueOfCard(string cardId) => _valueOfCard.TryGetValue(cardId, out var valueId) ? Resolve(valueId) : null;
 
     /// <summary>The card with <paramref name="cardId"/> as submitted, or null (also for withdrawn authors).</summary>
     public CardSubmitted? FindCard(string cardId) =>

@@ -47,6 +47,35 @@ public sealed record Question(string Id, string Title, string Prompt, IReadOnlyL
 /// <param name="Source">Where it comes from: "study" or the name of a shared file of global minimums.</param>
 public sealed record RedLine(string Id, string Statement, string Source = "study");
 
+/// <summary>How a participant comes to a question.</summary>
+public enum QuestionAssignment
+{
+    /// <summary>The participant picks one of the study's questions.</summary>
+    ParticipantChooses,
+
+    /// <summary>The study gives each new participant the question with the fewest participants so far, so all fill evenly.</summary>
+    Balanced,
+}
+
+/// <summary>A code that admits participants to a study, optionally up to a number of them.</summary>
+/// <param name="Code">What participants type or follow in a link (compared case-insensitively).</param>
+/// <param name="Capacity">How many participants may join with it; null for no limit beyond the study's.</param>
+public sealed record InviteCode(string Code, int? Capacity = null);
+
+/// <summary>
+/// A value written by the study's authors so a fresh study has something to compare in the voting step
+/// (e.g. the example study). It enters the study as a canonical value of its question, with no member card.
+/// </summary>
+/// <param name="QuestionId">The question it answers.</param>
+/// <param name="Title">Its title.</param>
+/// <param name="Description">Its description.</param>
+/// <param name="Policies">Its attentional policies.</param>
+public sealed record SeedValue(string QuestionId, string Title, string Description, IReadOnlyList<string> Policies)
+{
+    /// <summary>The canonical value id it is stored under: stable for the same question and title.</summary>
+    public string ValueId => $"seed-{QuestionId}-{StudyDefinitionReader.Slugify(Title)}";
+}
+
 /// <summary>A value-elicitation study: its questions with their contexts, red lines, languages and phase.</summary>
 public sealed record Study
 {
@@ -94,6 +123,23 @@ public sealed record Study
     /// <summary>How many wiser-than items each participant is shown.</summary>
     public int VoteDrawSize { get; }
 
+    /// <summary>Whether participants choose their question or are given one.</summary>
+    public QuestionAssignment QuestionAssignment { get; init; }
+
+    /// <summary>Most participants who may join; null for no limit.</summary>
+    public int? Capacity { get; init; }
+
+    /// <summary>When any are set, joining needs one of these codes; each may have its own capacity.</summary>
+    public IReadOnlyList<InviteCode> InviteCodes { get; init; } = [];
+
+    /// <summary>Values the study starts with (see <see cref="SeedValue"/>).</summary>
+    public IReadOnlyList<SeedValue> SeedValues { get; init; } = [];
+
+    /// <summary>The invite code matching <paramref name="code"/> (case-insensitive, trimmed), or null.</summary>
+    public InviteCode? FindInviteCode(string? code) => string.IsNullOrWhiteSpace(code)
+        ? null
+        : InviteCodes.FirstOrDefault(c => string.Equals(c.Code, code.Trim(), StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The question with <paramref name="questionId"/>, or null.</summary>
     public Question? FindQuestion(string questionId) => Questions.FirstOrDefault(q => q.Id == questionId);
 
@@ -101,7 +147,10 @@ public sealed record Study
     public Study WithSharedRedLines(IEnumerable<RedLine> shared)
     {
         var own = RedLines.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        return new Study(Slug, Title, Description, Questions, [.. RedLines, .. shared.Where(r => own.Add(r.Id))], Languages, Phase, VoteDrawSize);
+        return new Study(Slug, Title, Description, Questions, [.. RedLines, .. shared.Where(r => own.Add(r.Id))], Languages, Phase, VoteDrawSize)
+        {
+            QuestionAssignment = QuestionAssignment, Capacity = Capacity, InviteCodes = InviteCodes, SeedValues = SeedValues,
+        };
     }
 
     /// <summary>This study in another phase, refusing moves backwards.</summary>

@@ -63,6 +63,20 @@ public static class StudyDefinitionReader
             problems.Add(new("phase", $"'{document.Phase}' is not a phase; use draft, interviewing, voting or closed."));
         }
 
+        var assignment = QuestionAssignment.ParticipantChooses;
+        if (document.QuestionAssignment is not null && !TryParseAssignment(document.QuestionAssignment, out assignment))
+        {
+            problems.Add(new("questionAssignment", $"'{document.QuestionAssignment}' is not a question assignment; use participant-chooses or balanced."));
+        }
+
+        if (document.Capacity is < 1)
+        {
+            problems.Add(new("capacity", $"capacity is {document.Capacity}; use at least 1, or leave it out for no limit."));
+        }
+
+        var inviteCodes = ReadInviteCodes(document.InviteCodes ?? [], problems);
+        var seedValues = ReadSeedValues(document.SeedValues ?? [], questions, problems);
+
         var slug = document.Slug?.Trim() ?? string.Empty;
         var languages = document.Languages ?? ["en"];
         var drawSize = document.VoteDrawSize ?? 4;
@@ -73,8 +87,75 @@ public static class StudyDefinitionReader
         }
 
         return ValidationResult<Study>.Valid(
-            new Study(slug, document.Title!.Trim(), TextNormalization.CollapseWhitespace(document.Description), questions, redLines, languages, phase, drawSize),
+            new Study(slug, document.Title!.Trim(), TextNormalization.CollapseWhitespace(document.Description), questions, redLines, languages, phase, drawSize)
+            {
+                QuestionAssignment = assignment, Capacity = document.Capacity, InviteCodes = inviteCodes, SeedValues = seedValues,
+            },
             []);
+    }
+
+    private static bool TryParseAssignment(string text, out QuestionAssignment assignment) =>
+        Enum.TryParse(text.Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true, out assignment);
+
+    private static List<InviteCode> ReadInviteCodes(List<InviteCodeDocument> documents, List<ValidationProblem> problems)
+    {
+        var codes = new List<InviteCode>();
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var code = documents[i].Code?.Trim();
+            if (string.IsNullOrEmpty(code) || code.Length > 64 || !code.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            {
+                problems.Add(new($"inviteCodes[{i}].code", "An invite code needs 1 to 64 letters, digits or '-'."));
+            }
+            else if (codes.Any(c => string.Equals(c.Code, code, StringComparison.OrdinalIgnoreCase)))
+            {
+                problems.Add(new($"inviteCodes[{i}].code", $"The invite code '{code}' is listed twice."));
+            }
+            else if (documents[i].Capacity is < 1)
+            {
+                problems.Add(new($"inviteCodes[{i}].capacity", $"capacity is {documents[i].Capacity}; use at least 1, or leave it out."));
+            }
+            else
+            {
+                codes.Add(new InviteCode(code, documents[i].Capacity));
+            }
+        }
+
+        return codes;
+    }
+
+    private static List<SeedValue> ReadSeedValues(List<SeedValueDocument> documents, List<Question> questions, List<ValidationProblem> problems)
+    {
+        var values = new List<SeedValue>();
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var document = documents[i];
+            var questionId = document.Question?.Trim() ?? string.Empty;
+            if (questions.All(q => q.Id != questionId))
+            {
+                problems.Add(new($"seedValues[{i}].question", $"'{questionId}' is not one of the study's questions."));
+                continue;
+            }
+
+            // Seed values are shown to participants beside their own cards, so they meet the same rules.
+            var card = Elicitation.ValuesCard.Create("seed", "seed", document.Title, document.Description, document.Policies);
+            if (!card.IsValid)
+            {
+                problems.AddRange(card.Problems.Where(p => p.Severity == ProblemSeverity.Error).Select(p => new ValidationProblem($"seedValues[{i}].{p.Field}", p.Message)));
+                continue;
+            }
+
+            var value = new SeedValue(questionId, card.Value!.Title, card.Value.Description, card.Value.Policies);
+            if (values.Any(v => v.ValueId == value.ValueId))
+            {
+                problems.Add(new($"seedValues[{i}].title", $"Another seed value of '{questionId}' has the title \"{value.Title}\"."));
+                continue;
+            }
+
+            values.Add(value);
+        }
+
+        return values;
     }
 
     /// <summary>
@@ -137,6 +218,24 @@ public static class StudyDefinitionReader
         public List<string>? Languages { get; set; }
         public List<RedLineDocument>? RedLines { get; set; }
         public List<QuestionDocument>? Questions { get; set; }
+        public string? QuestionAssignment { get; set; }
+        public int? Capacity { get; set; }
+        public List<InviteCodeDocument>? InviteCodes { get; set; }
+        public List<SeedValueDocument>? SeedValues { get; set; }
+    }
+
+    private sealed class InviteCodeDocument
+    {
+        public string? Code { get; set; }
+        public int? Capacity { get; set; }
+    }
+
+    private sealed class SeedValueDocument
+    {
+        public string? Question { get; set; }
+        public string? Title { get; set; }
+        public string? Description { get; set; }
+        public List<string>? Policies { get; set; }
     }
 
     private sealed class RedLineDocument

@@ -1,0 +1,111 @@
+using System.Runtime.CompilerServices;
+using MoralGraph.Core.Elicitation;
+using MoralGraph.Core.Text;
+
+namespace MoralGraph.Core.Interview;
+
+/// <summary>
+/// The embedded interviewer: no model, the same warm script for everyone, following the method's stages —
+/// a story about a choice like this, what they paid attention to when choosing well, their attentional policies
+/// (with hints when one reads as a goal, is vague or is not a plural noun phrase), a title, a description, then
+/// review. It reads only the stage and the participant's intent, never their words' instructions, so text such as
+/// "ignore your instructions" is just an answer. Wording comes from the phrasebook (<c>Interview.*</c> keys).
+/// </summary>
+/// <param name="phrases">Wording in the participant's language.</param>
+public sealed class GuidedInterviewer(IPhrasebook phrases) : IInterviewer
+{
+    /// <inheritdoc />
+    public async IAsyncEnumerable<InterviewUpdate> ReplyAsync(InterviewRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (text, stage, card) = Next(request);
+        foreach (var piece in Pieces(text))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new InterviewTextDelta(piece);
+        }
+
+        await Task.CompletedTask;
+        yield return new InterviewTurnCompleted(stage, card);
+    }
+
+    private (string Text, InterviewStage Stage, CardDraft? Card) Next(InterviewRequest request)
+    {
+        var transcript = request.Transcript;
+        var last = transcript.Count > 0 ? transcript[^1] : null;
+        if (last is null)
+        {
+            return (phrases.Phrase("Interview.Opening", request.Question.Prompt) + "\n\n" + phrases.Phrase("Interview.AskStory"), InterviewStage.Story, null);
+        }
+
+        if (last.Role == InterviewRole.Interviewer)
+        {
+            // Already answered: asking again repeats the last question rather than skipping ahead.
+            return (last.Text, last.Stage, last.Stage == InterviewStage.Review ? DraftFrom(transcript) : null);
+        }
+
+        var rules = ValuesCardRules.Strict.ForLanguage(request.Language);
+        switch (last.Stage)
+        {
+            case InterviewStage.Story:
+                return (phrases.Phrase("Interview.AskAttention"), InterviewStage.Attention, null);
+            case InterviewStage.Attention:
+                return (phrases.Phrase("Interview.ExplainPolicies"), InterviewStage.Policies, null);
+            case InterviewStage.Policies:
+                var count = PoliciesOf(transcript).Count;
+                if (last.Intent == InterviewIntent.Done)
+                {
+                    return count < rules.MinPolicies
+                        ? (phrases.Phrase("Interview.NeedMorePolicies", rules.MinPolicies - count), InterviewStage.Policies, null)
+                        : (phrases.Phrase("Interview.AskTitle"), InterviewStage.Title, null);
+                }
+
+                if (count >= rules.MaxPolicies)
+                {
+                    return (phrases.Phrase("Interview.PolicyLimitReached", rules.MaxPolicies) + "\n\n" + phrases.Phrase("Interview.AskTitle"), InterviewStage.Title, null);
+                }
+
+                var hints = PolicyHints.For(last.Text, rules.IsEnglish);
+                var noted = hints.Count > 0
+                    ? phrases.Phrase("Interview.PolicyNotedWithHint", phrases.Phrase($"Hint.{hints[0].Kind}", hints[0].Detail))
+                    : phrases.Phrase("Interview.PolicyNoted");
+                var more = count < rules.MinPolicies
+                    ? phrases.Phrase("Interview.AnotherPolicy", rules.MinPolicies - count)
+                    : phrases.Phrase("Interview.MorePoliciesOrDone");
+                return (noted + " " + more, InterviewStage.Policies, null);
+            case InterviewStage.Title:
+                return (phrases.Phrase("Interview.AskDescription"), InterviewStage.Description, null);
+            case InterviewStage.Description:
+                return (phrases.Phrase("Interview.DraftReady"), InterviewStage.Review, DraftFrom(transcript));
+            default:
+                return (phrases.Phrase("Interview.ReviewReminder"), InterviewStage.Review, DraftFrom(transcript));
+        }
+    }
+
+    /// <summary>The policies the participant wrote, in order.</summary>
+    public static List<string> PoliciesOf(IReadOnlyList<InterviewMessage> transcript) =>
+        [.. transcript.Where(m => m.Role == InterviewRole.Participant && m.Stage == InterviewStage.Policies && m.Intent == InterviewIntent.Answer).Select(m => m.Text)];
+
+    /// <summary>The card the transcript drafts: the latest title and description answers and every policy.</summary>
+    public static CardDraft DraftFrom(IReadOnlyList<InterviewMessage> transcript)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        string LatestAnswer(InterviewStage stage) =>
+            transcript.LastOrDefault(m => m.Role == InterviewRole.Participant && m.Stage == stage && m.Intent == InterviewIntent.Answer)?.Text ?? string.Empty;
+        return new CardDraft(LatestAnswer(InterviewStage.Title), LatestAnswer(InterviewStage.Description), PoliciesOf(transcript));
+    }
+
+    // Word by word, so the page renders the reply the way it renders a model's stream.
+    private static IEnumerable<string> Pieces(string text)
+    {
+        var start = 0;
+        for (var i = 1; i <= text.Length; i++)
+        {
+            if (i == text.Length || text[i] == ' ')
+            {
+                yield return text[start..i];
+                start = i;
+            }
+        }
+    }
+}
