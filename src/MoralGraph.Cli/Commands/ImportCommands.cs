@@ -94,9 +94,12 @@ internal static class ImportCommands
             }
 
             using var log = CommandStore.Open(parse.GetValue(db)!);
-            var events = new List<StudyEvent> { new StudyDefined(definition) { StudyId = definition.Slug, OccurredAt = TimeProvider.System.GetUtcNow(), Actor = "cli" } };
+            var events = StudyDefinitionEvents.For(definition, TimeProvider.System.GetUtcNow(), "cli");
             if (await new StudyRepository(log).LoadAsync(definition.Slug, cancellationToken) is { } existing)
             {
+                // Seed values the study already has are not defined twice.
+                var present = existing.ToSnapshot().Values.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
+                events.RemoveAll(e => e is CanonicalValueDefined defined && present.Contains(defined.Value.Id));
                 // The phase in the file moves a running study forward; it never moves it back (a file that omits the
                 // phase reads as "interviewing", so an earlier phase is kept with a note rather than refused).
                 if (StudyPhases.CanMove(existing.Study!.Phase, definition.Phase))

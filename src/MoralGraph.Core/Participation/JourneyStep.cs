@@ -36,7 +36,13 @@ public static class Journey
     /// cards are no longer taken: a participant without a confirmed card goes from their question straight to
     /// voting. A closed study (or a withdrawn participant) is done.
     /// </summary>
-    public static JourneyStep CurrentStep(Study study, ParticipantRecord? participant)
+    /// <param name="study">The study.</param>
+    /// <param name="participant">The participant, or null before consent.</param>
+    /// <param name="isAvailable">
+    /// Whether a drawn item can still be shown (both its values are still in the study); items that cannot are
+    /// passed over rather than answered for the participant. Null: all can.
+    /// </param>
+    public static JourneyStep CurrentStep(Study study, ParticipantRecord? participant, Func<Voting.VoteItem, bool>? isAvailable = null)
     {
         ArgumentNullException.ThrowIfNull(study);
         if (participant is null)
@@ -59,7 +65,7 @@ public static class Journey
             return participant.InterviewStage == InterviewStage.Review ? JourneyStep.Card : JourneyStep.Interview;
         }
 
-        if (participant.Draws.Count == 0 || participant.PendingItems.Any())
+        if (participant.Draws.Count == 0 || participant.PendingItems.Any(isAvailable ?? (_ => true)))
         {
             return JourneyStep.Voting;
         }

@@ -2,10 +2,17 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using MoralGraph.Core.Events;
+using MoralGraph.Core.Interview;
+using MoralGraph.Core.Text;
+using MoralGraph.Core.Voting;
 using MoralGraph.Storage.EventLog;
 using MoralGraph.Web.Api;
 using MoralGraph.Web.Components;
+using MoralGraph.Web.Participation;
 using MoralGraph.Web.Seeding;
 using MoralGraph.Web.Studies;
 using MudBlazor.Services;
@@ -37,20 +44,46 @@ public static class MoralGraphServiceExtensions
             .ValidateOnStart();
 
         // One instance owns the file: LiteDbEventLog's single writer thread is what keeps the hash chain whole.
-        builder.Services.AddSingleton(services =>
-        {
-            var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-            // In a checkout, relative paths resolve against the repository root, so the app (which `dotnet run`
-            // starts in its project folder) and `moralgraph` run from the root share data/moralgraph.db.
-            // Elsewhere (a published app) they resolve against the content root.
-            var environment = services.GetRequiredService<IHostEnvironment>();
-            var baseFolder = StudySeedOptions.FindRepositoryRoot(environment.ContentRootPath) ?? environment.ContentRootPath;
-            return new LiteDbEventLog(Path.GetFullPath(options.DatabasePath, baseFolder));
-        });
+        builder.Services.AddSingleton(services => new LiteDbEventLog(DatabasePath(services)));
         builder.Services.AddSingleton<IEventLog>(services => services.GetRequiredService<LiteDbEventLog>());
         builder.Services.AddSingleton<IStudyCatalog>(services => services.GetRequiredService<LiteDbEventLog>());
         builder.Services.AddSingleton<StudyRepository>();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>The store's file. In a checkout, relative paths resolve against the repository root, so the app (which
+    /// <c>dotnet run</c> starts in its project folder) and <c>moralgraph</c> run from the root share data/moralgraph.db.
+    /// Elsewhere (a published app) they resolve against the content root.</summary>
+    private static string DatabasePath(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        var environment = services.GetRequiredService<IHostEnvironment>();
+        var baseFolder = StudySeedOptions.FindRepositoryRoot(environment.ContentRootPath) ?? environment.ContentRootPath;
+        return Path.GetFullPath(options.DatabasePath, baseFolder);
+    }
+
+    /// <summary>
+    /// The participant journey: consent, interview (the embedded guided interviewer), card, voting, survey, withdrawal.
+    /// Participant cookies are encrypted with data-protection keys kept in a <c>keys</c> folder beside the store, so
+    /// a restarted server still recognises its participants.
+    /// </summary>
+    public static IHostApplicationBuilder AddParticipantJourney(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");
+        builder.Services.AddDataProtection().SetApplicationName("MoralGraph");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((options, services) =>
+        {
+            var folder = new DirectoryInfo(Path.Combine(Path.GetDirectoryName(DatabasePath(services))!, "keys"));
+            options.XmlRepository = new FileSystemXmlRepository(folder, services.GetRequiredService<ILoggerFactory>());
+        });
+        builder.Services.AddSingleton<ParticipantCookies>();
+        builder.Services.AddScoped<ParticipantSessions>();
+        builder.Services.AddSingleton<IPhrasebook, LocalizedPhrasebook>();
+        builder.Services.TryAddSingleton<IInterviewer, GuidedInterviewer>();
+        builder.Services.TryAddSingleton<ITransitionStoryWriter, TemplateTransitionStoryWriter>();
+        builder.Services.AddSingleton<ParticipationService>();
         return builder;
     }
 
@@ -89,11 +122,14 @@ public static class MoralGraphServiceExtensions
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // English first; another language is a JourneyText.{culture}.resx and its culture added here.
+        app.UseRequestLocalization(options => options.SetDefaultCulture("en").AddSupportedCultures("en").AddSupportedUICultures("en"));
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapOpenApi();
         app.MapStudyEndpoints();
+        app.MapParticipantEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

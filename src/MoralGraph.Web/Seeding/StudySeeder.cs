@@ -74,7 +74,8 @@ internal sealed partial class StudySeeder(
                 continue;
             }
 
-            await log.AppendAsync(new StudyDefined(study) { StudyId = study.Slug, OccurredAt = time.GetUtcNow(), Actor = Actor }, cancellationToken);
+            // The definition and its seed values in one transaction: a study is never seeded half.
+            await log.AppendAllAsync(StudyDefinitionEvents.For(study, time.GetUtcNow(), Actor), cancellationToken);
             seeded.Add(study);
             LogSeeded(study.Slug, study.Title, file);
         }

@@ -1,0 +1,36 @@
+using MoralGraph.Web.Studies;
+
+namespace MoralGraph.Web.Participation;
+
+/// <summary>The two plain HTTP steps of the journey: setting the participant cookie and clearing it after withdrawal.</summary>
+internal static class ParticipantEndpoints
+{
+    public static IEndpointRouteBuilder MapParticipantEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/s/{slug}/session", (string slug, string? token, HttpContext context, ParticipantCookies cookies) =>
+        {
+            if (cookies.ReadToken(slug, token) is not { } session)
+            {
+                return Results.Redirect(StudyLinks.Participant(slug) + "/resume?expired=1");
+            }
+
+            context.Response.Cookies.Append(ParticipantCookies.CookieName(slug), cookies.Protect(session), new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Lax,
+                Secure = context.Request.IsHttps,
+                IsEssential = true,
+                Path = "/",
+                MaxAge = TimeSpan.FromDays(180),
+            });
+            return Results.Redirect(StudyLinks.Participant(slug));
+        }).ExcludeFromDescription();
+
+        endpoints.MapGet("/s/{slug}/leave", (string slug, HttpContext context) =>
+        {
+            context.Response.Cookies.Delete(ParticipantCookies.CookieName(slug), new CookieOptions { Path = "/" });
+            return Results.Redirect(StudyLinks.Participant(slug) + "/withdrawn");
+        }).ExcludeFromDescription();
+        return endpoints;
+    }
+}
