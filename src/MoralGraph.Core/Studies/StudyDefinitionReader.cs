@@ -58,13 +58,13 @@ public static class StudyDefinitionReader
         }
 
         var phase = StudyPhase.Interviewing;
-        if (document.Phase is not null && !Enum.TryParse(document.Phase, ignoreCase: true, out phase))
+        if (document.Phase is not null && !TryParseName(document.Phase, out phase))
         {
             problems.Add(new("phase", $"'{document.Phase}' is not a phase; use draft, interviewing, voting or closed."));
         }
 
         var assignment = QuestionAssignment.ParticipantChooses;
-        if (document.QuestionAssignment is not null && !TryParseAssignment(document.QuestionAssignment, out assignment))
+        if (document.QuestionAssignment is not null && !TryParseName(document.QuestionAssignment, out assignment))
         {
             problems.Add(new("questionAssignment", $"'{document.QuestionAssignment}' is not a question assignment; use participant-chooses or balanced."));
         }
@@ -94,8 +94,15 @@ public static class StudyDefinitionReader
             []);
     }
 
-    private static bool TryParseAssignment(string text, out QuestionAssignment assignment) =>
-        Enum.TryParse(text.Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true, out assignment);
+    // By name only ("participant-chooses" reads as ParticipantChooses): Enum.TryParse alone also takes numbers ("5")
+    // and lists ("draft, closed"), which would let a value no member names into the study.
+    private static bool TryParseName<TEnum>(string text, out TEnum value)
+        where TEnum : struct, Enum
+    {
+        value = default;
+        var name = text.Replace("-", string.Empty, StringComparison.Ordinal).Trim();
+        return Enum.GetNames<TEnum>().Contains(name, StringComparer.OrdinalIgnoreCase) && Enum.TryParse(name, ignoreCase: true, out value);
+    }
 
     private static List<InviteCode> ReadInviteCodes(List<InviteCodeDocument> documents, List<ValidationProblem> problems)
     {

@@ -145,4 +145,34 @@ public class StudyStateTests
             Assert.Equal(studyEvent.GetType(), back.GetType());
         }
     }
+
+    [Fact]
+    public void A_card_belongs_to_the_value_it_was_merged_into()
+    {
+        var state = StudyState.Replay([.. Base(), new ValuesMerged("c2", "c1", "dedup") { StudyId = "test-study", OccurredAt = T0.AddMinutes(7), Actor = "test" }]);
+
+        Assert.Equal("c1", state.ValueOfCard("c2"));
+        Assert.Equal("c3", state.ValueOfCard("c3"));
+        Assert.Null(state.ValueOfCard("nowhere"));
+    }
+
+    [Fact]
+    public void Each_value_answers_the_questions_of_its_cards_and_the_one_it_was_defined_for()
+    {
+        var state = StudyState.Replay(
+        [
+            Defined(Study(("q1", ["c"]), ("q2", ["c"]))),
+            Submitted("c1", "alice", "q1"), Submitted("c2", "bob", "q2"), Submitted("c3", "carol", "q2"),
+            ValueDefined("shared", question: null), ValueDefined("seed", "q2"),
+            new ValuesMerged("c2", "c1", "dedup") { StudyId = "test-study", OccurredAt = T0.AddMinutes(7), Actor = "test" },
+            Withdrew("carol"),
+        ]);
+
+        var questions = state.QuestionsOfValues();
+
+        Assert.Equal(["c1", "seed", "shared"], questions.Keys.Order());
+        Assert.Equal(["q1", "q2"], questions["c1"].Order());
+        Assert.Equal([null], questions["shared"]);
+        Assert.Equal(["q2"], questions["seed"]);
+    }
 }

@@ -80,4 +80,160 @@ public class StudyDefinitionReaderTests
         Assert.Equal(StudyPhase.Voting, study.MoveTo(StudyPhase.Voting).Phase);
         Assert.Throws<InvalidOperationException>(() => study.MoveTo(StudyPhase.Draft));
     }
+
+    private const string QuestionsYaml = """
+        questions:
+          - id: abortion
+            prompt: What should I do?
+            contexts:
+              - text: When in distress
+          - id: parenting
+            prompt: How can I make him behave?
+            contexts:
+              - text: When parenting
+        """;
+
+    private const string SeedValueYaml = """
+          - question: abortion
+            title: Room to Decide
+            description: The AI helps her think it through without steering her.
+            policies:
+              - MOMENTS when she feels torn between faith and future
+              - FEELINGS of shame that keep her from asking for help
+              - PEOPLE in her life who would listen without judging
+        """;
+
+    [Fact]
+    public void Assignment_capacity_invite_codes_and_seed_values_are_read()
+    {
+        var yaml = $"""
+            slug: s
+            title: T
+            questionAssignment: balanced
+            capacity: 120
+            inviteCodes:
+              - code: CLASS-A
+                capacity: 30
+              - code: open2026
+            seedValues:
+            {SeedValueYaml}
+            {QuestionsYaml}
+            """;
+
+        var result = StudyDefinitionReader.Read(yaml);
+
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+        var study = result.Value!;
+        Assert.Equal(QuestionAssignment.Balanced, study.QuestionAssignment);
+        Assert.Equal(120, study.Capacity);
+        Assert.Equal([new InviteCode("CLASS-A", 30), new InviteCode("open2026")], study.InviteCodes);
+        Assert.Equal(new InviteCode("CLASS-A", 30), study.FindInviteCode(" class-a "));
+        Assert.Null(study.FindInviteCode("class-b"));
+        var seed = Assert.Single(study.SeedValues);
+        Assert.Equal(("abortion", "Room to Decide", "The AI helps her think it through without steering her."), (seed.QuestionId, seed.Title, seed.Description));
+        Assert.Equal(3, seed.Policies.Count);
+        Assert.Equal("seed-abortion-room-to-decide", seed.ValueId);
+    }
+
+    [Theory]
+    [InlineData("participant-chooses", QuestionAssignment.ParticipantChooses)]
+    [InlineData("ParticipantChooses", QuestionAssignment.ParticipantChooses)]
+    [InlineData("Balanced", QuestionAssignment.Balanced)]
+    public void Question_assignment_is_read_in_either_spelling(string written, QuestionAssignment expected)
+    {
+        var result = StudyDefinitionReader.Read($"slug: s\ntitle: T\nquestionAssignment: {written}\n{QuestionsYaml}");
+
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+        Assert.Equal(expected, result.Value!.QuestionAssignment);
+    }
+
+    [Theory]
+    [InlineData("questionAssignment: random", "questionAssignment")]
+    [InlineData("questionAssignment: \"5\"", "questionAssignment")]
+    [InlineData("questionAssignment: balanced, participant-chooses", "questionAssignment")]
+    [InlineData("phase: \"7\"", "phase")]
+    [InlineData("phase: draft, closed", "phase")]
+    [InlineData("capacity: 0", "capacity")]
+    [InlineData("capacity: -3", "capacity")]
+    [InlineData("inviteCodes:\n  - code: CLASS-A\n  - code: class-a", "inviteCodes[1].code")]
+    [InlineData("inviteCodes:\n  - code: class a!", "inviteCodes[0].code")]
+    [InlineData("inviteCodes:\n  - code: \"\"", "inviteCodes[0].code")]
+    [InlineData("inviteCodes:\n  - code: A\n    capacity: 0", "inviteCodes[0].capacity")]
+    public void A_bad_participation_setting_is_a_problem_naming_its_field(string setting, string field)
+    {
+        var result = StudyDefinitionReader.Read($"slug: s\ntitle: T\n{setting}\n{QuestionsYaml}");
+
+        Assert.False(result.IsValid);
+        Assert.Equal([field], result.Problems.Select(p => p.Field));
+    }
+
+    [Fact]
+    public void A_long_invite_code_is_refused_and_one_of_64_characters_is_read()
+    {
+        var longest = new string('A', 64);
+
+        Assert.True(StudyDefinitionReader.Read($"slug: s\ntitle: T\ninviteCodes:\n  - code: {longest}\n{QuestionsYaml}").IsValid);
+        Assert.Equal(["inviteCodes[0].code"], StudyDefinitionReader.Read($"slug: s\ntitle: T\ninviteCodes:\n  - code: {longest}B\n{QuestionsYaml}").Problems.Select(p => p.Field));
+    }
+
+    [Fact]
+    public void A_seed_value_for_a_question_the_study_does_not_have_is_a_problem()
+    {
+        var result = StudyDefinitionReader.Read($"slug: s\ntitle: T\nseedValues:\n{SeedValueYaml.Replace("question: abortion", "question: weapons", StringComparison.Ordinal)}\n{QuestionsYaml}");
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal("seedValues[0].question", problem.Field);
+        Assert.Contains("'weapons'", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_seed_value_is_held_to_the_rules_of_a_participants_card()
+    {
+        const string seed = """
+              - question: abortion
+                title: Care
+                description: The AI cares.
+                policies:
+                  - caring about her
+            """;
+
+        var result = StudyDefinitionReader.Read($"slug: s\ntitle: T\nseedValues:\n{seed}\n{QuestionsYaml}");
+
+        Assert.False(result.IsValid);
+        var fields = result.Problems.Select(p => p.Field).ToList();
+        Assert.Contains("seedValues[0].title", fields);
+        Assert.Contains("seedValues[0].policies", fields);
+        Assert.Contains("seedValues[0].policies[0]", fields);
+    }
+
+    [Fact]
+    public void Two_seed_values_with_the_same_title_for_one_question_are_a_problem()
+    {
+        var result = StudyDefinitionReader.Read($"slug: s\ntitle: T\nseedValues:\n{SeedValueYaml}\n{SeedValueYaml}\n{QuestionsYaml}");
+
+        Assert.Equal(["seedValues[1].title"], result.Problems.Select(p => p.Field));
+    }
+
+    [Fact]
+    public void A_study_that_sets_no_participation_keys_lets_anyone_join_and_choose()
+    {
+        var study = StudyDefinitionReader.Read($"slug: s\ntitle: T\n{QuestionsYaml}").Value!;
+
+        Assert.Equal(QuestionAssignment.ParticipantChooses, study.QuestionAssignment);
+        Assert.Null(study.Capacity);
+        Assert.Empty(study.InviteCodes);
+        Assert.Empty(study.SeedValues);
+    }
+
+    [Fact]
+    public void The_participation_settings_survive_a_new_set_of_shared_red_lines()
+    {
+        var study = StudyDefinitionReader.Read($"slug: s\ntitle: T\nquestionAssignment: balanced\ncapacity: 5\ninviteCodes:\n  - code: A\nseedValues:\n{SeedValueYaml}\n{QuestionsYaml}").Value!;
+
+        var shared = study.WithSharedRedLines([new RedLine("global", "Never deceive.", "global.yaml")]);
+
+        Assert.Equal((QuestionAssignment.Balanced, 5), (shared.QuestionAssignment, shared.Capacity));
+        Assert.Single(shared.InviteCodes);
+        Assert.Single(shared.SeedValues);
+    }
 }
