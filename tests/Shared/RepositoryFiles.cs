@@ -1,15 +1,22 @@
+using System.Runtime.CompilerServices;
+
 namespace MoralGraph.Tests;
 
 /// <summary>Files of this checkout (the example study, shared red lines), found from the test's output folder.</summary>
 internal static class RepositoryFiles
 {
-    public static string PathOf(string relative)
+    // The output folder is inside the checkout unless the build used --artifacts-path elsewhere; then the folder this
+    // source file was compiled from (tests/Shared) still is.
+    public static string PathOf(string relative, [CallerFilePath] string compiledFrom = "")
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(compiledFrom) ?? string.Empty })
         {
-            if (File.Exists(Path.Combine(directory.FullName, "MoralGraph.sln")))
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
             {
-                return Path.Combine(directory.FullName, relative);
+                if (File.Exists(Path.Combine(directory.FullName, "MoralGraph.sln")))
+                {
+                    return Path.Combine(directory.FullName, relative);
+                }
             }
         }
 

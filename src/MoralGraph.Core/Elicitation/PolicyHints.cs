@@ -54,24 +54,22 @@ public static partial class PolicyHints
         }
 
         var hints = new List<PolicyHint>();
-        var formProblem = ValuesCardValidator.DescribePolicyFormProblem(text, english);
-        if (formProblem is not null)
-        {
-            var singular = SingularWord().Match(formProblem);
-            hints.Add(singular.Success
-                ? new PolicyHint(PolicyHintKind.Singular, singular.Groups["word"].Value)
-                : new PolicyHint(PolicyHintKind.NotCapitalizedPhrase, string.Empty));
-        }
-
+        var formProblem = ValuesCardValidator.FindPolicyFormProblem(text, english);
         if (!english)
         {
-            return hints;
+            return formProblem is null ? hints : [formProblem];
         }
 
         var lower = " " + text.ToLowerInvariant() + " ";
         if (text.StartsWith("to ", StringComparison.OrdinalIgnoreCase) || GoalMarkers.FirstOrDefault(m => lower.Contains(" " + m + " ", StringComparison.Ordinal)) is not null)
         {
             hints.Add(new PolicyHint(PolicyHintKind.Goal, GoalMarkers.FirstOrDefault(m => lower.Contains(" " + m + " ", StringComparison.Ordinal)) ?? "to"));
+        }
+
+        // A goal is the deeper problem (the policy names the wrong kind of thing), so it comes before the form.
+        if (formProblem is not null)
+        {
+            hints.Add(formProblem);
         }
 
         var words = Words().Matches(text).Select(m => m.Value).ToList();
@@ -83,9 +81,6 @@ public static partial class PolicyHints
 
         return hints;
     }
-
-    [GeneratedRegex("^\"(?<word>[^\"]+)\" looks singular")]
-    private static partial Regex SingularWord();
 
     [GeneratedRegex(@"[\p{L}\p{N}'’-]+")]
     private static partial Regex Words();

@@ -101,19 +101,26 @@ public static partial class ValuesCardValidator
     /// Null when the policy starts with a capitalized plural noun phrase ("MOMENTS when…",
     /// "CHANGES in…"); otherwise a hint saying what to change. Used for live hints in the interview too.
     /// </summary>
-    public static string? DescribePolicyFormProblem(string policy, bool english = true)
+    public static string? DescribePolicyFormProblem(string policy, bool english = true) => FindPolicyFormProblem(policy, english) switch
+    {
+        null => null,
+        { Kind: PolicyHintKind.Singular, Detail: var word } =>
+            $"\"{word}\" looks singular: name the things attended to in the plural, e.g. \"SIGNS of…\" or \"OPPORTUNITIES for…\".",
+        _ => "Start with the things attended to, as a capitalized plural noun phrase, e.g. \"MOMENTS when…\" or \"CHOICES that…\".",
+    };
+
+    /// <summary>The form problem of a policy as data (no leading capitalized phrase, or a singular head noun), or null.</summary>
+    public static PolicyHint? FindPolicyFormProblem(string policy, bool english = true)
     {
         ArgumentNullException.ThrowIfNull(policy);
         var match = LeadingCapitalizedPhrase().Match(policy.TrimStart());
         if (!match.Success)
         {
-            return "Start with the things attended to, as a capitalized plural noun phrase, e.g. \"MOMENTS when…\" or \"CHOICES that…\".";
+            return new PolicyHint(PolicyHintKind.NotCapitalizedPhrase, string.Empty);
         }
 
         var lastWord = match.Groups["last"].Value.TrimEnd('\'', '-');
-        return !english || LooksPlural(lastWord)
-            ? null
-            : $"\"{lastWord}\" looks singular: name the things attended to in the plural, e.g. \"SIGNS of…\" or \"OPPORTUNITIES for…\".";
+        return !english || LooksPlural(lastWord) ? null : new PolicyHint(PolicyHintKind.Singular, lastWord);
     }
 
     private static bool LooksPlural(string word) =>

@@ -215,6 +215,9 @@ public sealed class StudyState
         cards.Add(cardId);
     }
 
+    /// <summary>The value <paramref name="valueId"/> is now: itself, or the value it was merged into (following every merge).</summary>
+    public string ResolveValue(string valueId) => Resolve(valueId);
+
     private string Resolve(string valueId)
     {
         // Merges only ever target a current value, so the chain has no cycle; the bound is a guard all the same.

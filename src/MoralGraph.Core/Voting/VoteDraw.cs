@@ -37,6 +37,7 @@ public static class VoteDraw
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(questionIds);
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
         var study = state.Study ?? throw new InvalidOperationException("The study has not been defined.");
         var snapshot = state.ToSnapshot();
         var participant = state.Participation.Find(participantId);
@@ -57,7 +58,11 @@ public static class VoteDraw
             load[key] = load.GetValueOrDefault(key) + count;
         }
 
-        var given = (participant?.DrawnItems ?? []).Select(i => (i.FromValueId, i.ToValueId, i.Context)).ToHashSet();
+        // What they were given or answered, by the values as they are now: after a merge, x→y2 they answered is x→y.
+        var given = (participant?.DrawnItems ?? []).Select(i => (i.FromValueId, i.ToValueId, i.Context))
+            .Concat(state.Votes.EffectiveVotes().Where(v => v.ParticipantId == participantId).Select(v => (v.FromValueId, v.ToValueId, v.Context)))
+            .Select(k => (state.ResolveValue(k.Item1), state.ResolveValue(k.Item2), k.Item3))
+            .ToHashSet();
         var candidates = new List<(VoteCandidate Candidate, int Load, ulong Shuffle)>();
         foreach (var question in questionIds.Select(study.FindQuestion).OfType<Question>())
         {
@@ -73,8 +78,7 @@ public static class VoteDraw
                     foreach (var to in pool)
                     {
                         var key = (from.Id, to.Id, contextRef);
-                        if (from.Id == to.Id || to.Members.Any(m => m.ParticipantId == participantId) || given.Contains(key)
-                            || state.Votes.HasVoted(new VoteKey(participantId, from.Id, to.Id, contextRef)))
+                        if (from.Id == to.Id || to.Members.Any(m => m.ParticipantId == participantId) || given.Contains(key))
                         {
                             continue;
                         }

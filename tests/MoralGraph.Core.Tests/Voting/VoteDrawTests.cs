@@ -55,6 +55,20 @@ public class VoteDrawTests
     }
 
     [Fact]
+    public void An_item_answered_before_a_merge_is_not_asked_again_under_the_merged_value()
+    {
+        var state = StateWith(
+            Joined("alice"), Submitted("x", "ann"), Submitted("y", "ben"), Submitted("y2", "cas"),
+            Answered("alice", Item("x", "y2")),
+            new ValuesMerged("y2", "y", "dedup") { StudyId = "test-study", OccurredAt = T0.AddMinutes(5), Actor = StudyState.DeduplicationActor });
+
+        var items = Draw(state, "alice", 10);
+
+        Assert.DoesNotContain(("x", "y"), items.Select(i => (i.From, i.To)));
+        Assert.Contains(("y", "x"), items.Select(i => (i.From, i.To)));
+    }
+
+    [Fact]
     public void The_next_participant_is_given_the_other_direction_of_each_pair_the_first_one_holds()
     {
         var state = StateWith(Joined("alice"), Joined("bob"), Submitted("x", "ann"), Submitted("y", "ben"), Submitted("z", "cas"));
