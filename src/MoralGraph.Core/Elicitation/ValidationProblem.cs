@@ -16,6 +16,22 @@ public enum ProblemSeverity
 /// <param name="Severity">Whether the record is refused.</param>
 public sealed record ValidationProblem(string Field, string Message, ProblemSeverity Severity = ProblemSeverity.Error)
 {
+    /// <summary>
+    /// A stable name for the kind of problem (e.g. <c>TitleWords</c>), so a user interface can word it in the
+    /// participant's language from <see cref="Arguments"/>; null where only the English message exists.
+    /// </summary>
+    public string? Code { get; init; }
+
+    /// <summary>The values the message is built from, in the order a localized wording takes them ({0}, {1}, …).</summary>
+    public IReadOnlyList<object> Arguments { get; init; } = [];
+
+    /// <summary>Equal when field, message, severity and code are: the arguments are what the message already says.</summary>
+    public bool Equals(ValidationProblem? other) =>
+        other is not null && Field == other.Field && Message == other.Message && Severity == other.Severity && Code == other.Code;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Field, Message, Severity, Code);
+
     /// <inheritdoc />
     public override string ToString() => $"{Field}: {Message}";
 }

@@ -23,47 +23,47 @@ public static partial class ValuesCardValidator
 
         if (title.Length == 0)
         {
-            problems.Add(new("title", "The title is empty: give the value a short name."));
+            problems.Add(new("title", "The title is empty: give the value a short name.") { Code = "TitleEmpty" });
         }
         else
         {
             if (title.Length > ValuesCardRules.MaxTitleLength)
             {
-                problems.Add(new("title", $"The title has {title.Length} characters; keep it under {ValuesCardRules.MaxTitleLength}."));
+                problems.Add(new("title", $"The title has {title.Length} characters; keep it under {ValuesCardRules.MaxTitleLength}.") { Code = "TitleTooLong", Arguments = [title.Length, ValuesCardRules.MaxTitleLength] });
             }
 
             var words = CountWords(title);
             if (words < rules.MinTitleWords || words > rules.MaxTitleWords)
             {
-                problems.Add(new("title", $"The title has {words} word(s); use {rules.MinTitleWords} to {rules.MaxTitleWords}.", method));
+                problems.Add(new("title", $"The title has {words} word(s); use {rules.MinTitleWords} to {rules.MaxTitleWords}.", method) { Code = "TitleWords", Arguments = [words, rules.MinTitleWords, rules.MaxTitleWords] });
             }
         }
 
         if (description.Length == 0)
         {
-            problems.Add(new("description", "The description is empty: say in a sentence or two how an AI with this value would act."));
+            problems.Add(new("description", "The description is empty: say in a sentence or two how an AI with this value would act.") { Code = "DescriptionEmpty" });
         }
         else
         {
             if (description.Length > ValuesCardRules.MaxDescriptionLength)
             {
-                problems.Add(new("description", $"The description has {description.Length} characters; keep it under {ValuesCardRules.MaxDescriptionLength}."));
+                problems.Add(new("description", $"The description has {description.Length} characters; keep it under {ValuesCardRules.MaxDescriptionLength}.") { Code = "DescriptionTooLong", Arguments = [description.Length, ValuesCardRules.MaxDescriptionLength] });
             }
 
             var sentences = CountSentences(description);
             if (sentences < rules.MinDescriptionSentences || sentences > rules.MaxDescriptionSentences)
             {
-                problems.Add(new("description", $"The description has {sentences} sentences; use {rules.MinDescriptionSentences} to {rules.MaxDescriptionSentences}.", method));
+                problems.Add(new("description", $"The description has {sentences} sentences; use {rules.MinDescriptionSentences} to {rules.MaxDescriptionSentences}.", method) { Code = "DescriptionSentences", Arguments = [sentences, rules.MinDescriptionSentences, rules.MaxDescriptionSentences] });
             }
         }
 
         if (policies.Count > ValuesCardRules.HardMaxPolicies)
         {
-            problems.Add(new("policies", $"The card has {policies.Count} attentional policies; no card may have more than {ValuesCardRules.HardMaxPolicies}."));
+            problems.Add(new("policies", $"The card has {policies.Count} attentional policies; no card may have more than {ValuesCardRules.HardMaxPolicies}.") { Code = "PoliciesOverHardLimit", Arguments = [policies.Count, ValuesCardRules.HardMaxPolicies] });
         }
         else if (policies.Count < rules.MinPolicies || policies.Count > rules.MaxPolicies)
         {
-            problems.Add(new("policies", $"The card has {policies.Count} attentional policies; write {rules.MinPolicies} to {rules.MaxPolicies}.", method));
+            problems.Add(new("policies", $"The card has {policies.Count} attentional policies; write {rules.MinPolicies} to {rules.MaxPolicies}.", method) { Code = "PolicyCount", Arguments = [policies.Count, rules.MinPolicies, rules.MaxPolicies] });
         }
 
         for (var i = 0; i < policies.Count; i++)
@@ -72,18 +72,21 @@ public static partial class ValuesCardValidator
             var policy = policies[i];
             if (policy.Length == 0)
             {
-                problems.Add(new(field, "This policy is empty."));
+                problems.Add(new(field, "This policy is empty.") { Code = "PolicyEmpty" });
                 continue;
             }
 
             if (policy.Length > ValuesCardRules.MaxPolicyLength)
             {
-                problems.Add(new(field, $"This policy has {policy.Length} characters; keep it under {ValuesCardRules.MaxPolicyLength}."));
+                problems.Add(new(field, $"This policy has {policy.Length} characters; keep it under {ValuesCardRules.MaxPolicyLength}.") { Code = "PolicyTooLong", Arguments = [policy.Length, ValuesCardRules.MaxPolicyLength] });
             }
 
-            if (DescribePolicyFormProblem(policy, rules.IsEnglish) is { } formProblem)
+            if (FindPolicyFormProblem(policy, rules.IsEnglish) is { } formProblem)
             {
-                problems.Add(new(field, formProblem, rules.IsEnglish ? method : ProblemSeverity.Warning));
+                problems.Add(new(field, DescribePolicyFormProblem(policy, rules.IsEnglish)!, rules.IsEnglish ? method : ProblemSeverity.Warning)
+                {
+                    Code = $"Policy{formProblem.Kind}", Arguments = [formProblem.Detail],
+                });
             }
         }
 
@@ -91,7 +94,7 @@ public static partial class ValuesCardValidator
             .GroupBy(p => p, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key);
         foreach (var duplicate in duplicates)
         {
-            problems.Add(new("policies", $"The policy \"{duplicate}\" appears more than once."));
+            problems.Add(new("policies", $"The policy \"{duplicate}\" appears more than once.") { Code = "PolicyDuplicate", Arguments = [duplicate] });
         }
 
         return problems;

@@ -18,6 +18,29 @@ public class ValuesCardTests
     }
 
     [Fact]
+    public void Every_card_problem_carries_a_code_and_the_numbers_a_translation_needs()
+    {
+        var tooMany = Enumerable.Range(0, 11).Select(i => $"MOMENTS number {i} of many").ToList();
+        var cards = new[]
+        {
+            ValuesCard.Create("c1", "p1", "", "", ["be kind", "MOMENT when it hurts", "be kind", ""]),
+            ValuesCard.Create("c1", "p1", new string('x', 81) + " y", new string('y', 1001) + ". A. B. C.", [new string('Z', 301)]),
+            ValuesCard.Create("c1", "p1", "One", "Fine.", tooMany),
+        };
+
+        var problems = cards.SelectMany(c => c.Problems).Where(p => p.Field != "id" && p.Field != "participantId").ToList();
+
+        Assert.All(problems, p => Assert.NotNull(p.Code));
+        var codes = problems.Select(p => p.Code).ToHashSet();
+        string[] expected = ["TitleEmpty", "TitleTooLong", "TitleWords", "DescriptionEmpty", "DescriptionTooLong", "DescriptionSentences",
+            "PoliciesOverHardLimit", "PolicyCount", "PolicyEmpty", "PolicyTooLong", "PolicyNotCapitalizedPhrase", "PolicySingular", "PolicyDuplicate"];
+        Assert.Empty(expected.Except(codes));
+        var words = cards[2].Problems.Single(p => p.Code == "TitleWords");
+        Assert.Equal([1, 2, 6], words.Arguments.Cast<int>());
+        Assert.Equal("MOMENT", cards[0].Problems.Single(p => p.Code == "PolicySingular").Arguments.Single());
+    }
+
+    [Fact]
     public void Every_problem_is_reported_at_once_not_just_the_first()
     {
         var result = ValuesCard.Create("c1", "p1", "", "   ", ["be kind", "MOMENTS when it hurts"]);
