@@ -25,6 +25,14 @@ namespace MoralGraph.Core.Events;
 [JsonDerivedType(typeof(ValueMembershipAnswered), "value-membership-answered")]
 [JsonDerivedType(typeof(VoteItemsDrawn), "vote-items-drawn")]
 [JsonDerivedType(typeof(SurveyAnswered), "survey-answered")]
+[JsonDerivedType(typeof(CardHidden), "card-hidden")]
+[JsonDerivedType(typeof(CardRestored), "card-restored")]
+[JsonDerivedType(typeof(CardFlagged), "card-flagged")]
+[JsonDerivedType(typeof(CardFlagCleared), "card-flag-cleared")]
+[JsonDerivedType(typeof(CardEdited), "card-edited")]
+[JsonDerivedType(typeof(MergeProposed), "merge-proposed")]
+[JsonDerivedType(typeof(MergeProposalDecided), "merge-proposal-decided")]
+[JsonDerivedType(typeof(AnnouncementMade), "announcement-made")]
 public abstract record StudyEvent
 {
     /// <summary>The study's slug.</summary>

@@ -25,6 +25,11 @@ public sealed class StudyState
     private readonly HashSet<string> _withdrawn = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _mergedInto = new(StringComparer.Ordinal);
     private readonly List<DedupOverride> _decisions = [];
+    private readonly Dictionary<string, string> _hidden = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _flags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CardSubmitted> _originals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MergeProposal> _proposals = new(StringComparer.Ordinal);
+    private readonly List<AnnouncementMade> _announcements = [];
 
     /// <summary>The actor the offline deduplicator records its merges under; merges by anyone else are decisions it keeps.</summary>
     public const string DeduplicationActor = "dedup";
@@ -32,9 +37,34 @@ public sealed class StudyState
     /// <summary>Merges and splits people made (facilitators, participants saying "not my value"), which deduplication must respect.</summary>
     public IReadOnlyList<DedupOverride> DeduplicationDecisions => _decisions;
 
-    /// <summary>Each current card (withdrawn authors excluded) with the value it belongs to now.</summary>
+    /// <summary>Each current card (withdrawn authors and hidden cards excluded) with the value it belongs to now.</summary>
     public IEnumerable<(CardSubmitted Card, string ValueId)> CurrentCards() =>
+        _cards.Values.Where(IsInPlay).Select(c => (c, Resolve(_valueOfCard[c.CardId])));
+
+    /// <summary>Every card of a participant who has not withdrawn, hidden ones included, for the facilitators' console.</summary>
+    public IEnumerable<(CardSubmitted Card, string ValueId)> CardsForModeration() =>
         _cards.Values.Where(c => !_withdrawn.Contains(c.ParticipantId)).Select(c => (c, Resolve(_valueOfCard[c.CardId])));
+
+    /// <summary>Hidden cards and why.</summary>
+    public IReadOnlyDictionary<string, string> HiddenCards => _hidden;
+
+    /// <summary>Flagged cards and why.</summary>
+    public IReadOnlyDictionary<string, string> FlaggedCards => _flags;
+
+    /// <summary>A card as first submitted, when a facilitator has since edited it; else null.</summary>
+    public CardSubmitted? OriginalOf(string cardId) => _originals.GetValueOrDefault(cardId);
+
+    /// <summary>Every merge proposal, decided or not, in the order proposed.</summary>
+    public IReadOnlyCollection<MergeProposal> MergeProposals => _proposals.Values;
+
+    /// <summary>Proposals still waiting for a facilitator whose two values both still exist apart.</summary>
+    public IEnumerable<MergeProposal> PendingMergeProposals() => _proposals.Values.Where(p =>
+        p.Accepted is null && IsCurrentValue(p.FromValueId) && IsCurrentValue(p.IntoValueId) && Resolve(p.FromValueId) != Resolve(p.IntoValueId));
+
+    /// <summary>Announcements to participants, oldest first.</summary>
+    public IReadOnlyList<AnnouncementMade> Announcements => _announcements;
+
+    private bool IsInPlay(CardSubmitted card) => !_withdrawn.Contains(card.ParticipantId) && !_hidden.ContainsKey(card.CardId);
 
     /// <summary>The study definition and phase, or null before a <see cref="StudyDefined"/> event.</summary>
     public Study? Study { get; private set; }
@@ -134,6 +164,31 @@ public sealed class StudyState
             case ParticipantWithdrew withdrew:
                 _withdrawn.Add(withdrew.ParticipantId);
                 break;
+            case CardHidden hidden when _cards.ContainsKey(hidden.CardId):
+                _hidden[hidden.CardId] = hidden.Reason;
+                break;
+            case CardRestored restored:
+                _hidden.Remove(restored.CardId);
+                break;
+            case CardFlagged flagged when _cards.ContainsKey(flagged.CardId):
+                _flags[flagged.CardId] = flagged.Reason;
+                break;
+            case CardFlagCleared cleared:
+                _flags.Remove(cleared.CardId);
+                break;
+            case CardEdited edited when _cards.TryGetValue(edited.CardId, out var before):
+                _originals.TryAdd(edited.CardId, before);
+                _cards[edited.CardId] = before with { Title = edited.Title, Description = edited.Description, Policies = edited.Policies };
+                break;
+            case MergeProposed proposed:
+                _proposals.TryAdd(proposed.ProposalId, new MergeProposal(proposed.ProposalId, proposed.FromValueId, proposed.IntoValueId, proposed.Reason, proposed.OccurredAt, null));
+                break;
+            case MergeProposalDecided decided when _proposals.TryGetValue(decided.ProposalId, out var proposal) && proposal.Accepted is null:
+                _proposals[decided.ProposalId] = proposal with { Accepted = decided.Accepted, DecidedBy = decided.Actor };
+                break;
+            case AnnouncementMade announcement:
+                _announcements.Add(announcement);
+                break;
         }
     }
 
@@ -146,7 +201,7 @@ public sealed class StudyState
     {
         var study = Study ?? throw new InvalidOperationException("The study has not been defined.");
         var membersByValue = _cards.Values
-            .Where(c => !_withdrawn.Contains(c.ParticipantId))
+            .Where(IsInPlay)
             .GroupBy(c => Resolve(_valueOfCard[c.CardId]))
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
 
@@ -265,6 +320,19 @@ public sealed class StudyState
     /// <summary>The card with <paramref name="cardId"/> as submitted, or null (also for withdrawn authors).</summary>
     public CardSubmitted? FindCard(string cardId) =>
         _cards.TryGetValue(cardId, out var card) && !_withdrawn.Contains(card.ParticipantId) ? card : null;
+}
+
+/// <summary>A proposal to merge two values, and what a facilitator decided.</summary>
+/// <param name="ProposalId">Its id.</param>
+/// <param name="FromValueId">The value that would join the other.</param>
+/// <param name="IntoValueId">The value it would join.</param>
+/// <param name="Reason">Why it was proposed.</param>
+/// <param name="ProposedAt">When.</param>
+/// <param name="Accepted">The decision, or null while pending.</param>
+public sealed record MergeProposal(string ProposalId, string FromValueId, string IntoValueId, string Reason, DateTimeOffset ProposedAt, bool? Accepted)
+{
+    /// <summary>Who decided, once decided.</summary>
+    public string? DecidedBy { get; init; }
 }
 
 /// <summary>The input of reconciliation and exports: a study, its canonical values, the votes that count.</summary>

@@ -1,0 +1,66 @@
+namespace MoralGraph.Core.Events;
+
+/// <summary>A facilitator hid a card: it leaves the voting draw, the graph and every export (a value left with no card goes with it).</summary>
+/// <param name="CardId">The card.</param>
+/// <param name="Reason">Why, for the audit page.</param>
+public sealed record CardHidden(string CardId, string Reason) : StudyEvent;
+
+/// <summary>A facilitator brought a hidden card back.</summary>
+/// <param name="CardId">The card.</param>
+/// <param name="Reason">Why.</param>
+public sealed record CardRestored(string CardId, string Reason) : StudyEvent;
+
+/// <summary>A card was flagged for a facilitator's attention (by a facilitator, or a moderation pass). It stays in play.</summary>
+/// <param name="CardId">The card.</param>
+/// <param name="Reason">What is wrong with it.</param>
+public sealed record CardFlagged(string CardId, string Reason) : StudyEvent;
+
+/// <summary>A facilitator looked at a flagged card and cleared the flag.</summary>
+/// <param name="CardId">The card.</param>
+public sealed record CardFlagCleared(string CardId) : StudyEvent;
+
+/// <summary>
+/// A facilitator corrected a card's text (a typo). The card reads as edited from now on; the original stays in
+/// the log, so both versions are kept.
+/// </summary>
+/// <param name="CardId">The card.</param>
+/// <param name="Title">The corrected title.</param>
+/// <param name="Description">The corrected description.</param>
+/// <param name="Policies">The corrected policies.</param>
+/// <param name="Reason">Why.</param>
+public sealed record CardEdited(string CardId, string Title, string Description, IReadOnlyList<string> Policies, string Reason) : StudyEvent;
+
+/// <summary>Deduplication proposes merging two values; nothing moves until a facilitator accepts.</summary>
+/// <param name="ProposalId">Stable id (the same pair proposed again is the same proposal).</param>
+/// <param name="FromValueId">The value that would join the other.</param>
+/// <param name="IntoValueId">The value it would join.</param>
+/// <param name="Reason">Why the deduplicator thinks they are the same value.</param>
+public sealed record MergeProposed(string ProposalId, string FromValueId, string IntoValueId, string Reason) : StudyEvent
+{
+    /// <summary>The proposal id for a pair: one proposal per pair, whichever run finds it again.</summary>
+    public static string IdFor(string fromValueId, string intoValueId) => $"merge:{fromValueId}>{intoValueId}";
+
+    /// <inheritdoc />
+    public override string? IdempotencyKey => $"proposal:{StudyId}:{ProposalId}";
+}
+
+/// <summary>A facilitator accepted or rejected a merge proposal. An accepted one is followed by its <see cref="ValuesMerged"/>.</summary>
+/// <param name="ProposalId">The proposal.</param>
+/// <param name="Accepted">The decision.</param>
+public sealed record MergeProposalDecided(string ProposalId, bool Accepted) : StudyEvent
+{
+    /// <inheritdoc />
+    public override string? IdempotencyKey => $"proposal-decided:{StudyId}:{ProposalId}";
+}
+
+/// <summary>A short message from the facilitators to every participant of the study.</summary>
+/// <param name="AnnouncementId">Stable id.</param>
+/// <param name="Text">The message (plain text).</param>
+public sealed record AnnouncementMade(string AnnouncementId, string Text) : StudyEvent
+{
+    /// <summary>Most characters in an announcement.</summary>
+    public const int MaxLength = 500;
+
+    /// <inheritdoc />
+    public override string? IdempotencyKey => $"announcement:{StudyId}:{AnnouncementId}";
+}
