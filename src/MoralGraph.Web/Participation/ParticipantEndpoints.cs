@@ -11,7 +11,8 @@ internal static class ParticipantEndpoints
         {
             if (cookies.ReadToken(slug, token) is not { } session)
             {
-                return Results.Redirect(StudyLinks.Participant(slug) + "/resume?expired=1");
+                // "true", not "1": the resume page binds the flag as a bool, and "1" does not parse as one (the page failed).
+                return Results.Redirect(StudyLinks.Participant(slug) + "/resume?expired=true");
             }
 
             context.Response.Cookies.Append(ParticipantCookies.CookieName(slug), cookies.Protect(session), new CookieOptions

@@ -303,7 +303,10 @@ public sealed class ParticipationService(IEventLog log, StudyRepository studies,
     public async Task AnswerMembershipAsync(string slug, string participantId, bool stillMine, CancellationToken cancellationToken = default)
     {
         var (state, participant) = await RequireParticipantAsync(slug, participantId, cancellationToken);
-        if (participant.CardId is not { } cardId || state.ValueOfCard(cardId) is not { } valueId || valueId == cardId)
+        // A value split out for this card is its own, not a merge to ask about: answering "no" again (a retried
+        // request, a second tab) would split it once more and drop every vote cast on it since.
+        if (participant.CardId is not { } cardId || state.ValueOfCard(cardId) is not { } valueId || valueId == cardId
+            || valueId.StartsWith(cardId + "-own-", StringComparison.Ordinal))
         {
             return;
         }

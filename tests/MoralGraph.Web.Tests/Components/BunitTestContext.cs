@@ -4,7 +4,10 @@ using MudBlazor.Services;
 
 namespace MoralGraph.Web.Tests.Components;
 
-/// <summary>bunit set up once for MudBlazor components: loose JS interop, no transitions, no popover provider needed.</summary>
+/// <summary>
+/// bunit set up once for MudBlazor components: loose JS interop, no transitions, no popover provider needed, and the
+/// app's real localization, so components show their English strings from <c>Resources/JourneyText.resx</c>.
+/// </summary>
 public abstract class BunitTestContext : BunitContext, IAsyncLifetime
 {
     protected BunitTestContext()
@@ -16,6 +19,7 @@ public abstract class BunitTestContext : BunitContext, IAsyncLifetime
             options.SnackbarConfiguration.HideTransitionDuration = 0;
             options.PopoverOptions.CheckForPopoverProvider = false;
         });
+        Services.AddLocalization(options => options.ResourcesPath = "Resources");
     }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;

@@ -1,0 +1,106 @@
+using Bunit;
+using MoralGraph.Core.Values;
+using MoralGraph.Core.Voting;
+using MoralGraph.Web.Components.Participation;
+
+namespace MoralGraph.Web.Tests.Components.Participation;
+
+public sealed class VotingItemTests : BunitTestContext
+{
+    private static readonly CanonicalValue From = new("v-options", "Informed personal choice", "The AI lays out the options.", ["FACTS about each option"], []);
+    private static readonly CanonicalValue To = new("v-care", "Care in distress", "The AI first makes sure she is calm.", ["MOMENTS when panic decides"], []);
+    private static readonly VoteItem Item = new("i0", new ContextRef("grief", "comforting"), From.Id, To.Id, "When comforting, I used to lay out the options. Now I notice panic first.");
+
+    private readonly List<(Verdict Verdict, string? Why)> _votes = [];
+
+    [Fact]
+    public void Submit_stays_disabled_until_a_verdict_is_picked()
+    {
+        var item = RenderItem(Item);
+
+        Assert.True(item.Find("[data-testid=vote-submit]").HasAttribute("disabled"));
+        item.Find("[data-testid=vote-why]").Input("I cannot decide yet");
+        Assert.True(item.Find("[data-testid=vote-submit]").HasAttribute("disabled"));
+
+        Verdicts(item)[1].Click();
+
+        Assert.False(item.Find("[data-testid=vote-submit]").HasAttribute("disabled"));
+        Assert.Empty(_votes);
+    }
+
+    [Theory]
+    [InlineData(0, Verdict.Wiser)]
+    [InlineData(1, Verdict.NotWiser)]
+    [InlineData(2, Verdict.Unsure)]
+    public void Submitting_raises_the_picked_verdict_and_the_why(int radio, Verdict expected)
+    {
+        var item = RenderItem(Item);
+
+        Verdicts(item)[radio].Click();
+        item.Find("[data-testid=vote-why]").Input("She needed calm before facts.");
+        item.Find("[data-testid=vote-submit]").Click();
+
+        Assert.Equal((expected, "She needed calm before facts."), Assert.Single(_votes));
+    }
+
+    [Fact]
+    public void The_radios_read_yes_no_and_not_sure()
+    {
+        var item = RenderItem(Item);
+
+        var labels = item.FindAll("[data-testid=vote-verdict] label").Select(l => l.TextContent.Trim());
+
+        Assert.Equal(["Yes", "No", "Not sure"], labels);
+        Assert.Equal("Did this person become wiser?", item.Find("legend").TextContent.Trim());
+    }
+
+    [Fact]
+    public void Other_peoples_answers_are_hidden_until_the_tallies_are_given()
+    {
+        var item = RenderItem(Item);
+
+        Assert.Empty(item.FindAll("[data-testid=vote-tallies]"));
+        Assert.DoesNotContain("said wiser", item.Markup, StringComparison.Ordinal);
+
+        item.Render(parameters => parameters.Add(p => p.Tallies, new VoteTallies(Wiser: 4, NotWiser: 2, Unsure: 1)));
+
+        Assert.Equal("So far: 4 said wiser, 2 said not wiser, 1 were not sure (your answer included).", item.Find("[data-testid=vote-tallies]").TextContent.Trim());
+        Assert.Empty(item.FindAll("[data-testid=vote-submit]"));
+        Assert.NotNull(item.Find("[data-testid=vote-next]"));
+    }
+
+    [Theory]
+    [InlineData("<script>alert(1)</script>", "script")]
+    [InlineData("<b>x</b>", "b")]
+    public void Markup_in_a_story_or_a_value_is_shown_as_text(string markup, string element)
+    {
+        var hostile = new CanonicalValue("v-hostile", "Title " + markup, "Description " + markup, ["POLICIES " + markup], []);
+        var item = RenderItem(Item with { Story = "A story " + markup + " ends." }, to: hostile);
+
+        Assert.Empty(item.FindAll(element));
+        Assert.Equal("A story " + markup + " ends.", item.Find("[data-testid=vote-story]").TextContent);
+        Assert.Contains("Title " + markup, item.Find("[data-testid=value-b]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("POLICIES " + markup, item.Find("[data-testid=value-b]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_new_item_starts_without_the_previous_answer()
+    {
+        var item = RenderItem(Item);
+        Verdicts(item)[0].Click();
+        Assert.False(item.Find("[data-testid=vote-submit]").HasAttribute("disabled"));
+
+        item.Render(parameters => parameters.Add(p => p.Item, Item with { ItemId = "i1" }));
+
+        Assert.True(item.Find("[data-testid=vote-submit]").HasAttribute("disabled"));
+    }
+
+    private IRenderedComponent<VotingItem> RenderItem(VoteItem voteItem, CanonicalValue? to = null) => Render<VotingItem>(parameters => parameters
+        .Add(p => p.Item, voteItem)
+        .Add(p => p.From, From)
+        .Add(p => p.To, to ?? To)
+        .Add(p => p.ContextText, "When comforting someone")
+        .Add(p => p.OnVote, ((Verdict Verdict, string? Why) answer) => _votes.Add(answer)));
+
+    private static IReadOnlyList<AngleSharp.Dom.IElement> Verdicts(IRenderedComponent<VotingItem> item) => item.FindAll("[data-testid=vote-verdict] input[type=radio]");
+}
