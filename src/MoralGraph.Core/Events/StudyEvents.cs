@@ -33,6 +33,13 @@ namespace MoralGraph.Core.Events;
 [JsonDerivedType(typeof(MergeProposed), "merge-proposed")]
 [JsonDerivedType(typeof(MergeProposalDecided), "merge-proposal-decided")]
 [JsonDerivedType(typeof(AnnouncementMade), "announcement-made")]
+[JsonDerivedType(typeof(Access.FacilitatorAccountCreated), "facilitator-account-created")]
+[JsonDerivedType(typeof(Access.FacilitatorPasswordChanged), "facilitator-password-changed")]
+[JsonDerivedType(typeof(Access.FacilitatorRoleGranted), "facilitator-role-granted")]
+[JsonDerivedType(typeof(Access.FacilitatorRoleRevoked), "facilitator-role-revoked")]
+[JsonDerivedType(typeof(Access.FacilitatorAccountDisabled), "facilitator-account-disabled")]
+[JsonDerivedType(typeof(Access.ApiKeyIssued), "api-key-issued")]
+[JsonDerivedType(typeof(Access.ApiKeyRevoked), "api-key-revoked")]
 public abstract record StudyEvent
 {
     /// <summary>The study's slug.</summary>

@@ -314,7 +314,12 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
                         seenKeys[newKey] = result;
                     }
 
-                    UpdateStudyReadModel(studyEvent, studies, touchedStudies);
+                    // Reserved streams (facilitator accounts and keys) are not studies and stay off the study list.
+                    if (!Core.Access.AccessLog.IsReserved(studyEvent.StudyId))
+                    {
+                        UpdateStudyReadModel(studyEvent, studies, touchedStudies);
+                    }
+
                     hash = eventHash;
                     recorded.Add(result);
                 }
