@@ -106,7 +106,11 @@ public sealed record CardSubmitted(string CardId, string ParticipantId, string Q
 public sealed record ValuesMerged(string FromValueId, string IntoValueId, string Reason) : StudyEvent;
 
 /// <summary>A card leaves its canonical value and becomes the value <paramref name="NewValueId"/> (a participant said "not my value", or a facilitator split it).</summary>
-public sealed record CardSplit(string CardId, string NewValueId, string Reason) : StudyEvent;
+public sealed record CardSplit(string CardId, string NewValueId, string Reason) : StudyEvent
+{
+    /// <summary>One split per card and new value: a retried "not my value" (two tabs, a double click) is stored once.</summary>
+    public override string? IdempotencyKey => $"split:{StudyId}:{CardId}:{NewValueId}";
+}
 
 /// <summary>A wiser-than vote was cast.</summary>
 public sealed record VoteCast(WiserThanVote Vote) : StudyEvent
