@@ -16,6 +16,7 @@ public abstract class BrowserTest : IAsyncLifetime
     private readonly ChromiumBrowser _chromium;
     private readonly List<string> _problems = [];
     private readonly Lock _lock = new();
+    private readonly List<IBrowserContext> _otherDevices = [];
     private IBrowserContext? _context;
     private IPage? _page;
     private int _logMark;
@@ -69,10 +70,28 @@ public abstract class BrowserTest : IAsyncLifetime
         report.AppendLine("--- server log during this test ---");
         report.Append(Server.Log.Since(_logMark));
         Output.WriteLine(report.ToString());
+        foreach (var device in _otherDevices)
+        {
+            await device.CloseAsync();
+        }
+
         if (_context is not null)
         {
             await _context.CloseAsync();
         }
+    }
+
+    /// <summary>
+    /// A page in another browser context on the same server: another device, sharing no cookies or circuit with
+    /// <see cref="Page"/>. Its problems are collected with the page's; it is closed after the test.
+    /// </summary>
+    protected async Task<IPage> OpenAnotherDeviceAsync()
+    {
+        var context = await _chromium.NewContextAsync(Server.BaseAddress);
+        _otherDevices.Add(context);
+        var page = await context.NewPageAsync();
+        Watch(page);
+        return page;
     }
 
     /// <summary>Opens <paramref name="path"/> and waits until its circuit is interactive.</summary>

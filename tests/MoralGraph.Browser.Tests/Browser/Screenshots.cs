@@ -23,7 +23,11 @@ public static class Screenshots
         var safeName = string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-'));
         Directory.CreateDirectory(Folder);
         var path = Path.Combine(Folder, safeName + ".png");
+        // A full-page capture of a scrolled page draws the fixed app bar where the viewport was, over the middle of
+        // the page; from the top it sits where a reader sees it. The scroll position is put back afterwards.
+        var scrolled = await page.EvaluateAsync<double[]>("() => { const at = [window.scrollX, window.scrollY]; window.scrollTo(0, 0); return at; }");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        await page.EvaluateAsync("([x, y]) => window.scrollTo(x, y)", scrolled);
         return path;
     }
 }
