@@ -61,4 +61,22 @@ public static class StudyDeduplication
 
         return merges;
     }
+
+    /// <summary>
+    /// The same merges as <see cref="ProposeMergesAsync"/>, as proposals for a facilitator's review queue: nothing
+    /// moves until someone accepts. A pair proposed before (pending or decided) is not proposed again.
+    /// </summary>
+    public static async Task<IReadOnlyList<MergeProposed>> ProposeForReviewAsync(
+        StudyState state, IValueDeduplicator deduplicator, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var known = state.MergeProposals.Select(p => p.ProposalId).ToHashSet(StringComparer.Ordinal);
+        var merges = await ProposeMergesAsync(state, deduplicator, now, cancellationToken);
+        return [.. merges
+            .Select(m => new MergeProposed(MergeProposed.IdFor(m.FromValueId, m.IntoValueId), m.FromValueId, m.IntoValueId, m.Reason)
+            {
+                StudyId = m.StudyId, OccurredAt = now, Actor = StudyState.DeduplicationActor,
+            })
+            .Where(p => known.Add(p.ProposalId))];
+    }
 }
