@@ -6,6 +6,7 @@ builder.AddLiteDbStorage();
 builder.AddStudySeeding();
 builder.AddMoralGraphWeb();
 builder.AddParticipantJourney();
+builder.AddFacilitatorConsole();
 
 var app = builder.Build();
 

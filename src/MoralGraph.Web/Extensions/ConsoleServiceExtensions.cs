@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MoralGraph.Core.Deduplication;
+using MoralGraph.Web.Console;
+
+namespace MoralGraph.Web.Extensions;
+
+/// <summary>The facilitators' console: study management, moderation, audit, exports and access administration.</summary>
+public static class ConsoleServiceExtensions
+{
+    /// <summary>
+    /// The console's services. Each checks the signed-in facilitator's role itself before acting, whatever the page
+    /// showed. Needs the storage and the facilitator access (<c>AddLiteDbStorage</c>, <c>AddFacilitatorAccess</c>).
+    /// </summary>
+    public static IHostApplicationBuilder AddFacilitatorConsole(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        // The offline deduplicator fills the moderation review queue; an LLM-backed one can replace it by registering first.
+        services.TryAddSingleton<IValueDeduplicator>(_ => new LexicalValueDeduplicator());
+        services.AddSingleton<ModerationService>();
+        return builder;
+    }
+}
