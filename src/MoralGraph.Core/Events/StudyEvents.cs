@@ -33,6 +33,7 @@ namespace MoralGraph.Core.Events;
 [JsonDerivedType(typeof(MergeProposed), "merge-proposed")]
 [JsonDerivedType(typeof(MergeProposalDecided), "merge-proposal-decided")]
 [JsonDerivedType(typeof(AnnouncementMade), "announcement-made")]
+[JsonDerivedType(typeof(ExportRecorded), "export-recorded")]
 [JsonDerivedType(typeof(Access.FacilitatorAccountCreated), "facilitator-account-created")]
 [JsonDerivedType(typeof(Access.FacilitatorPasswordChanged), "facilitator-password-changed")]
 [JsonDerivedType(typeof(Access.FacilitatorRoleGranted), "facilitator-role-granted")]

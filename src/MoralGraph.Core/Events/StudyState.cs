@@ -30,6 +30,7 @@ public sealed class StudyState
     private readonly Dictionary<string, CardSubmitted> _originals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MergeProposal> _proposals = new(StringComparer.Ordinal);
     private readonly List<AnnouncementMade> _announcements = [];
+    private readonly Dictionary<string, ExportRecorded> _latestExports = new(StringComparer.Ordinal);
 
     /// <summary>The actor the offline deduplicator records its merges under; merges by anyone else are decisions it keeps.</summary>
     public const string DeduplicationActor = "dedup";
@@ -63,6 +64,9 @@ public sealed class StudyState
 
     /// <summary>Announcements to participants, oldest first.</summary>
     public IReadOnlyList<AnnouncementMade> Announcements => _announcements;
+
+    /// <summary>The latest export recorded from the console, per reconciliation profile: what the next export is compared with.</summary>
+    public IReadOnlyDictionary<string, ExportRecorded> LatestExports => _latestExports;
 
     private bool IsInPlay(CardSubmitted card) => !_withdrawn.Contains(card.ParticipantId) && !_hidden.ContainsKey(card.CardId);
 
@@ -188,6 +192,9 @@ public sealed class StudyState
                 break;
             case AnnouncementMade announcement:
                 _announcements.Add(announcement);
+                break;
+            case ExportRecorded recorded:
+                _latestExports[recorded.Summary.Profile] = recorded;
                 break;
         }
     }
