@@ -94,29 +94,27 @@ internal static class ImportCommands
             }
 
             using var log = CommandStore.Open(parse.GetValue(db)!);
-            var events = StudyDefinitionEvents.For(definition, TimeProvider.System.GetUtcNow(), "cli");
+            var now = TimeProvider.System.GetUtcNow();
+            var events = StudyDefinitionEvents.For(definition, now, "cli");
             if (await new StudyRepository(log).LoadAsync(definition.Slug, cancellationToken) is { } existing)
             {
-                // Seed values the study already has are not defined twice.
-                var present = existing.ToSnapshot().Values.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
-                events.RemoveAll(e => e is CanonicalValueDefined defined && present.Contains(defined.Value.Id));
+                // The same rules as the console's settings page: keep the slug and every context voted in, no seed value twice.
+                var revision = StudyDefinitionEvents.Revise(existing, definition, now, "cli");
+                if (!revision.IsValid)
+                {
+                    throw new CliException($"{path.Name}: {string.Join(" ", revision.Problems.Select(p => p.Message))} Nothing was imported.");
+                }
+
+                events = revision.Value!;
                 // The phase in the file moves a running study forward; it never moves it back (a file that omits the
                 // phase reads as "interviewing", so an earlier phase is kept with a note rather than refused).
                 if (StudyPhases.CanMove(existing.Study!.Phase, definition.Phase))
                 {
-                    events.Add(new PhaseChanged(definition.Phase) { StudyId = definition.Slug, OccurredAt = TimeProvider.System.GetUtcNow(), Actor = "cli" });
+                    events.Add(new PhaseChanged(definition.Phase) { StudyId = definition.Slug, OccurredAt = now, Actor = "cli" });
                 }
                 else if (definition.Phase != existing.Study.Phase)
                 {
                     await console.Error.WriteLineAsync($"note: the study stays {existing.Study.Phase.ToString().ToLowerInvariant()}: {path.Name} says {definition.Phase.ToString().ToLowerInvariant()}, and phases only move forward.");
-                }
-
-                // A new definition may add and rename, but not drop a context that votes were cast in.
-                var orphaned = existing.Votes.EffectiveVotes().Select(v => v.Context).Distinct()
-                    .Where(c => definition.FindQuestion(c.QuestionId)?.FindContext(c.ContextId) is null).ToList();
-                if (orphaned.Count > 0)
-                {
-                    throw new CliException($"{path.Name} drops context(s) that votes were cast in: {string.Join(", ", orphaned)}. Keep them; nothing was imported.");
                 }
             }
 
