@@ -1,0 +1,311 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using MoralGraph.Core.Events;
+using MoralGraph.Core.Reconciliation;
+
+namespace MoralGraph.Web.Live;
+
+/// <summary>A study's reconciliation as computed in the background.</summary>
+/// <param name="StudyId">The study.</param>
+/// <param name="Run">1 for the first run since the app started, then 2, 3, …</param>
+/// <param name="Result">The default profile's result: one graph per (question, context), with confidence.</param>
+/// <param name="ValueTitles">Titles of the values the result names, as they read when it was computed.</param>
+/// <param name="ThroughSequence">The last event of the log it includes.</param>
+/// <param name="VoteCount">Votes it counted (withdrawn participants' and hidden values' excluded).</param>
+/// <param name="ComputedAt">When it finished.</param>
+/// <param name="Duration">How long it took.</param>
+public sealed record LiveReconciliationResult(
+    string StudyId, int Run, ReconciliationResult Result, IReadOnlyDictionary<string, string> ValueTitles, long ThroughSequence, int VoteCount,
+    DateTimeOffset ComputedAt, TimeSpan Duration)
+{
+    /// <summary>The graph of one question and context, or null when no one has voted in it.</summary>
+    public ContextGraph? Graph(string questionId, string contextId) =>
+        Result.Graphs.FirstOrDefault(g => g.QuestionId == questionId && g.ContextId == contextId);
+}
+
+/// <summary>Where a study's background reconciliation stands.</summary>
+/// <param name="PendingChanges">Votes, cards, merges and the like recorded since the latest run started.</param>
+/// <param name="PendingSince">When the first of them arrived, or null when the latest result is current.</param>
+/// <param name="IsRunning">True while a run is computing.</param>
+/// <param name="Runs">Runs finished since the app started.</param>
+public sealed record LiveReconciliationStatus(int PendingChanges, DateTimeOffset? PendingSince, bool IsRunning, int Runs);
+
+/// <summary>
+/// Recomputes each study's default-profile reconciliation in the background after the events that change it (votes,
+/// cards, merges, splits, hidden cards, withdrawals), never on a participant's request: debounced by
+/// <see cref="LiveReconciliationOptions.QuietPeriod"/>, at most one run per
+/// <see cref="LiveReconciliationOptions.MinInterval"/> per study, one run at a time per study, cancelled on shutdown.
+/// The latest result per study is kept (<see cref="Latest"/>) and announced with a <see cref="ReconciliationUpdated"/>.
+/// </summary>
+public sealed class LiveReconciliation : BackgroundService
+{
+    private readonly StudyEventBroadcaster _broadcaster;
+    private readonly LiveStudyStates _states;
+    private readonly TimeProvider _time;
+    private readonly ILogger<LiveReconciliation> _logger;
+    private readonly LiveReconciliationOptions _options;
+    private readonly DefaultProfile _profile;
+    private readonly ConcurrentDictionary<string, StudySchedule> _schedules = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, byte> _running = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private StudyFeed? _feed;
+
+    /// <summary>Creates the service.</summary>
+    public LiveReconciliation(
+        StudyEventBroadcaster broadcaster, LiveStudyStates states, TimeProvider time, IOptions<LiveReconciliationOptions> options, ILogger<LiveReconciliation> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _broadcaster = broadcaster;
+        _states = states;
+        _time = time;
+        _logger = logger;
+        _options = options.Value;
+        _profile = new DefaultProfile(new DefaultProfileOptions { BootstrapResamples = _options.BootstrapResamples });
+    }
+
+    /// <summary>True for the events after which a study's reconciliation may read differently.</summary>
+    public static bool ChangesReconciliation(StudyEvent studyEvent) => studyEvent is VoteCast or CardSubmitted or ValuesMerged or CardSplit
+        or CardHidden or CardRestored or ParticipantWithdrew or CanonicalValueDefined or StudyDefined;
+
+    /// <summary>The study's latest background result, or null before its first run.</summary>
+    public LiveReconciliationResult? Latest(string slug) => _schedules.TryGetValue(slug, out var schedule) ? schedule.Latest : null;
+
+    /// <summary>Where the study's reconciliation stands.</summary>
+    public LiveReconciliationStatus Status(string slug)
+    {
+        if (!_schedules.TryGetValue(slug, out var schedule))
+        {
+            return new LiveReconciliationStatus(0, null, false, 0);
+        }
+
+        lock (schedule)
+        {
+            return new LiveReconciliationStatus(schedule.PendingChanges, schedule.FirstPending, schedule.Running, schedule.Latest?.Run ?? 0);
+        }
+    }
+
+    /// <summary>
+    /// Asks for a run as soon as <see cref="LiveReconciliationOptions.MinInterval"/> allows, without waiting for a quiet
+    /// moment: for a console opening a study that has no result yet.
+    /// </summary>
+    public void Request(string slug)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(slug);
+        var schedule = ScheduleOf(slug);
+        lock (schedule)
+        {
+            schedule.Requested = true;
+            schedule.FirstPending ??= _time.GetUtcNow();
+            Arm(schedule);
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Subscribed before the host goes on, so no event recorded after start-up is missed.
+        _feed = _broadcaster.Subscribe(StudyEventBroadcaster.AllStudies, n => n is ResyncNeeded || n is EventRecorded { Recorded.Event: var e } && ChangesReconciliation(e));
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _feed?.Dispose();
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var schedule in _schedules.Values)
+        {
+            lock (schedule)
+            {
+                schedule.Timer?.Dispose();
+                schedule.Timer = null;
+            }
+        }
+
+        // Runs see the cancellation in their loops; wait for them so none writes a result after shutdown.
+        await Task.WhenAll(_running.Keys).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _stopping.Dispose();
+        base.Dispose();
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var feed = _feed ?? throw new InvalidOperationException("StartAsync subscribes the feed.");
+        try
+        {
+            await foreach (var notification in feed.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                switch (notification)
+                {
+                    case EventRecorded recorded:
+                        Notice(recorded.StudyId);
+                        break;
+                    case ResyncNeeded:
+                        // Some changes were lost in a flood: every study seen so far may have had one.
+                        foreach (var slug in _schedules.Keys)
+                        {
+                            Notice(slug);
+                        }
+
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    /// <summary>A change to <paramref name="slug"/> was recorded now: (re)schedules its run.</summary>
+    internal void Notice(string slug)
+    {
+        var schedule = ScheduleOf(slug);
+        lock (schedule)
+        {
+            var now = _time.GetUtcNow();
+            schedule.FirstPending ??= now;
+            schedule.LastChange = now;
+            schedule.PendingChanges++;
+            Arm(schedule);
+        }
+    }
+
+    private StudySchedule ScheduleOf(string slug) => _schedules.GetOrAdd(slug, s => new StudySchedule(s));
+
+    /// <summary>When the pending changes should be reconciled, under <paramref name="schedule"/>'s lock.</summary>
+    private DateTimeOffset Due(StudySchedule schedule)
+    {
+        var firstPending = schedule.FirstPending!.Value;
+        var wanted = schedule.Requested
+            ? firstPending
+            : Min((schedule.LastChange ?? firstPending) + _options.QuietPeriod, firstPending + _options.MaxDelay);
+        return schedule.LastRunStarted is { } last && last + _options.MinInterval > wanted ? last + _options.MinInterval : wanted;
+    }
+
+    private void Arm(StudySchedule schedule)
+    {
+        if (schedule.Running || schedule.FirstPending is null || _stopping.IsCancellationRequested)
+        {
+            // A running study is re-armed when its run ends.
+            return;
+        }
+
+        var delay = Due(schedule) - _time.GetUtcNow();
+        if (delay < TimeSpan.Zero)
+        {
+            delay = TimeSpan.Zero;
+        }
+
+        if (schedule.Timer is null)
+        {
+            schedule.Timer = _time.CreateTimer(state => OnDue((StudySchedule)state!), schedule, delay, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            schedule.Timer.Change(delay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnDue(StudySchedule schedule)
+    {
+        lock (schedule)
+        {
+            if (schedule.Running || schedule.FirstPending is null || _stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (Due(schedule) > _time.GetUtcNow())
+            {
+                // More changes came in after the timer was set.
+                Arm(schedule);
+                return;
+            }
+
+            schedule.Running = true;
+            schedule.LastRunStarted = _time.GetUtcNow();
+            schedule.FirstPending = null;
+            schedule.LastChange = null;
+            schedule.PendingChanges = 0;
+            schedule.Requested = false;
+            var run = Task.Run(() => RunAsync(schedule, _stopping.Token));
+            _running.TryAdd(run, 0);
+            _ = run.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task RunAsync(StudySchedule schedule, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            var input = await _states.ReadAsync(schedule.Slug, (state, through) => (Snapshot: state.ToSnapshot(), Through: through), cancellationToken).ConfigureAwait(false);
+            if (input.Snapshot is null)
+            {
+                return;
+            }
+
+            var result = _profile.Reconcile(input.Snapshot, cancellationToken);
+            var titles = input.Snapshot.Values.ToDictionary(v => v.Id, v => v.Title, StringComparer.Ordinal);
+            LiveReconciliationResult latest;
+            lock (schedule)
+            {
+                latest = new LiveReconciliationResult(
+                    schedule.Slug, (schedule.Latest?.Run ?? 0) + 1, result, titles, input.Through, input.Snapshot.Votes.Count, _time.GetUtcNow(),
+                    Stopwatch.GetElapsedTime(started));
+                schedule.Latest = latest;
+            }
+
+            _broadcaster.Publish(new ReconciliationUpdated(latest));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        catch (Exception e)
+        {
+            // The previous result stays; the next change schedules another try.
+            _logger.LogError(e, "Reconciling study {Study} in the background failed.", schedule.Slug);
+        }
+        finally
+        {
+            lock (schedule)
+            {
+                schedule.Running = false;
+                Arm(schedule);
+            }
+        }
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private sealed class StudySchedule(string slug)
+    {
+        public string Slug { get; } = slug;
+
+        public DateTimeOffset? FirstPending { get; set; }
+
+        public DateTimeOffset? LastChange { get; set; }
+
+        public int PendingChanges { get; set; }
+
+        public bool Requested { get; set; }
+
+        public DateTimeOffset? LastRunStarted { get; set; }
+
+        public bool Running { get; set; }
+
+        public ITimer? Timer { get; set; }
+
+        public LiveReconciliationResult? Latest { get; set; }
+    }
+}
