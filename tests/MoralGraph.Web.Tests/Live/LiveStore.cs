@@ -49,6 +49,9 @@ public sealed class LiveStore : IDisposable
         return service;
     }
 
+    public StudyDashboards Dashboards(LiveReconciliation reconciliation) =>
+        new(States, Presence, reconciliation, Broadcaster, Time, SessionOptions, NullLogger<StudyDashboards>.Instance);
+
     public async Task<StudyScript> WithStudyAsync(StudyScript? script = null)
     {
         script ??= new StudyScript();
