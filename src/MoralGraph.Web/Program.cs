@@ -7,6 +7,7 @@ builder.AddStudySeeding();
 builder.AddMoralGraphWeb();
 builder.AddParticipantJourney();
 builder.AddFacilitatorConsole();
+builder.AddLiveSession();
 
 var app = builder.Build();
 

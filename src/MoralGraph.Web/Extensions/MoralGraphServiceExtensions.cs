@@ -130,6 +130,7 @@ public static class MoralGraphServiceExtensions
         app.MapOpenApi();
         app.MapStudyEndpoints();
         app.MapParticipantEndpoints();
+        app.MapLiveSession();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

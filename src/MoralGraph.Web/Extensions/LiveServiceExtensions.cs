@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MoralGraph.Core.Events;
+using MoralGraph.Web.Live;
+
+namespace MoralGraph.Web.Extensions;
+
+/// <summary>The live session behind the facilitators' console: event notification, presence, background reconciliation, dashboards.</summary>
+public static class LiveServiceExtensions
+{
+    /// <summary>
+    /// Wraps the registered <see cref="IEventLog"/> in a <see cref="NotifyingEventLog"/>, so every event appended by the
+    /// app reaches live listeners through the <see cref="StudyEventBroadcaster"/>; adds participant presence, the
+    /// debounced <see cref="LiveReconciliation"/> and the dashboards. Call after <c>AddLiteDbStorage</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddLiveSession(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<LiveSessionOptions>().BindConfiguration(nameof(LiveSessionOptions)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LiveReconciliationOptions>().BindConfiguration(nameof(LiveReconciliationOptions)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton<StudyEventBroadcaster>();
+        DecorateEventLog(services);
+
+        services.AddSingleton<ParticipantPresence>();
+        services.AddScoped<ParticipantPresenceReporter>();
+        services.AddScoped<CircuitHandler>(provider => provider.GetRequiredService<ParticipantPresenceReporter>());
+
+        services.AddSingleton<LiveStudyStates>();
+        services.AddSingleton<LiveReconciliation>();
+        services.AddHostedService(provider => provider.GetRequiredService<LiveReconciliation>());
+        services.AddSingleton<StudyDashboards>();
+        services.AddScoped<StudyDashboardState>();
+        return builder;
+    }
+
+    /// <summary>Maps the live session's endpoints.</summary>
+    public static WebApplication MapLiveSession(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app;
+    }
+
+    private static void DecorateEventLog(IServiceCollection services)
+    {
+        // The store registered before (the LiteDB log) stays the owner of the file; everything resolving IEventLog
+        // (the participation service, moderation, the seeder) writes through the notifying log around it.
+        var store = services.LastOrDefault(d => d.ServiceType == typeof(IEventLog))
+            ?? throw new InvalidOperationException("AddLiveSession needs an IEventLog to wrap: call AddLiteDbStorage first.");
+        if (store.Lifetime != ServiceLifetime.Singleton)
+        {
+            throw new InvalidOperationException($"AddLiveSession needs the IEventLog registered as a singleton (it is {store.Lifetime}).");
+        }
+
+        services.Remove(store);
+        services.AddSingleton<IEventLog>(provider => new NotifyingEventLog(Resolve(provider, store), provider.GetRequiredService<StudyEventBroadcaster>()));
+    }
+
+    private static IEventLog Resolve(IServiceProvider provider, ServiceDescriptor store) => store switch
+    {
+        { ImplementationInstance: IEventLog instance } => instance,
+        { ImplementationFactory: { } factory } => (IEventLog)factory(provider),
+        { ImplementationType: { } type } => (IEventLog)ActivatorUtilities.GetServiceOrCreateInstance(provider, type),
+        _ => throw new InvalidOperationException("The registered IEventLog cannot be wrapped (a keyed registration?)."),
+    };
+}
