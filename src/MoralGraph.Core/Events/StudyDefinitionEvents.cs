@@ -54,6 +54,9 @@ public static class StudyDefinitionEvents
         var events = For(definition with { Phase = current.Phase }, occurredAt, actor);
         var present = existing.ToSnapshot().Values.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
         events.RemoveAll(e => e is CanonicalValueDefined defined && present.Contains(defined.Value.Id));
-        return ValidationResult<List<StudyEvent>>.Valid(events, []);
+        List<ValidationProblem> warnings = definition.Phase == current.Phase
+            ? []
+            : [new("phase", $"The definition does not move the phase: the study stays {current.Phase.ToString().ToLowerInvariant()} until its phase is changed.", ProblemSeverity.Warning)];
+        return ValidationResult<List<StudyEvent>>.Valid(events, warnings);
     }
 }

@@ -17,6 +17,7 @@ public class StudyRevisionTests
         var revision = StudyDefinitionEvents.Revise(state, Renamed(Study(("q", ["c"])), "Renamed"), T0, "olivia");
 
         Assert.True(revision.IsValid);
+        Assert.Equal("phase", Assert.Single(revision.Problems).Field);
         var defined = Assert.IsType<StudyDefined>(Assert.Single(revision.Value!));
         Assert.Equal(StudyPhase.Closed, defined.Study.Phase);
         Assert.Equal("olivia", defined.Actor);
