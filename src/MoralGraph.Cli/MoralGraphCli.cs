@@ -8,7 +8,8 @@ internal static class MoralGraphCli
 {
     public const string DefaultDatabasePath = "data/moralgraph.db";
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    /// <summary>Runs the command line. <paramref name="input"/> is standard input (default: the console's).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader? input = null)
     {
         var db = new Option<string>("--db")
         {
@@ -17,7 +18,7 @@ internal static class MoralGraphCli
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MORALGRAPH_DB") is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultDatabasePath,
         };
 
-        var console = new CliConsole(output, error);
+        var console = new CliConsole(output, error) { In = input ?? Console.In, IsInteractive = input is null && !Console.IsInputRedirected };
         var root = new RootCommand("moralgraph: participatory value elicitation — import studies, reconcile moral graphs, export alignment specs.")
         {
             Options = { db },
@@ -32,6 +33,8 @@ internal static class MoralGraphCli
             DedupCommand.Create(db, console),
             AuditCommands.Create(db, console),
             DemoCommand.Create(db, console),
+            AccessCommands.Facilitator(db, console),
+            AccessCommands.ApiKey(db, console),
             BenchCommands.Create(console),
         })
         {
@@ -46,6 +49,12 @@ internal static class MoralGraphCli
 /// <summary>Where a command writes, and how it reports a failure the user can fix.</summary>
 internal sealed record CliConsole(TextWriter Out, TextWriter Error)
 {
+    /// <summary>Standard input (passwords piped with <c>--password-stdin</c>).</summary>
+    public TextReader In { get; init; } = TextReader.Null;
+
+    /// <summary>True when a person at a terminal can be asked for input (a password, without echo).</summary>
+    public bool IsInteractive { get; init; }
+
     /// <summary>Runs a command body: a <see cref="CliException"/> becomes its message and exit code 1.</summary>
     public async Task<int> GuardAsync(Func<Task<int>> body)
     {

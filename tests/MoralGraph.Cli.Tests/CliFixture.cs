@@ -13,11 +13,14 @@ public sealed class CliSandbox : IDisposable
 
     public string PathOf(string name) => Path.Combine(Folder.FullName, name);
 
-    public async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    public Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => RunWithInputAsync(string.Empty, args);
+
+    /// <summary>Runs with <paramref name="input"/> as standard input (e.g. a password for --password-stdin).</summary>
+    public async Task<(int ExitCode, string Output, string Error)> RunWithInputAsync(string input, params string[] args)
     {
         var output = new StringWriter(new StringBuilder());
         var error = new StringWriter(new StringBuilder());
-        var exitCode = await MoralGraphCli.RunAsync(["--db", Store, .. args], output, error);
+        var exitCode = await MoralGraphCli.RunAsync(["--db", Store, .. args], output, error, new StringReader(input));
         return (exitCode, output.ToString(), error.ToString());
     }
 
