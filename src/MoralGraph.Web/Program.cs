@@ -6,6 +6,7 @@ builder.AddLiteDbStorage();
 builder.AddStudySeeding();
 builder.AddMoralGraphWeb();
 builder.AddParticipantJourney();
+builder.AddFacilitatorAccess();
 builder.AddFacilitatorConsole();
 builder.AddLiveSession();
 

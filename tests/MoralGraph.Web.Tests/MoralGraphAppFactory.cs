@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,7 @@ public sealed class MoralGraphAppFactory : WebApplicationFactory<Program>
 {
     private readonly bool _ownsFolder;
     private readonly Dictionary<string, string?> _settings;
+    private readonly List<Action<IServiceCollection>> _services = [];
 
     /// <summary>A factory on a new temporary folder, deleted when the factory is disposed.</summary>
     public MoralGraphAppFactory()
@@ -48,6 +50,13 @@ public sealed class MoralGraphAppFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>Replaces or adds services after the app's own (e.g. a FakeTimeProvider); call before the app starts.</summary>
+    public MoralGraphAppFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
+        return this;
+    }
+
     /// <summary>Writes a study file into the seed folder; call before the app starts.</summary>
     public MoralGraphAppFactory WithStudyFile(string fileName, string yaml)
     {
@@ -59,6 +68,13 @@ public sealed class MoralGraphAppFactory : WebApplicationFactory<Program>
     {
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(_settings));
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (var configure in _services)
+            {
+                configure(services);
+            }
+        });
     }
 
     protected override void Dispose(bool disposing)

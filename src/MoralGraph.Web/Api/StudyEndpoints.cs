@@ -1,8 +1,11 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Export;
 using MoralGraph.Core.Studies;
+using MoralGraph.Web.Access;
 
 namespace MoralGraph.Web.Api;
 
@@ -22,14 +25,13 @@ public static class StudyEndpoints
     /// <summary>Maps the study endpoints.</summary>
     public static IEndpointRouteBuilder MapStudyEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        // NO AUTHENTICATION YET. Anyone who can reach the app can list the studies and download every export,
-        // and exports carry pseudonymous participant ids and every vote. The facilitator issue puts this group
-        // behind facilitator sign-in (RequireAuthorization); until then, run the app only where that is acceptable.
-        var studies = endpoints.MapGroup("/api/studies").WithTags("Studies");
+        // Exports carry pseudonymous participant ids and every vote: reading a study needs an observer of it, either
+        // a signed-in facilitator or an API key of that study (StudyAccess). The schema is public: it holds no data.
+        var studies = endpoints.MapGroup("/api/studies").WithTags("Studies").RequireAuthorization(StudyAccess.Observer);
 
         studies.MapGet("/", ListAsync)
             .WithName("ListStudies")
-            .WithSummary("Lists the studies in the store.");
+            .WithSummary("Lists the studies the caller may read.");
 
         studies.MapGet("/{id}/export", ExportAsync)
             .WithName("ExportStudy")
@@ -37,6 +39,7 @@ public static class StudyEndpoints
             .WithDescription($"format: {ExportFormats.Names} (default json). profile: {ReconciliationProfiles.Names} (default default).");
 
         endpoints.MapGet(SchemaPath, () => TypedResults.Text(AlignmentSpecJson.Schema, "application/schema+json"))
+            .AllowAnonymous()
             .WithTags("Schemas")
             .WithName("AlignmentSpecSchema")
             .WithSummary("The JSON Schema every alignment spec export validates against.");
@@ -44,10 +47,19 @@ public static class StudyEndpoints
         return endpoints;
     }
 
-    internal static async Task<Ok<IReadOnlyList<StudyListItem>>> ListAsync(IStudyCatalog catalog, CancellationToken cancellationToken)
+    internal static async Task<Ok<IReadOnlyList<StudyListItem>>> ListAsync(
+        IStudyCatalog catalog, ClaimsPrincipal user, IAuthorizationService authorization, CancellationToken cancellationToken)
     {
-        var studies = await catalog.ListAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<StudyListItem>>(studies.Select(s => new StudyListItem(s.Slug, s.Title, s.Phase, s.QuestionCount)).ToList());
+        var readable = new List<StudyListItem>();
+        foreach (var study in await catalog.ListAsync(cancellationToken))
+        {
+            if ((await authorization.AuthorizeAsync(user, study.Slug, StudyAccess.Observer)).Succeeded)
+            {
+                readable.Add(new StudyListItem(study.Slug, study.Title, study.Phase, study.QuestionCount));
+            }
+        }
+
+        return TypedResults.Ok<IReadOnlyList<StudyListItem>>(readable);
     }
 
     internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportAsync(

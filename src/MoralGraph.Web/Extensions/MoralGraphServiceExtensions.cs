@@ -10,6 +10,7 @@ using MoralGraph.Core.Interview;
 using MoralGraph.Core.Text;
 using MoralGraph.Core.Voting;
 using MoralGraph.Storage.EventLog;
+using MoralGraph.Web.Access;
 using MoralGraph.Web.Api;
 using MoralGraph.Web.Components;
 using MoralGraph.Web.Participation;
@@ -124,14 +125,29 @@ public static class MoralGraphServiceExtensions
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         // English first; another language is a JourneyText.{culture}.resx and its culture added here.
         app.UseRequestLocalization(options => options.SetDefaultCulture("en").AddSupportedCultures("en").AddSupportedUICultures("en"));
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
-        app.MapStaticAssets();
-        app.MapOpenApi();
+        // Every endpoint needs a signed-in facilitator unless marked otherwise (StudyAccess's fallback policy);
+        // the public ones are marked here and on the pages, and EndpointAccessTests (Web.Tests) holds the list.
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
         app.MapStudyEndpoints();
         app.MapParticipantEndpoints();
         app.MapLiveSession();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode()
+            .Add(endpoint =>
+            {
+                // Blazor's own plumbing (the circuit hub, _framework scripts and redirects) serves participants too;
+                // pages decide for themselves through their [Authorize]/[AllowAnonymous] attributes.
+                if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route }
+                    && (route.TrimStart('/').StartsWith("_blazor", StringComparison.Ordinal) || route.TrimStart('/').StartsWith("_framework", StringComparison.Ordinal)))
+                {
+                    endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
+                }
+            });
         return app;
     }
 }

@@ -25,13 +25,13 @@ internal static class ParticipantEndpoints
                 MaxAge = TimeSpan.FromDays(180),
             });
             return Results.Redirect(StudyLinks.Participant(slug));
-        }).ExcludeFromDescription();
+        }).AllowAnonymous().ExcludeFromDescription();
 
         endpoints.MapGet("/s/{slug}/leave", (string slug, HttpContext context) =>
         {
             context.Response.Cookies.Delete(ParticipantCookies.CookieName(slug), new CookieOptions { Path = "/" });
             return Results.Redirect(StudyLinks.Participant(slug) + "/withdrawn");
-        }).ExcludeFromDescription();
+        }).AllowAnonymous().ExcludeFromDescription();
         return endpoints;
     }
 }

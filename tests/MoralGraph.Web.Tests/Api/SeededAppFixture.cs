@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Synthetic;
+using MoralGraph.Web.Tests.Access;
 
 namespace MoralGraph.Web.Tests.Api;
 
@@ -18,11 +19,12 @@ public sealed class SeededAppFixture : IAsyncLifetime
         .WithStudyFile("b-invalid.yaml", TestStudies.Invalid)
         .WithStudyFile("kindness.yaml", TestStudies.Kindness);
 
+    /// <summary>A client signed in as the owner of every study (the API is not public).</summary>
     public HttpClient Client { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Client = Factory.CreateClient();
+        Client = await Factory.OwnerClientAsync();
         var events = await DemoStudy.CreateAsync(DemoSlug, participantCount: 16, seed: 7, start: new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
         await Factory.Services.GetRequiredService<IEventLog>().AppendAllAsync(events);
     }

@@ -1,8 +1,10 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Export;
 using MoralGraph.Core.Studies;
+using MoralGraph.Web.Access;
 using MoralGraph.Web.Components.Pages;
 using MoralGraph.Web.Studies;
 
@@ -11,11 +13,13 @@ namespace MoralGraph.Web.Tests.Components;
 public sealed class HomePageTests : BunitTestContext
 {
     private readonly FakeStudyCatalog _catalog = new();
+    private readonly BunitAuthorizationContext _authorization;
 
     public HomePageTests()
     {
         Services.AddSingleton<IStudyCatalog>(_catalog);
         Services.AddScoped<StudyListState>();
+        _authorization = AddAuthorization();
     }
 
     [Fact]
@@ -31,9 +35,38 @@ public sealed class HomePageTests : BunitTestContext
     }
 
     [Fact]
-    public void A_study_is_listed_by_title_with_a_download_for_each_format()
+    public void A_visitor_sees_each_study_with_its_participant_link_and_no_downloads()
     {
         _catalog.Studies.Add(new StudySummary("kindness-check", "When is kindness wise?", StudyPhase.Voting, QuestionCount: 2, EventCount: 40));
+
+        var page = Render<Home>();
+
+        var row = page.Find("tbody tr");
+        Assert.Equal("When is kindness wise?", row.QuerySelector("th[scope=row]")!.TextContent);
+        Assert.Equal("/s/kindness-check", row.QuerySelector("a[aria-label='Take part in When is kindness wise?']")!.GetAttribute("href"));
+        Assert.Empty(page.FindAll("a[download]"));
+        Assert.DoesNotContain("Exports", page.Find("thead").TextContent, StringComparison.Ordinal);
+        Assert.Contains(page.FindAll("a"), a => a.GetAttribute("href") == FacilitatorSignIn.LoginPath);
+    }
+
+    [Fact]
+    public void A_signed_in_facilitator_without_a_role_in_the_study_sees_no_downloads()
+    {
+        _catalog.Studies.Add(new StudySummary("kindness-check", "When is kindness wise?", StudyPhase.Voting, QuestionCount: 2, EventCount: 40));
+        _authorization.SetAuthorized("ann");
+
+        var page = Render<Home>();
+
+        Assert.Contains("Exports", page.Find("thead").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("a[download]"));
+    }
+
+    [Fact]
+    public void An_observer_of_a_study_sees_a_download_for_each_format()
+    {
+        _catalog.Studies.Add(new StudySummary("kindness-check", "When is kindness wise?", StudyPhase.Voting, QuestionCount: 2, EventCount: 40));
+        _authorization.SetAuthorized("ann");
+        _authorization.SetPolicies(StudyAccess.Observer);
 
         var page = Render<Home>();
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MoralGraph.Core.Voting;
 using MoralGraph.Web.Participation;
+using MoralGraph.Web.Tests.Access;
 
 namespace MoralGraph.Web.Tests.Participation;
 
@@ -61,7 +62,9 @@ public sealed class WithdrawalTests(JourneyAppFixture app) : IClassFixture<Journ
 
     private async Task<(string Text, int Votes, int Cards, int Participants)> ExportAsync()
     {
-        using var response = await app.Client.GetAsync($"/api/studies/{Slug}/export?format=json");
+        // The export API needs an observer of the study: here an API key, as an ML team would use.
+        using var client = (await app.Factory.ApiKeyClientAsync(Slug)).Client;
+        using var response = await client.GetAsync($"/api/studies/{Slug}/export?format=json");
         response.EnsureSuccessStatusCode();
         var text = await response.Content.ReadAsStringAsync();
         using var spec = JsonDocument.Parse(text);

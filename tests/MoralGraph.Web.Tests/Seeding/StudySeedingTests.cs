@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using MoralGraph.Web.Tests.Access;
 
 namespace MoralGraph.Web.Tests.Seeding;
 
@@ -65,7 +66,7 @@ public sealed class StudySeedingTests
 
     private static async Task<List<string>> ListSlugsAsync(MoralGraphAppFactory app)
     {
-        using var client = app.CreateClient();
+        using var client = await app.OwnerClientAsync();
         var studies = await client.GetFromJsonAsync<JsonElement>("/api/studies");
         return studies.EnumerateArray().Select(s => s.GetProperty("slug").GetString()!).Order(StringComparer.Ordinal).ToList();
     }

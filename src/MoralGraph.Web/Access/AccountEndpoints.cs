@@ -1,0 +1,125 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using MoralGraph.Core.Access;
+
+namespace MoralGraph.Web.Access;
+
+/// <summary>
+/// The form posts of the sign-in, sign-out and setup pages (statically rendered pages with plain HTML forms, so the
+/// cookie can be set on the response). Each binds the form, which makes it validate the antiforgery token. Problems
+/// go back to the page as a code in the query (<see cref="AccountProblems"/>), never as the password or username.
+/// </summary>
+internal static partial class AccountEndpoints
+{
+    public const string SetupPath = "/setup";
+
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        // Order -1: the pages at the same paths also accept POST (Blazor's own form handling); these answer the posts.
+        endpoints.MapPost(FacilitatorSignIn.LoginPath, LoginAsync).AllowAnonymous().WithOrder(-1).ExcludeFromDescription();
+        endpoints.MapPost(FacilitatorSignIn.LogoutPath, LogoutAsync).AllowAnonymous().WithOrder(-1).ExcludeFromDescription();
+        endpoints.MapPost(SetupPath, SetupAsync).AllowAnonymous().WithOrder(-1).ExcludeFromDescription();
+        return endpoints;
+    }
+
+    internal static async Task<IResult> LoginAsync(
+        [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl,
+        HttpContext context, AccessDirectory directory, LoginThrottle throttle, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(AccountEndpoints));
+        var name = (username ?? string.Empty).Trim();
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var target = FacilitatorSignIn.LocalReturnUrl(returnUrl);
+        if (throttle.RetryAfter(name, address) is { } wait)
+        {
+            LogThrottled(logger, address);
+            var minutes = (int)Math.Ceiling(wait.TotalMinutes);
+            return Results.Redirect(LoginPage(target, AccountProblems.Throttled) + "&minutes=" + minutes.ToString(CultureInfo.InvariantCulture));
+        }
+
+        var account = await directory.VerifyPasswordAsync(name, password, context.RequestAborted);
+        if (account is null)
+        {
+            throttle.RecordFailure(name, address);
+            LogFailed(logger, address);
+            return Results.Redirect(LoginPage(target, AccountProblems.Failed));
+        }
+
+        throttle.RecordSuccess(name);
+        await FacilitatorSignIn.SignInAsync(context, account);
+        return Results.LocalRedirect(target);
+    }
+
+    internal static async Task<IResult> LogoutAsync([FromForm] string? returnUrl, HttpContext context)
+    {
+        await context.SignOutAsync(FacilitatorSignIn.Scheme);
+        return Results.LocalRedirect(FacilitatorSignIn.LocalReturnUrl(returnUrl));
+    }
+
+    internal static async Task<IResult> SetupAsync(
+        [FromForm] string? username, [FromForm] string? password, [FromForm] string? confirmPassword,
+        HttpContext context, AccessDirectory directory)
+    {
+        if ((await directory.GetStateAsync(context.RequestAborted)).HasOwner)
+        {
+            // The page is gone once used; so is its form post.
+            return Results.NotFound();
+        }
+
+        var name = (username ?? string.Empty).Trim();
+        var problem = AccessChanges.UsernameProblem(name) is not null ? AccountProblems.Username
+            : AccessChanges.PasswordProblem(password) is not null ? AccountProblems.PasswordTooShort
+            : password != confirmPassword ? AccountProblems.PasswordsDiffer
+            : null;
+        if (problem is not null)
+        {
+            return Results.Redirect($"{SetupPath}?problem={problem}");
+        }
+
+        try
+        {
+            await directory.CreateFirstOwnerAsync(name, password!, context.RequestAborted);
+        }
+        catch (AccessChangeRefusedException)
+        {
+            // Someone else finished setup a moment earlier.
+            return Results.NotFound();
+        }
+
+        var account = (await directory.GetStateAsync(context.RequestAborted)).Find(name)!;
+        await FacilitatorSignIn.SignInAsync(context, account);
+        return Results.LocalRedirect("/");
+    }
+
+    private static string LoginPage(string returnUrl, string problem) =>
+        $"{FacilitatorSignIn.LoginPath}?problem={problem}&returnUrl={Uri.EscapeDataString(returnUrl)}";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed facilitator sign-in from {Address}.")]
+    private static partial void LogFailed(ILogger logger, string address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Facilitator sign-in refused for a while after repeated failures (from {Address}).")]
+    private static partial void LogThrottled(ILogger logger, string address);
+}
+
+/// <summary>The problems the account pages show, by the code the form posts send back.</summary>
+public static class AccountProblems
+{
+    public const string Failed = "failed";
+    public const string Throttled = "throttled";
+    public const string Username = "username";
+    public const string PasswordTooShort = "password-short";
+    public const string PasswordsDiffer = "password-mismatch";
+
+    /// <summary>The message for <paramref name="code"/>; <paramref name="minutes"/> is the wait after a lock. Null for no or an unknown code.</summary>
+    public static string? Message(string? code, int? minutes = null) => code switch
+    {
+        // The same words whether the username exists or not.
+        Failed => "That username and password do not match an account.",
+        Throttled => $"Too many failed sign-ins. Try again in {Math.Max(minutes ?? 15, 1)} minute{(minutes == 1 ? "" : "s")}.",
+        Username => $"A username is 1 to {AccessChanges.MaximumUsernameLength} letters, digits or . _ - @ (no spaces).",
+        PasswordTooShort => AccessChanges.PasswordProblem(null),
+        PasswordsDiffer => "The two passwords differ.",
+        _ => null,
+    };
+}

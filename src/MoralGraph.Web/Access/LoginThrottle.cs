@@ -1,0 +1,111 @@
+namespace MoralGraph.Web.Access;
+
+/// <summary>
+/// Slows password guessing: after <see cref="MaxFailuresPerUsername"/> failed sign-ins for one username, or
+/// <see cref="MaxFailuresPerAddress"/> from one address, within <see cref="Window"/>, sign-in is refused for
+/// <see cref="LockDuration"/>, even with the right password. Unknown usernames are counted like known ones, so the
+/// lock says nothing about which accounts exist. In memory: a restart forgets it, which costs an attacker a restart
+/// of the app they cannot cause.
+/// </summary>
+public sealed class LoginThrottle(TimeProvider time)
+{
+    /// <summary>Failures for one username that lock it.</summary>
+    public const int MaxFailuresPerUsername = 5;
+
+    /// <summary>Failures from one address that lock it (several people may share one address, hence higher).</summary>
+    public const int MaxFailuresPerAddress = 20;
+
+    // Past this many tracked names or addresses, the ones with nothing left to remember are dropped.
+    private const int PruneAbove = 10_000;
+
+    /// <summary>How far back failures count.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long a lock lasts.</summary>
+    public static readonly TimeSpan LockDuration = TimeSpan.FromMinutes(15);
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Tracker> _usernames = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Tracker> _addresses = new(StringComparer.Ordinal);
+
+    /// <summary>How long until <paramref name="username"/> from <paramref name="address"/> may try again; null when they may now.</summary>
+    public TimeSpan? RetryAfter(string username, string address)
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            var wait = new[] { Find(_usernames, username), Find(_addresses, address) }
+                .Select(tracker => tracker?.LockedUntil is { } until && until > now ? until - now : TimeSpan.Zero)
+                .Max();
+            return wait > TimeSpan.Zero ? wait : null;
+        }
+    }
+
+    /// <summary>Counts a failed sign-in.</summary>
+    public void RecordFailure(string username, string address)
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            Count(_usernames, username, MaxFailuresPerUsername, now);
+            Count(_addresses, address, MaxFailuresPerAddress, now);
+        }
+    }
+
+    /// <summary>Forgets <paramref name="username"/>'s failures after a successful sign-in (the address keeps its count).</summary>
+    public void RecordSuccess(string username)
+    {
+        lock (_lock)
+        {
+            _usernames.Remove(username);
+        }
+    }
+
+    private static Tracker? Find(Dictionary<string, Tracker> trackers, string key) => trackers.GetValueOrDefault(key);
+
+    private static void Count(Dictionary<string, Tracker> trackers, string key, int limit, DateTimeOffset now)
+    {
+        if (trackers.Count > PruneAbove)
+        {
+            foreach (var stale in trackers.Where(t => t.Value.IsStale(now)).Select(t => t.Key).ToList())
+            {
+                trackers.Remove(stale);
+            }
+        }
+
+        if (!trackers.TryGetValue(key, out var tracker))
+        {
+            tracker = new Tracker();
+            trackers[key] = tracker;
+        }
+
+        if (tracker.LockedUntil is { } until && until > now)
+        {
+            // Already locked: attempts during the lock neither count nor extend it.
+            return;
+        }
+
+        tracker.LockedUntil = null;
+        while (tracker.Failures.TryPeek(out var oldest) && oldest <= now - Window)
+        {
+            tracker.Failures.Dequeue();
+        }
+
+        tracker.Failures.Enqueue(now);
+        if (tracker.Failures.Count >= limit)
+        {
+            tracker.Failures.Clear();
+            tracker.LockedUntil = now + LockDuration;
+        }
+    }
+
+    private sealed class Tracker
+    {
+        public Queue<DateTimeOffset> Failures { get; } = new();
+
+        public DateTimeOffset? LockedUntil { get; set; }
+
+        public bool IsStale(DateTimeOffset now) =>
+            (LockedUntil is not { } until || until <= now) && (Failures.Count == 0 || Failures.Last() <= now - Window);
+    }
+}

@@ -1,0 +1,65 @@
+extern alias cli;
+
+using System.Net;
+using cli::MoralGraph.Cli;
+
+namespace MoralGraph.Web.Tests.Access;
+
+/// <summary>Accounts and keys made by the <c>moralgraph</c> command work in the app on the same store.</summary>
+public sealed class CliAccountTests : IDisposable
+{
+    private readonly string _folder = TestFolder.Create();
+
+    private string Store => Path.Combine(_folder, "moralgraph.db");
+
+    [Fact]
+    public async Task A_facilitator_added_by_the_cli_signs_in_to_the_app_with_that_password()
+    {
+        const string password = "typed at the terminal once";
+        var added = await CliAsync(password + "\n", "facilitator", "add", "cli-owner", "--role", "owner", "--password-stdin");
+        Assert.True(added.ExitCode == 0, added.Error);
+
+        await using var app = new MoralGraphAppFactory(_folder);
+        using var client = await app.SignedInClientAsync("cli-owner", password);
+
+        using var studies = await client.GetAsync("/api/studies");
+        Assert.Equal(HttpStatusCode.OK, studies.StatusCode);
+        using var setup = await client.GetAsync("/setup");
+        Assert.Equal(HttpStatusCode.NotFound, setup.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_api_key_created_by_the_cli_reads_its_study_in_the_app_until_revoked()
+    {
+        File.WriteAllText(Path.Combine(_folder, "kindness.yaml"), TestStudies.Kindness);
+        Assert.Equal(0, (await CliAsync(null, "import", Path.Combine(_folder, "kindness.yaml"))).ExitCode);
+        var created = await CliAsync(null, "apikey", "create", "--study", TestStudies.KindnessSlug, "--label", "RL team");
+        Assert.True(created.ExitCode == 0, created.Error);
+        var key = created.Output.Trim();
+
+        await using (var app = new MoralGraphAppFactory(_folder))
+        {
+            using var client = app.ClientWithKey(key);
+            using var export = await client.GetAsync($"/api/studies/{TestStudies.KindnessSlug}/export?format=md");
+            Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        }
+
+        Assert.Equal(0, (await CliAsync(null, "apikey", "revoke", key.Split('_')[1])).ExitCode);
+        await using (var app = new MoralGraphAppFactory(_folder))
+        {
+            using var client = app.ClientWithKey(key);
+            using var export = await client.GetAsync($"/api/studies/{TestStudies.KindnessSlug}/export?format=md");
+            Assert.Equal(HttpStatusCode.Unauthorized, export.StatusCode);
+        }
+    }
+
+    public void Dispose() => TestFolder.Delete(_folder);
+
+    private async Task<(int ExitCode, string Output, string Error)> CliAsync(string? input, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await MoralGraphCli.RunAsync(["--db", Store, .. args], output, error, new StringReader(input ?? string.Empty));
+        return (exitCode, output.ToString(), error.ToString());
+    }
+}
