@@ -16,7 +16,7 @@ public static class ExampleStudy
     /// <summary>Where a participant sees what became of their card.</summary>
     public const string MyValuePath = ParticipantPath + "/my-value";
 
-    /// <summary>Its moral graph as the JSON alignment spec (the API is unauthenticated for now).</summary>
+    /// <summary>Its moral graph as the JSON alignment spec (for a signed-in facilitator or an API key of the study).</summary>
     public const string ExportPath = "/api/studies/" + Slug + "/export?format=json";
 
     /// <summary>The question participants choose in the journey tests; the study seeds four values for it.</summary>

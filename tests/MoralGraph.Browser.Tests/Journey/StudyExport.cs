@@ -7,7 +7,7 @@ namespace MoralGraph.Browser.Tests.Journey;
 /// <param name="ValueTitles">The title of every value in it, participants' cards included.</param>
 public sealed record StudyExport(int Votes, IReadOnlyList<string> ValueTitles)
 {
-    /// <summary>Downloads the example study's export through <paramref name="api"/> (the page's own request context).</summary>
+    /// <summary>Downloads the example study's export through <paramref name="api"/>: the request context of a page signed in as a facilitator.</summary>
     public static async Task<StudyExport> FetchAsync(IAPIRequestContext api)
     {
         ArgumentNullException.ThrowIfNull(api);
