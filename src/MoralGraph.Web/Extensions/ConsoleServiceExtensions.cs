@@ -9,7 +9,8 @@ public static class ConsoleServiceExtensions
 {
     /// <summary>
     /// The console's services. Each checks the signed-in facilitator's role itself before acting, whatever the page
-    /// showed. Needs the storage and the facilitator access (<c>AddLiteDbStorage</c>, <c>AddFacilitatorAccess</c>).
+    /// showed. Needs the storage, the facilitator access and the live session's study states
+    /// (<c>AddLiteDbStorage</c>, <c>AddFacilitatorAccess</c>, <c>AddLiveSession</c>).
     /// </summary>
     public static IHostApplicationBuilder AddFacilitatorConsole(this IHostApplicationBuilder builder)
     {
@@ -19,6 +20,19 @@ public static class ConsoleServiceExtensions
         // The offline deduplicator fills the moderation review queue; an LLM-backed one can replace it by registering first.
         services.TryAddSingleton<IValueDeduplicator>(_ => new LexicalValueDeduplicator());
         services.AddSingleton<ModerationService>();
+        services.AddSingleton<ConsoleAuthorization>();
+        services.AddSingleton<StudyAdministration>();
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<ExportConsole>();
+        services.AddSingleton<AccessAdministration>();
+        services.AddSingleton<ConsoleNavigation>();
+
+        // One per circuit: what one console page shows.
+        services.AddScoped<StudiesPageState>();
+        services.AddScoped<SettingsPageState>();
+        services.AddScoped<AuditPageState>();
+        services.AddScoped<ExportsPageState>();
+        services.AddScoped<AccessPageState>();
         return builder;
     }
 }

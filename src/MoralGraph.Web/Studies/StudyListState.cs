@@ -44,12 +44,15 @@ public sealed class StudyListState(IStudyCatalog catalog)
         IsLoaded = true;
     }
 
+    /// <summary>What a download in <paramref name="format"/> is called on the pages ("GraphML").</summary>
+    public static string LabelOf(string format) => FormatLabels.GetValueOrDefault(format, format);
+
     /// <summary>One download per export format for <paramref name="study"/>.</summary>
     public IReadOnlyList<ExportLink> ExportLinks(StudySummary study)
     {
         ArgumentNullException.ThrowIfNull(study);
         return ExportFormats.All
-            .Select(format => new ExportLink(FormatLabels.GetValueOrDefault(format.Name, format.Name), StudyLinks.Export(study.Slug, format.Name, Profile)))
+            .Select(format => new ExportLink(LabelOf(format.Name), StudyLinks.Export(study.Slug, format.Name, Profile)))
             .ToList();
     }
 }
