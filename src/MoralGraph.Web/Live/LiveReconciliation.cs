@@ -131,7 +131,9 @@ public sealed class LiveReconciliation : BackgroundService
     /// <inheritdoc />
     public override void Dispose()
     {
-        _stopping.Dispose();
+        // Cancelled, not disposed: a host may still call StopAsync after disposing its services (the test host does),
+        // and a disposed source would throw there. It holds no timer, so there is nothing to release.
+        _stopping.Cancel();
         base.Dispose();
     }
 
