@@ -5,13 +5,14 @@ using MoralGraph.Web.Live;
 
 namespace MoralGraph.Web.Extensions;
 
-/// <summary>The live session behind the facilitators' console: event notification, presence, background reconciliation, dashboards.</summary>
+/// <summary>The live session behind the facilitators' console: event notification, presence, background reconciliation, dashboards, the SignalR hub.</summary>
 public static class LiveServiceExtensions
 {
     /// <summary>
     /// Wraps the registered <see cref="IEventLog"/> in a <see cref="NotifyingEventLog"/>, so every event appended by the
     /// app reaches live listeners through the <see cref="StudyEventBroadcaster"/>; adds participant presence, the
-    /// debounced <see cref="LiveReconciliation"/> and the dashboards. Call after <c>AddLiteDbStorage</c>.
+    /// debounced <see cref="LiveReconciliation"/>, the dashboards and the <see cref="StudyHub"/> with its forwarder. Call after
+    /// <c>AddLiteDbStorage</c>.
     /// </summary>
     public static IHostApplicationBuilder AddLiveSession(this IHostApplicationBuilder builder)
     {
@@ -33,13 +34,17 @@ public static class LiveServiceExtensions
         services.AddHostedService(provider => provider.GetRequiredService<LiveReconciliation>());
         services.AddSingleton<StudyDashboards>();
         services.AddScoped<StudyDashboardState>();
+
+        services.AddSignalR();
+        services.AddHostedService<StudyHubForwarder>();
         return builder;
     }
 
-    /// <summary>Maps the live session's endpoints.</summary>
+    /// <summary>Maps the live session hub at <see cref="StudyHub.Path"/> (facilitators only: it is <c>[Authorize]</c>, and each study is checked on join).</summary>
     public static WebApplication MapLiveSession(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.MapHub<StudyHub>(StudyHub.Path);
         return app;
     }
 
