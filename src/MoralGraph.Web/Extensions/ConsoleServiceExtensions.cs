@@ -20,6 +20,7 @@ public static class ConsoleServiceExtensions
         // The offline deduplicator fills the moderation review queue; an LLM-backed one can replace it by registering first.
         services.TryAddSingleton<IValueDeduplicator>(_ => new LexicalValueDeduplicator());
         services.AddSingleton<ModerationService>();
+        services.AddSingleton<StudyModeration>();
         services.AddSingleton<ConsoleAuthorization>();
         services.AddSingleton<StudyAdministration>();
         services.AddSingleton<AuditTrail>();
@@ -33,6 +34,7 @@ public static class ConsoleServiceExtensions
         services.AddScoped<AuditPageState>();
         services.AddScoped<ExportsPageState>();
         services.AddScoped<AccessPageState>();
+        services.AddScoped<ModerationPageState>();
         return builder;
     }
 }
