@@ -1,0 +1,56 @@
+using MoralGraph.Core.Voting;
+using MoralGraph.Web.Live;
+
+namespace MoralGraph.Web.Console;
+
+/// <summary>Where one question and context stands in the latest background reconciliation: its leading values and its contested edges.</summary>
+/// <param name="Context">The question and context.</param>
+/// <param name="QuestionTitle">The question's title.</param>
+/// <param name="ContextText">The context as participants read it.</param>
+/// <param name="Leaders">The best-ranked values, best first (at most <see cref="ContextStandings.LeaderCount"/>).</param>
+/// <param name="ValueCount">Values ranked in this context.</param>
+/// <param name="Contested">Contested edges, each as "from → to (why)".</param>
+/// <param name="Voters">Distinct voters counted.</param>
+public sealed record ContextStanding(
+    ContextRef Context, string QuestionTitle, string ContextText, IReadOnlyList<GraphNode> Leaders, int ValueCount, IReadOnlyList<GraphEdge> Contested, int Voters);
+
+/// <summary>
+/// The dashboard's summary of the latest reconciliation, one row per context that has votes. Read from the result the
+/// background reconciliation already computed (<see cref="StudyDashboard.Reconciliation"/>); nothing is recomputed here.
+/// </summary>
+public static class ContextStandings
+{
+    /// <summary>Values listed per context.</summary>
+    public const int LeaderCount = 3;
+
+    /// <summary>Each voted context of <paramref name="dashboard"/>'s latest reconciliation, in the study's order; empty before the first run.</summary>
+    public static IReadOnlyList<ContextStanding> Of(StudyDashboard dashboard)
+    {
+        ArgumentNullException.ThrowIfNull(dashboard);
+        if (dashboard.Reconciliation is not { } latest)
+        {
+            return [];
+        }
+
+        var titles = new Dictionary<string, string>(latest.ValueTitles, StringComparer.Ordinal);
+        foreach (var (valueId, title) in dashboard.Overview.ValueTitles)
+        {
+            titles[valueId] = title;
+        }
+
+        var standings = new List<ContextStanding>();
+        foreach (var context in dashboard.Overview.VotesPerContext)
+        {
+            if (latest.Graph(context.Context.QuestionId, context.Context.ContextId) is not { Ranking.Count: > 0 } graph)
+            {
+                continue;
+            }
+
+            var view = ContextGraphView.From(graph, titles, latest.Run, latest.ComputedAt);
+            standings.Add(new ContextStanding(context.Context, context.QuestionTitle, context.ContextText, [.. view.Nodes.Take(LeaderCount)], view.Nodes.Count,
+                [.. view.Edges.Where(e => e.IsContested)], view.ParticipantCount));
+        }
+
+        return standings;
+    }
+}
