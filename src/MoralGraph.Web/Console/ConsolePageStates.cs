@@ -324,9 +324,10 @@ public sealed class AccessPageState(AccessAdministration administration)
     /// <summary>The studies (not <see cref="Core.Access.AccessLog.AllStudies"/>) the facilitator may issue keys for.</summary>
     public IReadOnlyList<string> KeyStudies => View?.Scopes.Where(s => s != Core.Access.AccessLog.AllStudies).ToList() ?? [];
 
-    /// <summary>Reads what the facilitator manages.</summary>
+    /// <summary>Reads what the facilitator manages; a key issued before is not shown again.</summary>
     public async Task LoadAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
+        (IssuedKey, Message, Failed) = (null, null, false);
         View = await administration.ViewAsync(user, cancellationToken);
         if (!View.Scopes.Contains(Scope))
         {
@@ -403,9 +404,9 @@ public sealed class AccessPageState(AccessAdministration administration)
             (Message, Failed) = (e.Message, true);
         }
 
-        var issued = IssuedKey;
+        var (issued, message, failed) = (IssuedKey, Message, Failed);
         await LoadAsync(user);
-        IssuedKey = issued;
-        return !Failed;
+        (IssuedKey, Message, Failed) = (issued, message, failed);
+        return !failed;
     }
 }

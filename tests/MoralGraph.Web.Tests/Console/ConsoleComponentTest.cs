@@ -20,9 +20,14 @@ public abstract class ConsoleComponentTest : BunitTestContext
         Services.AddScoped(_ => new SettingsPageState(app.Get<StudyAdministration>()));
         Services.AddScoped(_ => new AuditPageState(app.Get<AuditTrail>()));
         Services.AddScoped(_ => new ExportsPageState(app.Get<ExportConsole>()));
+        Services.AddScoped(_ => new AccessPageState(app.Get<AccessAdministration>()));
     }
 
     protected ConsoleApp App { get; }
+
+    /// <summary>Renders the install-wide page <typeparamref name="TPage"/> as <paramref name="user"/>.</summary>
+    protected IRenderedComponent<TPage> RenderPage<TPage>(ClaimsPrincipal user)
+        where TPage : IComponent => Render<TPage>(parameters => parameters.AddCascadingValue(Task.FromResult(new AuthenticationState(user))));
 
     /// <summary>Renders <typeparamref name="TPage"/> for <paramref name="slug"/> as <paramref name="user"/>.</summary>
     protected IRenderedComponent<TPage> RenderPage<TPage>(ClaimsPrincipal user, string slug)
