@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project tests/MoralGraph.Benchmarks -- --filter '*'   (add --job short for a quick pass)
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Named by a benchmark class: the web project this references has a Program of its own.
+BenchmarkSwitcher.FromAssembly(typeof(MoralGraph.Benchmarks.ReconcileBenchmarks).Assembly).Run(args);
