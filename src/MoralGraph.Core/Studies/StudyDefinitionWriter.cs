@@ -45,6 +45,18 @@ public static class StudyDefinitionWriter
                 ["question"] = v.QuestionId, ["title"] = v.Title, ["description"] = v.Description, ["policies"] = v.Policies.ToList(),
             }).ToList(),
         };
-        return Serializer.Serialize(document);
+        return Serializer.Serialize(WithoutEmpty(document));
     }
+
+    // The serializer's OmitNull and OmitEmptyCollections apply to object members, not to dictionary entries: left in,
+    // an unset capacity reads "capacity:" and a study's own red line "source:", which a facilitator would wonder about.
+    private static object? WithoutEmpty(object? node) => node switch
+    {
+        Dictionary<string, object?> map => map
+            .Select(entry => (entry.Key, Value: WithoutEmpty(entry.Value)))
+            .Where(entry => entry.Value is not null and not System.Collections.ICollection { Count: 0 })
+            .ToDictionary(entry => entry.Key, entry => entry.Value),
+        IEnumerable<Dictionary<string, object?>> maps => maps.Select(WithoutEmpty).ToList(),
+        _ => node,
+    };
 }

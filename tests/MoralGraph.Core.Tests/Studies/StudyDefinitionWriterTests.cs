@@ -32,4 +32,18 @@ public class StudyDefinitionWriterTests
         Assert.Equal(withEverything.Questions.Select(q => (q.Id, q.Title, q.Prompt, string.Join("|", q.Contexts))), back.Questions.Select(q => (q.Id, q.Title, q.Prompt, string.Join("|", q.Contexts))));
         Assert.Equal(withEverything.SeedValues.Select(v => (v.ValueId, v.Description, string.Join("|", v.Policies))), back.SeedValues.Select(v => (v.ValueId, v.Description, string.Join("|", v.Policies))));
     }
+
+    [Fact]
+    public void Settings_a_study_does_not_use_are_left_out_rather_than_written_empty()
+    {
+        var study = StudyDefinitionReader.Read(File.ReadAllText(RepositoryFiles.PathOf("studies/dft-2023.yaml"))).GetValueOrThrow("example");
+
+        var yaml = StudyDefinitionWriter.Write(study with { Capacity = null, InviteCodes = [], SeedValues = [] });
+
+        Assert.DoesNotContain("capacity", yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("inviteCodes", yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("seedValues", yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("source", yaml, StringComparison.Ordinal);
+        Assert.Contains("redLines:", yaml, StringComparison.Ordinal);
+    }
 }
