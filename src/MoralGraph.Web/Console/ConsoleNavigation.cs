@@ -16,8 +16,11 @@ public sealed class ConsoleNavigation(ConsoleAuthorization authorization)
 {
     private const string Prefix = "console/";
 
-    // console/access is the install's access page, not a study (so a study cannot be called "access" in the console).
-    private const string AccessSegment = "access";
+    /// <summary>
+    /// <c>console/access</c> is the install's access page, not a study: a study of that name would have no dashboard,
+    /// so the console does not create one.
+    /// </summary>
+    public const string AccessSegment = "access";
 
     /// <summary>The study a console address is about (<c>console/{slug}/…</c>), or null for install-wide pages.</summary>
     /// <param name="relativePath">The address relative to the app's base (<c>NavigationManager.ToBaseRelativePath</c>).</param>

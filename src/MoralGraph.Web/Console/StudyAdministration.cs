@@ -89,6 +89,11 @@ public sealed class StudyAdministration(
         }
 
         var study = result.Value!;
+        if (study.Slug == ConsoleNavigation.AccessSegment)
+        {
+            return new StudyChange(null, [new("slug", $"'{study.Slug}' is the console's access page; choose another slug.")]);
+        }
+
         if ((await log.ReadStudyAsync(study.Slug, cancellationToken)).Count > 0)
         {
             return new StudyChange(null, [new("slug", $"There is already a study '{study.Slug}': change it from its settings page, or choose another slug.")]);

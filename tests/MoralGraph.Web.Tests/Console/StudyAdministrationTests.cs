@@ -66,6 +66,7 @@ public sealed class StudyAdministrationTests(ConsoleApp app) : IClassFixture<Con
         File.WriteAllText(Path.Combine(app.Factory.SeedFolder, "imported.yaml"), Yaml("from-a-file", "voting"));
         var imported = await Studies.ImportAsync(admin, "imported.yaml");
         var escaped = await Studies.ImportAsync(admin, "../moralgraph.db");
+        var named = await Studies.CreateAsync(admin, Yaml(ConsoleNavigation.AccessSegment));
 
         Assert.Equal("slug", Assert.Single(again.Problems).Field);
         Assert.Equal(2, (await app.Log.ReadStudyAsync("taken")).Count);
@@ -73,6 +74,7 @@ public sealed class StudyAdministrationTests(ConsoleApp app) : IClassFixture<Con
         Assert.Equal("from-a-file", imported.Slug);
         Assert.Equal(StudyPhase.Voting, (await Studies.DefinitionAsync(admin, "from-a-file"))!.Study.Phase);
         Assert.Equal("file", Assert.Single(escaped.Problems).Field);
+        Assert.Equal("slug", Assert.Single(named.Problems).Field);
     }
 
     [Fact]
