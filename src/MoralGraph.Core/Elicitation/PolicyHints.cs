@@ -61,9 +61,11 @@ public static partial class PolicyHints
         }
 
         var lower = " " + text.ToLowerInvariant() + " ";
-        if (text.StartsWith("to ", StringComparison.OrdinalIgnoreCase) || GoalMarkers.FirstOrDefault(m => lower.Contains(" " + m + " ", StringComparison.Ordinal)) is not null)
+        var goal = GoalMarkers.FirstOrDefault(m => lower.Contains(" " + m + " ", StringComparison.Ordinal))
+            ?? (text.StartsWith("to ", StringComparison.OrdinalIgnoreCase) ? "to" : null);
+        if (goal is not null)
         {
-            hints.Add(new PolicyHint(PolicyHintKind.Goal, GoalMarkers.FirstOrDefault(m => lower.Contains(" " + m + " ", StringComparison.Ordinal)) ?? "to"));
+            hints.Add(new PolicyHint(PolicyHintKind.Goal, goal));
         }
 
         // A goal is the deeper problem (the policy names the wrong kind of thing), so it comes before the form.

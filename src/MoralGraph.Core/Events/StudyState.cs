@@ -28,6 +28,7 @@ public sealed class StudyState
     private readonly Dictionary<string, string> _hidden = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _flags = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CardSubmitted> _originals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _splitInto = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MergeProposal> _proposals = new(StringComparer.Ordinal);
     private readonly List<AnnouncementMade> _announcements = [];
     private readonly Dictionary<string, ExportRecorded> _latestExports = new(StringComparer.Ordinal);
@@ -156,6 +157,7 @@ public sealed class StudyState
                 }
 
                 MoveCard(split.CardId, split.NewValueId);
+                _splitInto[split.CardId] = split.NewValueId;
                 if (!_valueOrder.Contains(split.NewValueId))
                 {
                     _valueOrder.Add(split.NewValueId);
@@ -320,6 +322,13 @@ public sealed class StudyState
             set.Add(questionId);
         }
     }
+
+    /// <summary>
+    /// The value another card's value absorbed <paramref name="cardId"/> into — what its author is asked "is this still
+    /// your value?" about — or null while the card speaks for itself (its own value, or the value a split minted for it).
+    /// </summary>
+    public string? MergedValueOf(string cardId) =>
+        ValueOfCard(cardId) is { } valueId && valueId != cardId && _splitInto.GetValueOrDefault(cardId) != valueId ? valueId : null;
 
     /// <summary>The canonical value <paramref name="cardId"/> belongs to now, or null for an unknown card.</summary>
     public string? ValueOfCard(string cardId) => _valueOfCard.TryGetValue(cardId, out var valueId) ? Resolve(valueId) : null;

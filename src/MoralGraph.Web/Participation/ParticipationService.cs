@@ -305,8 +305,7 @@ public sealed class ParticipationService(IEventLog log, StudyRepository studies,
         var (state, participant) = await RequireParticipantAsync(slug, participantId, cancellationToken);
         // A value split out for this card is its own, not a merge to ask about: answering "no" again (a retried
         // request, a second tab) would split it once more and drop every vote cast on it since.
-        if (participant.CardId is not { } cardId || state.ValueOfCard(cardId) is not { } valueId || valueId == cardId
-            || valueId.StartsWith(cardId + "-own-", StringComparison.Ordinal))
+        if (participant.CardId is not { } cardId || state.MergedValueOf(cardId) is not { } valueId)
         {
             return;
         }

@@ -83,4 +83,20 @@ public class ModerationTests
         state.Apply(By(new CardFlagCleared("a") { StudyId = "", OccurredAt = default, Actor = "" }));
         Assert.Empty(state.FlaggedCards);
     }
+
+    [Fact]
+    public void A_card_is_asked_about_a_value_it_was_merged_into_never_about_the_value_a_split_gave_it()
+    {
+        var state = StudyState.Replay([Defined(Study()), Submitted("a", "ann"), Submitted("b", "ben"), Submitted("c", "cas")]);
+        Assert.Null(state.MergedValueOf("a"));
+
+        state.Apply(By(new ValuesMerged("a", "b", "same") { StudyId = "", OccurredAt = default, Actor = "" }, actor: StudyState.DeduplicationActor));
+        Assert.Equal("b", state.MergedValueOf("a"));
+
+        state.Apply(By(new CardSplit("a", "a-own-1", "not mine") { StudyId = "", OccurredAt = default, Actor = "" }, actor: "ann"));
+        Assert.Null(state.MergedValueOf("a"));
+
+        state.Apply(By(new ValuesMerged("a-own-1", "c", "close") { StudyId = "", OccurredAt = default, Actor = "" }, actor: StudyState.DeduplicationActor));
+        Assert.Equal("c", state.MergedValueOf("a"));
+    }
 }
