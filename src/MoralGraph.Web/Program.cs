@@ -5,6 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddLiteDbStorage();
 builder.AddStudySeeding();
 builder.AddMoralGraphWeb();
+builder.AddLanguageModels();
 builder.AddParticipantJourney();
 builder.AddFacilitatorAccess();
 builder.AddFacilitatorConsole();

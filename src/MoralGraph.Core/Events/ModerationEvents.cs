@@ -13,7 +13,11 @@ public sealed record CardRestored(string CardId, string Reason) : StudyEvent;
 /// <summary>A card was flagged for a facilitator's attention (by a facilitator, or a moderation pass). It stays in play.</summary>
 /// <param name="CardId">The card.</param>
 /// <param name="Reason">What is wrong with it.</param>
-public sealed record CardFlagged(string CardId, string Reason) : StudyEvent;
+public sealed record CardFlagged(string CardId, string Reason) : StudyEvent
+{
+    /// <summary>The model whose moderation pass raised the flag, when a model did.</summary>
+    public Assistance.ModelProvenance? Provenance { get; init; }
+}
 
 /// <summary>A facilitator looked at a flagged card and cleared the flag.</summary>
 /// <param name="CardId">The card.</param>
@@ -39,6 +43,9 @@ public sealed record MergeProposed(string ProposalId, string FromValueId, string
 {
     /// <summary>The proposal id for a pair: one proposal per pair, whichever run finds it again.</summary>
     public static string IdFor(string fromValueId, string intoValueId) => $"merge:{fromValueId}>{intoValueId}";
+
+    /// <summary>The model that judged the two values the same, when a model did.</summary>
+    public Assistance.ModelProvenance? Provenance { get; init; }
 
     /// <inheritdoc />
     public override string? IdempotencyKey => $"proposal:{StudyId}:{ProposalId}";

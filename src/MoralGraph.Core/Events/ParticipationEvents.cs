@@ -42,7 +42,11 @@ public sealed record InterviewMessagePosted(string ParticipantId, string Questio
 /// <param name="Title">Title as typed.</param>
 /// <param name="Description">Description as typed.</param>
 /// <param name="Policies">Policies as typed.</param>
-public sealed record CardDraftSaved(string ParticipantId, string QuestionId, string Title, string Description, IReadOnlyList<string> Policies) : StudyEvent;
+public sealed record CardDraftSaved(string ParticipantId, string QuestionId, string Title, string Description, IReadOnlyList<string> Policies) : StudyEvent
+{
+    /// <summary>The model that drafted the card, when a model did (a participant's own edits carry none).</summary>
+    public Assistance.ModelProvenance? Provenance { get; init; }
+}
 
 /// <summary>
 /// The participant's answer to "is this still your value?" after their card was merged into a canonical value.

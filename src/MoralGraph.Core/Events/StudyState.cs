@@ -1,3 +1,4 @@
+using MoralGraph.Core.Assistance;
 using MoralGraph.Core.Deduplication;
 using MoralGraph.Core.Participation;
 using MoralGraph.Core.Studies;
@@ -83,6 +84,9 @@ public sealed class StudyState
     /// <summary>Who takes part and how far each has come.</summary>
     public ParticipationState Participation { get; } = new();
 
+    /// <summary>What models did for the study: token use, proposed contexts, written stories.</summary>
+    public AssistanceState Assistance { get; } = new();
+
     /// <summary>Number of events applied.</summary>
     public long EventCount { get; private set; }
 
@@ -105,6 +109,7 @@ public sealed class StudyState
         ArgumentNullException.ThrowIfNull(studyEvent);
         EventCount++;
         Participation.Apply(studyEvent);
+        Assistance.Apply(studyEvent);
         switch (studyEvent)
         {
             case StudyDefined defined:

@@ -25,7 +25,18 @@ public sealed record InterviewTextDelta(string Text) : InterviewUpdate;
 /// <summary>The reply is complete: the stage it leaves the interview in, and the card when the interview drafted one.</summary>
 /// <param name="Stage">The stage the reply asks about.</param>
 /// <param name="ProposedCard">The drafted card, when <paramref name="Stage"/> is <see cref="InterviewStage.Review"/>.</param>
-public sealed record InterviewTurnCompleted(InterviewStage Stage, CardDraft? ProposedCard) : InterviewUpdate;
+public sealed record InterviewTurnCompleted(InterviewStage Stage, CardDraft? ProposedCard) : InterviewUpdate
+{
+    /// <summary>The prompt, model and time when a model wrote the reply; null for the guided script.</summary>
+    public Assistance.ModelProvenance? Provenance { get; init; }
+}
+
+/// <summary>
+/// The text streamed so far is withdrawn (a model timed out mid-reply, or wrote something it must not): clear it.
+/// Another reply follows in the same stream.
+/// </summary>
+/// <param name="Reason">Why, for logs (never shown to the participant as is).</param>
+public sealed record InterviewReplyDiscarded(string Reason) : InterviewUpdate;
 
 /// <summary>
 /// Conducts the interview one reply at a time. Participant text is data: an interviewer never follows

@@ -53,6 +53,13 @@ public enum InterviewIntent
 /// <param name="Intent">For participant messages, what the message does.</param>
 public sealed record InterviewMessage(int Turn, InterviewRole Role, string Text, InterviewStage Stage, InterviewIntent Intent = InterviewIntent.Answer)
 {
+    /// <summary>
+    /// For an interviewer's message a model wrote, the prompt, model and time; null for the guided script. The
+    /// interview stays with a model while its latest interviewer message has one, so a participant moved to the
+    /// guided flow stays there.
+    /// </summary>
+    public Assistance.ModelProvenance? Provenance { get; init; }
+
     /// <summary>Most characters in one participant message: long enough for a story, short enough to read.</summary>
     public const int MaxParticipantLength = 2000;
 }

@@ -13,4 +13,7 @@ public sealed record VoteItem(string ItemId, ContextRef Context, string FromValu
 {
     /// <summary>The id of <paramref name="participantId"/>'s vote on this item: one vote per item, however often it is submitted.</summary>
     public string VoteIdFor(string participantId) => $"{participantId}:{ItemId}";
+
+    /// <summary>The model that wrote the story, when a model did (template stories carry none).</summary>
+    public Assistance.ModelProvenance? StoryProvenance { get; init; }
 }

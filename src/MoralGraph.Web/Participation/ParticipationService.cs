@@ -173,13 +173,18 @@ public sealed class ParticipationService(IEventLog log, StudyRepository studies,
             {
                 reply.Append(delta.Text);
             }
+            else if (update is InterviewReplyDiscarded)
+            {
+                // What streamed so far is withdrawn and never stored; the reply that follows replaces it.
+                reply.Clear();
+            }
             else if (update is InterviewTurnCompleted completed)
             {
-                var message = new InterviewMessage(transcript.Count, InterviewRole.Interviewer, reply.ToString().Trim(), completed.Stage);
+                var message = new InterviewMessage(transcript.Count, InterviewRole.Interviewer, reply.ToString().Trim(), completed.Stage) { Provenance = completed.Provenance };
                 await AppendAsync(new InterviewMessagePosted(participantId, question.Id, message) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId }, cancellationToken);
                 if (completed.ProposedCard is { } card)
                 {
-                    await AppendAsync(new CardDraftSaved(participantId, question.Id, card.Title, card.Description, card.Policies) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId }, cancellationToken);
+                    await AppendAsync(new CardDraftSaved(participantId, question.Id, card.Title, card.Description, card.Policies) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId, Provenance = completed.Provenance }, cancellationToken);
                 }
             }
 

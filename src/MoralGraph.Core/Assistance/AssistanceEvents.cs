@@ -1,0 +1,49 @@
+using MoralGraph.Core.Events;
+using MoralGraph.Core.Voting;
+
+namespace MoralGraph.Core.Assistance;
+
+/// <summary>A model call's token use, counted against the study's budget.</summary>
+/// <param name="Capability">What the call was for (<see cref="ModelCapabilities"/>).</param>
+/// <param name="Provenance">The prompt, model and time of the call.</param>
+/// <param name="InputTokens">Tokens sent, as reported by the provider (0 when it reports none).</param>
+/// <param name="OutputTokens">Tokens received, as reported by the provider.</param>
+public sealed record ModelUsageRecorded(string Capability, ModelProvenance Provenance, long InputTokens, long OutputTokens) : StudyEvent;
+
+/// <summary>A "When …" context a model (or a facilitator) proposes for a question; facilitators accept or reject it.</summary>
+/// <param name="ProposalId">Stable id: the same text proposed again for the same question is the same proposal.</param>
+/// <param name="QuestionId">The question.</param>
+/// <param name="Text">The context, starting "When".</param>
+/// <param name="Source">Where it came from: <c>question</c>, or <c>transcript:{participant id}</c>.</param>
+public sealed record ContextProposed(string ProposalId, string QuestionId, string Text, string Source) : StudyEvent
+{
+    /// <summary>The model that proposed it, when a model did.</summary>
+    public ModelProvenance? Provenance { get; init; }
+
+    /// <inheritdoc />
+    public override string? IdempotencyKey => $"context-proposal:{StudyId}:{ProposalId}";
+}
+
+/// <summary>A facilitator accepted or rejected a proposed context; an accepted one is followed by a study revision adding it.</summary>
+/// <param name="ProposalId">The proposal.</param>
+/// <param name="Accepted">The decision.</param>
+public sealed record ContextProposalDecided(string ProposalId, bool Accepted) : StudyEvent
+{
+    /// <inheritdoc />
+    public override string? IdempotencyKey => $"context-proposal-decided:{StudyId}:{ProposalId}";
+}
+
+/// <summary>
+/// A model-written transition story for moving from one value to another in a context: the vote draw shows it
+/// instead of the template story. Stories are written for both directions of a pair.
+/// </summary>
+/// <param name="Context">The question and context.</param>
+/// <param name="FromValueId">Value A.</param>
+/// <param name="ToValueId">Value B.</param>
+/// <param name="Story">The first-person story.</param>
+/// <param name="Provenance">The prompt, model and time.</param>
+public sealed record TransitionStoryWritten(ContextRef Context, string FromValueId, string ToValueId, string Story, ModelProvenance Provenance) : StudyEvent
+{
+    /// <summary>Most characters in a story.</summary>
+    public const int MaxLength = 1200;
+}

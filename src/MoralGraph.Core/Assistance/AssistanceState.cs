@@ -1,0 +1,75 @@
+using MoralGraph.Core.Events;
+using MoralGraph.Core.Voting;
+
+namespace MoralGraph.Core.Assistance;
+
+/// <summary>A proposed context and what became of it.</summary>
+/// <param name="ProposalId">Stable id.</param>
+/// <param name="QuestionId">The question.</param>
+/// <param name="Text">The context.</param>
+/// <param name="Source">Where it came from.</param>
+/// <param name="ProposedAt">When.</param>
+/// <param name="Provenance">The model that proposed it, if any.</param>
+/// <param name="Accepted">Null while pending.</param>
+public sealed record ContextProposal(string ProposalId, string QuestionId, string Text, string Source, DateTimeOffset ProposedAt, ModelProvenance? Provenance, bool? Accepted);
+
+/// <summary>Tokens a study's model calls used.</summary>
+/// <param name="InputTokens">Tokens sent.</param>
+/// <param name="OutputTokens">Tokens received.</param>
+/// <param name="Calls">Number of calls.</param>
+public sealed record ModelUsageTotals(long InputTokens, long OutputTokens, int Calls)
+{
+    /// <summary>Input and output together: what the budget counts.</summary>
+    public long TotalTokens => InputTokens + OutputTokens;
+
+    /// <summary>These totals plus one call.</summary>
+    public ModelUsageTotals Add(long input, long output) => new(InputTokens + input, OutputTokens + output, Calls + 1);
+}
+
+/// <summary>What models did for a study: token use, proposed contexts and written stories, projected from its events.</summary>
+public sealed class AssistanceState
+{
+    private readonly Dictionary<string, ModelUsageTotals> _usageByCapability = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ContextProposal> _contextProposals = new(StringComparer.Ordinal);
+    private readonly Dictionary<(ContextRef, string, string), TransitionStoryWritten> _stories = [];
+
+    /// <summary>Every call's tokens together.</summary>
+    public ModelUsageTotals Usage { get; private set; } = new(0, 0, 0);
+
+    /// <summary>Token use per capability.</summary>
+    public IReadOnlyDictionary<string, ModelUsageTotals> UsageByCapability => _usageByCapability;
+
+    /// <summary>Every proposed context, in the order proposed.</summary>
+    public IReadOnlyCollection<ContextProposal> ContextProposals => _contextProposals.Values;
+
+    /// <summary>Proposed contexts waiting for a facilitator.</summary>
+    public IEnumerable<ContextProposal> PendingContextProposals() => _contextProposals.Values.Where(p => p.Accepted is null);
+
+    /// <summary>Every model-written story.</summary>
+    public IReadOnlyCollection<TransitionStoryWritten> Stories => _stories.Values;
+
+    /// <summary>The latest model-written story for moving from <paramref name="fromValueId"/> to <paramref name="toValueId"/>, or null.</summary>
+    public TransitionStoryWritten? StoryFor(ContextRef context, string fromValueId, string toValueId) =>
+        _stories.GetValueOrDefault((context, fromValueId, toValueId));
+
+    /// <summary>Applies one event (others are ignored).</summary>
+    public void Apply(StudyEvent studyEvent)
+    {
+        switch (studyEvent)
+        {
+            case ModelUsageRecorded usage:
+                Usage = Usage.Add(usage.InputTokens, usage.OutputTokens);
+                _usageByCapability[usage.Capability] = _usageByCapability.GetValueOrDefault(usage.Capability, new ModelUsageTotals(0, 0, 0)).Add(usage.InputTokens, usage.OutputTokens);
+                break;
+            case ContextProposed proposed:
+                _contextProposals.TryAdd(proposed.ProposalId, new ContextProposal(proposed.ProposalId, proposed.QuestionId, proposed.Text, proposed.Source, proposed.OccurredAt, proposed.Provenance, null));
+                break;
+            case ContextProposalDecided decided when _contextProposals.TryGetValue(decided.ProposalId, out var proposal) && proposal.Accepted is null:
+                _contextProposals[decided.ProposalId] = proposal with { Accepted = decided.Accepted };
+                break;
+            case TransitionStoryWritten story:
+                _stories[(story.Context, story.FromValueId, story.ToValueId)] = story;
+                break;
+        }
+    }
+}

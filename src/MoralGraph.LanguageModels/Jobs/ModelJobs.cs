@@ -1,0 +1,118 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MoralGraph.LanguageModels.Jobs;
+
+/// <summary>Where a job is.</summary>
+public enum ModelJobState
+{
+    /// <summary>Waiting for a worker.</summary>
+    Queued,
+
+    /// <summary>Running.</summary>
+    Running,
+
+    /// <summary>Finished; the outcome says what it did.</summary>
+    Done,
+
+    /// <summary>Failed; the outcome says why.</summary>
+    Failed,
+}
+
+/// <summary>The latest run of one kind of job for one study, as facilitators see it.</summary>
+/// <param name="StudyId">The study.</param>
+/// <param name="Kind">The kind, such as <c>deduplication</c>.</param>
+/// <param name="State">Where it is.</param>
+/// <param name="Outcome">What it did, or why it failed (no participant text).</param>
+/// <param name="UpdatedAt">When the state last changed.</param>
+public sealed record ModelJobStatus(string StudyId, string Kind, ModelJobState State, string? Outcome, DateTimeOffset UpdatedAt);
+
+/// <summary>A unit of long model work: it returns a one-line outcome for the facilitator.</summary>
+/// <param name="StudyId">The study.</param>
+/// <param name="Kind">The kind; one job per study and kind is queued at a time.</param>
+/// <param name="RunAsync">The work.</param>
+public sealed record ModelJob(string StudyId, string Kind, Func<CancellationToken, Task<string>> RunAsync);
+
+/// <summary>
+/// The queue of long model work (dedup batches, story generation, context proposals, moderation): requests enqueue and
+/// return at once, so no participant's or facilitator's request waits on a model; <see cref="ModelJobService"/> runs the jobs.
+/// </summary>
+public sealed class ModelJobBoard(TimeProvider time)
+{
+    private readonly Channel<ModelJob> _channel = Channel.CreateUnbounded<ModelJob>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<(string, string), ModelJobStatus> _status = [];
+
+    /// <summary>Raised when a job's status changes.</summary>
+    public event Action<ModelJobStatus>? StatusChanged;
+
+    /// <summary>Queues <paramref name="job"/> unless one of its kind is already queued or running for the study; true when queued.</summary>
+    public bool TryEnqueue(ModelJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var queued = new ModelJobStatus(job.StudyId, job.Kind, ModelJobState.Queued, null, time.GetUtcNow());
+        lock (_status)
+        {
+            if (_status.TryGetValue((job.StudyId, job.Kind), out var current) && current.State is ModelJobState.Queued or ModelJobState.Running)
+            {
+                return false;
+            }
+
+            _status[(job.StudyId, job.Kind)] = queued;
+        }
+
+        StatusChanged?.Invoke(queued);
+        return _channel.Writer.TryWrite(job);
+    }
+
+    /// <summary>The latest status of each kind of job for the study.</summary>
+    public IReadOnlyList<ModelJobStatus> StatusOf(string studyId)
+    {
+        lock (_status)
+        {
+            return [.. _status.Values.Where(s => s.StudyId == studyId).OrderBy(s => s.Kind, StringComparer.Ordinal)];
+        }
+    }
+
+    internal ChannelReader<ModelJob> Reader => _channel.Reader;
+
+    internal void Report(ModelJob job, ModelJobState state, string? outcome)
+    {
+        var status = new ModelJobStatus(job.StudyId, job.Kind, state, outcome, time.GetUtcNow());
+        lock (_status)
+        {
+            _status[(job.StudyId, job.Kind)] = status;
+        }
+
+        StatusChanged?.Invoke(status);
+    }
+}
+
+/// <summary>Runs queued model jobs one after another (each job's calls are bounded by <c>ModelCalls</c> on their own).</summary>
+public sealed class ModelJobService(ModelJobBoard queue, ILogger<ModelJobService> logger) : BackgroundService
+{
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var job in queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            queue.Report(job, ModelJobState.Running, null);
+            try
+            {
+                var outcome = await job.RunAsync(stoppingToken);
+                queue.Report(job, ModelJobState.Done, outcome);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+#pragma warning disable CA1031 // A failed job is reported to the facilitator; the service goes on with the next one.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                logger.LogError(e, "Model job {Kind} for study {StudyId} failed.", job.Kind, job.StudyId);
+                queue.Report(job, ModelJobState.Failed, e is TimeoutException or Calls.ModelBudgetExhaustedException ? e.Message : "The job failed; the server log has the details.");
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using MoralGraph.LanguageModels.Calls;
+using MoralGraph.LanguageModels.Configuration;
+using MoralGraph.LanguageModels.Jobs;
+
+namespace MoralGraph.Web.Extensions;
+
+/// <summary>
+/// Model-assisted elicitation, switched on by the <c>LanguageModel</c> section (<see cref="LanguageModelOptions"/>). With no
+/// provider configured nothing here is registered and the app runs on its embedded defaults. Call before
+/// <c>AddParticipantJourney</c> and <c>AddFacilitatorConsole</c>: the model-backed capabilities registered here take
+/// the places their embedded defaults would.
+/// </summary>
+public static class LanguageModelServiceExtensions
+{
+    /// <summary>The named HTTP client every model call uses, with its resilience handler.</summary>
+    public const string HttpClientName = "MoralGraph.LanguageModel";
+
+    /// <summary>Binds and validates the options and, when a provider is configured, registers the clients and capabilities.</summary>
+    public static IHostApplicationBuilder AddLanguageModels(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<LanguageModelOptions>().BindConfiguration("LanguageModel").ValidateDataAnnotations().ValidateOnStart();
+        var options = builder.Configuration.GetSection("LanguageModel").Get<LanguageModelOptions>() ?? new LanguageModelOptions();
+        if (!options.IsEnabled)
+        {
+            return builder;
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient(HttpClientName).AddStandardResilienceHandler().Configure((HttpStandardResilienceOptions resilience, IServiceProvider provider) =>
+        {
+            var configured = provider.GetRequiredService<IOptions<LanguageModelOptions>>().Value;
+            resilience.Retry.MaxRetryAttempts = Math.Max(configured.MaxRetries, 1);
+            resilience.Retry.ShouldHandle = configured.MaxRetries == 0 ? _ => ValueTask.FromResult(false) : resilience.Retry.ShouldHandle;
+            // A streamed interview reply can take a while; ModelCalls bounds the whole call, these bound each attempt.
+            resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(configured.TimeoutSeconds);
+            resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(configured.TimeoutSeconds * (configured.MaxRetries + 1) + 5);
+            resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(configured.TimeoutSeconds * 2, 30));
+        });
+        services.TryAddSingleton(provider => LanguageModelClients.CreateChatClient(
+            provider.GetRequiredService<IOptions<LanguageModelOptions>>().Value, provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName)));
+        if (!string.IsNullOrWhiteSpace(options.EmbeddingModel))
+        {
+            services.TryAddSingleton(provider => LanguageModelClients.CreateEmbeddingGenerator(
+                provider.GetRequiredService<IOptions<LanguageModelOptions>>().Value, provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName))!);
+        }
+
+        services.AddSingleton<ModelBudget>();
+        services.AddSingleton(provider => new ModelCalls(
+            provider.GetRequiredService<IChatClient>(), provider.GetRequiredService<MoralGraph.Core.Events.IEventLog>(), provider.GetRequiredService<ModelBudget>(),
+            provider.GetRequiredService<IOptions<LanguageModelOptions>>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<ModelCalls>>(),
+            provider.GetService<IEmbeddingGenerator<string, Embedding<float>>>()));
+        services.AddSingleton<ModelJobBoard>();
+        services.AddHostedService<ModelJobService>();
+
+        // Capabilities (each replaces or adds to an embedded default):
+        return builder;
+    }
+}
