@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -103,6 +106,46 @@ public sealed class ModelInterviewTests : IDisposable
         Assert.Equal(EnglishJourneyText.Text("Interview.ExplainPolicies"), transcript[^1].Text);
         Assert.Equal(new[] { Story, Attention }, transcript.Where(m => m.Role == InterviewRole.Participant).Select(m => m.Text));
         Assert.Equal(2, _chat.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Rejected_cards_are_stored_with_the_models_reply_and_counted_from_the_store_on_the_next_turn()
+    {
+        await DefineStudyAsync();
+        var invalid = JsonSerializer.Serialize(new { title = "Care", description = "Helps.", policies = new[] { "care for her" } });
+        _chat.Reply("Thank you for joining. Can you tell me about a time you had to comfort someone?")
+            .CallTool(InterviewerPrompt.SubmitValuesCard, invalid)
+            .CallTool(InterviewerPrompt.SubmitValuesCard, invalid)
+            .Reply("Before we write anything down: what did you notice about her?")
+            .CallTool(InterviewerPrompt.SubmitValuesCard, invalid);
+        var participant = (await _service.JoinedAsync(JourneyStore.Slug)).ParticipantId;
+
+        await _service.TurnAsync(JourneyStore.Slug, participant, Story);
+
+        var stored = (await EventsAsync()).OfType<InterviewMessagePosted>().Select(p => p.Message).Last();
+        Assert.Equal(("Before we write anything down: what did you notice about her?", 2), (stored.Text, stored.RejectedCardSubmissions));
+        Assert.NotNull(stored.Provenance);
+
+        // The third rejection (MaxCardAttempts is 3 by default) counts the two read back from the store.
+        var updates = await _service.TurnAsync(JourneyStore.Slug, participant, Attention);
+
+        Assert.Empty(updates.OfType<InterviewReplyDiscarded>());
+        var transcript = (await _service.LoadAsync(JourneyStore.Slug))!.Participation.Find(participant)!.Transcript;
+        Assert.Equal(EnglishJourneyText.Text("Interview.AskAttention"), transcript[^1].Text);
+        Assert.Null(transcript[^1].Provenance);
+        Assert.Equal(5, _chat.Requests.Count);
+    }
+
+    [Fact]
+    public async Task With_a_model_configured_the_app_interviews_with_the_model_and_keeps_the_guided_script_as_its_fallback()
+    {
+        await using var factory = new MoralGraphAppFactory().WithServices(services => services.AddSingleton<IChatClient>(_chat));
+        // AddLanguageModels decides from configuration while Program runs, before WithSetting's in-memory settings
+        // apply; host settings are there from the start.
+        await using var app = factory.WithWebHostBuilder(host => host.UseSetting("LanguageModel:Provider", "Ollama").UseSetting("LanguageModel:ChatModel", "scripted-model"));
+
+        Assert.IsType<ModelInterviewer>(app.Services.GetRequiredService<IInterviewer>());
+        Assert.NotNull(app.Services.GetRequiredService<GuidedInterviewer>());
     }
 
     public void Dispose()
