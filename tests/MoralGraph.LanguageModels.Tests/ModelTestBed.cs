@@ -20,8 +20,9 @@ public sealed class ModelTestBed : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "mg-lm-" + Guid.NewGuid().ToString("N"));
 
-    public ModelTestBed(Action<LanguageModelOptions>? configure = null)
+    public ModelTestBed(Action<LanguageModelOptions>? configure = null, ScriptedChatClient? chat = null)
     {
+        Chat = chat ?? new ScriptedChatClient();
         Directory.CreateDirectory(_folder);
         Log = new LiteDbEventLog(Path.Combine(_folder, "models.db"));
         Studies = new StudyRepository(Log);
@@ -37,7 +38,8 @@ public sealed class ModelTestBed : IDisposable
 
     public LanguageModelOptions Options { get; }
 
-    public ScriptedChatClient Chat { get; } = new();
+    /// <summary>The scripted model: a fresh one, or the recording given to the constructor.</summary>
+    public ScriptedChatClient Chat { get; }
 
     public ScriptedEmbeddingGenerator Embeddings { get; } = new();
 

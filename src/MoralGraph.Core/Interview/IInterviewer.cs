@@ -29,6 +29,12 @@ public sealed record InterviewTurnCompleted(InterviewStage Stage, CardDraft? Pro
 {
     /// <summary>The prompt, model and time when a model wrote the reply; null for the guided script.</summary>
     public Assistance.ModelProvenance? Provenance { get; init; }
+
+    /// <summary>
+    /// Cards a model submitted during this reply that failed validation (and were sent back to it); stored with the
+    /// message so the count survives restarts and the interview can move to the guided flow after too many.
+    /// </summary>
+    public int RejectedCardSubmissions { get; init; }
 }
 
 /// <summary>

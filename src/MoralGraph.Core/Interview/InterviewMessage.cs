@@ -60,6 +60,9 @@ public sealed record InterviewMessage(int Turn, InterviewRole Role, string Text,
     /// </summary>
     public Assistance.ModelProvenance? Provenance { get; init; }
 
+    /// <summary>For an interviewer's message a model wrote, the cards it submitted in that turn that failed validation.</summary>
+    public int RejectedCardSubmissions { get; init; }
+
     /// <summary>Most characters in one participant message: long enough for a story, short enough to read.</summary>
     public const int MaxParticipantLength = 2000;
 }

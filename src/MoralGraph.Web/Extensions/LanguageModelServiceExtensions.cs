@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using MoralGraph.LanguageModels.Calls;
+using MoralGraph.Core.Interview;
 using MoralGraph.LanguageModels.Configuration;
+using MoralGraph.LanguageModels.Interview;
 using MoralGraph.LanguageModels.Jobs;
 
 namespace MoralGraph.Web.Extensions;
@@ -59,6 +61,10 @@ public static class LanguageModelServiceExtensions
         services.AddHostedService<ModelJobService>();
 
         // Capabilities (each replaces or adds to an embedded default):
+
+        // Interviewer: the model leads the interview; the guided script is its fallback (registered as itself for that).
+        services.TryAddSingleton<GuidedInterviewer>();
+        services.TryAddSingleton<IInterviewer, ModelInterviewer>();
         return builder;
     }
 }

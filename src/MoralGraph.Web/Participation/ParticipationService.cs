@@ -180,7 +180,7 @@ public sealed class ParticipationService(IEventLog log, StudyRepository studies,
             }
             else if (update is InterviewTurnCompleted completed)
             {
-                var message = new InterviewMessage(transcript.Count, InterviewRole.Interviewer, reply.ToString().Trim(), completed.Stage) { Provenance = completed.Provenance };
+                var message = new InterviewMessage(transcript.Count, InterviewRole.Interviewer, reply.ToString().Trim(), completed.Stage) { Provenance = completed.Provenance, RejectedCardSubmissions = completed.RejectedCardSubmissions };
                 await AppendAsync(new InterviewMessagePosted(participantId, question.Id, message) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId }, cancellationToken);
                 if (completed.ProposedCard is { } card)
                 {
