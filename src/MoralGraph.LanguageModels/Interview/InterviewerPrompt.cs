@@ -12,7 +12,7 @@ namespace MoralGraph.LanguageModels.Interview;
 /// <summary>
 /// The model interviewer's system prompt and its one tool. The template (with <c>{{…}}</c> slots) is what is hashed
 /// and recorded as provenance; <see cref="For"/> fills in the study's question, contexts, red lines, the participant's
-/// language and this process's canary, so the hash stays the same for every study while the wording it names does not change.
+/// language and this process's canary, so one hash names the wording every study's interviews were conducted with.
 /// </summary>
 public static class InterviewerPrompt
 {

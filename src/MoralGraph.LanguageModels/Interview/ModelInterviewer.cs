@@ -111,12 +111,14 @@ public sealed class ModelInterviewer(ModelCalls calls, GuidedInterviewer guided,
 
                     stepText.Append(text);
                     shown.Append(text);
-                    yield return new InterviewTextDelta(text);
+                    // Checked before the piece is sent, so the piece that completes a leak never reaches the page.
                     if (InterviewerPrompt.Leaks(shown.ToString()))
                     {
                         fallback = "a reply repeated the system prompt";
                         break;
                     }
+
+                    yield return new InterviewTextDelta(text);
                 }
             }
 

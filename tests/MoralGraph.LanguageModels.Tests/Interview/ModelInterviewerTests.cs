@@ -299,6 +299,9 @@ public sealed class ModelInterviewerTests : IDisposable
 
         Assert.NotNull(turn.Discarded);
         Assert.Equal("Interview.AskAttention", turn.Shown);
+        // The words before it were streamed (then withdrawn); the canary itself never was.
+        Assert.Contains("Of", turn.Deltas);
+        Assert.DoesNotContain(turn.Deltas, d => d.Contains(InterviewerPrompt.Canary, StringComparison.Ordinal));
         Assert.DoesNotContain(InterviewerPrompt.Canary, conversation.Transcript[^1].Text, StringComparison.Ordinal);
         Assert.Null(turn.Completed.Provenance);
         // The canary is in what the model was sent, not in the hashed template.
