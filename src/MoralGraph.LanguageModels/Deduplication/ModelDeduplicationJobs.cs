@@ -1,6 +1,7 @@
 using MoralGraph.Core.Assistance;
 using MoralGraph.Core.Deduplication;
 using MoralGraph.Core.Events;
+using MoralGraph.LanguageModels.Calls;
 using MoralGraph.LanguageModels.Jobs;
 
 namespace MoralGraph.LanguageModels.Deduplication;
@@ -43,7 +44,23 @@ public sealed class ModelDeduplicationJobs(ModelJobBoard board, ModelValueDedupl
     {
         var state = await studies.LoadAsync(studyId, cancellationToken) ?? throw new InvalidOperationException($"There is no study '{studyId}'.");
         var run = new RecordedRun(deduplicator);
-        var proposals = await StudyDeduplication.ProposeForReviewAsync(state, run, time.GetUtcNow(), cancellationToken);
+        IReadOnlyList<MergeProposed> proposals;
+        try
+        {
+            proposals = await StudyDeduplication.ProposeForReviewAsync(state, run, time.GetUtcNow(), cancellationToken);
+        }
+        catch (ModelBudgetExhaustedException)
+        {
+            // A spent budget before the first call: the embedded default still proposes, and the outcome says so.
+            proposals = await StudyDeduplication.ProposeForReviewAsync(state, new LexicalValueDeduplicator(), time.GetUtcNow(), cancellationToken);
+            if (proposals.Count > 0)
+            {
+                await log.AppendAllAsync(proposals, cancellationToken);
+            }
+
+            return $"{Outcome(proposals.Count, null)} from {Count(state.CurrentCards().Count(), "card")} by the offline deduplicator (the study's token budget is spent)";
+        }
+
         if (proposals.Count > 0)
         {
             await log.AppendAllAsync(proposals, cancellationToken);
@@ -55,11 +72,12 @@ public sealed class ModelDeduplicationJobs(ModelJobBoard board, ModelValueDedupl
     /// <summary>The outcome line, such as "3 merges proposed from 41 cards (2 invented ids dropped)".</summary>
     public static string Outcome(int proposals, DedupJudgement? judgement)
     {
-        var line = $"{Count(proposals, "merge")} proposed from {Count(judgement?.Cards ?? 0, "card")}";
         if (judgement is null)
         {
-            return line;
+            return $"{Count(proposals, "merge")} proposed";
         }
+
+        var line = $"{Count(proposals, "merge")} proposed from {Count(judgement.Cards, "card")}";
 
         List<string> notes =
         [

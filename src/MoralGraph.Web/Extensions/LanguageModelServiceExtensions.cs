@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using MoralGraph.LanguageModels.Calls;
+using MoralGraph.Core.Deduplication;
 using MoralGraph.LanguageModels.Configuration;
+using MoralGraph.LanguageModels.Deduplication;
 using MoralGraph.LanguageModels.Jobs;
 
 namespace MoralGraph.Web.Extensions;
@@ -59,6 +61,12 @@ public static class LanguageModelServiceExtensions
         services.AddHostedService<ModelJobService>();
 
         // Capabilities (each replaces or adds to an embedded default):
+
+        // Deduplication judge: embeddings choose candidates, the model judges them in a background job (the console's
+        // "propose merges" queues it); its merges are proposals for review, never merged silently.
+        services.AddSingleton<ModelValueDeduplicator>();
+        services.TryAddSingleton<IValueDeduplicator>(provider => provider.GetRequiredService<ModelValueDeduplicator>());
+        services.AddSingleton<ModelDeduplicationJobs>();
         return builder;
     }
 }

@@ -205,6 +205,25 @@ public sealed class ModelValueDeduplicatorTests : IDisposable
     }
 
     [Fact]
+    public async Task With_the_budget_spent_the_offline_deduplicator_proposes_and_the_outcome_says_so()
+    {
+        using var bed = new ModelTestBed(o => o.TokenBudgetPerStudy = 0);
+        await bed.DefineStudyAsync(Slug);
+        foreach (var (cardId, author) in new[] { ("h1", "p1"), ("h2", "p2") })
+        {
+            await bed.Log.AppendAsync(new CardSubmitted(cardId, author, "q1", "Honest Care", "Honest.", HonestCare) { StudyId = Slug, OccurredAt = bed.Time.GetUtcNow(), Actor = author });
+        }
+
+        var outcome = await new ModelDeduplicationJobs(new ModelJobBoard(bed.Time), new ModelValueDeduplicator(bed.Calls, _logs), bed.Studies, bed.Log, bed.Time).RunAsync(Slug);
+
+        Assert.Equal("1 merge proposed from 2 cards by the offline deduplicator (the study's token budget is spent)", outcome);
+        Assert.Empty(bed.Chat.Requests);
+        Assert.Empty(bed.Embeddings.Batches);
+        var proposal = Assert.Single((await bed.StateAsync(Slug)).PendingMergeProposals());
+        Assert.StartsWith("offline dedup", proposal.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_facilitator_s_job_is_queued_on_the_board_and_reports_its_outcome_there()
     {
         await StudyWithCardsAsync(("h1", "p1", "Honest Care", HonestCare), ("h2", "p2", "Honest care", HonestCare));
