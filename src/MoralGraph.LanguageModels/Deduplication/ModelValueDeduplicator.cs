@@ -42,6 +42,9 @@ public sealed class ModelValueDeduplicator(ModelCalls calls, ILogger<ModelValueD
     /// </summary>
     public const double LexicalCandidateThreshold = 0.3;
 
+    /// <summary>Most cards embedded in one request.</summary>
+    public const int EmbeddingBatchSize = 256;
+
     /// <summary>Most characters kept of the judge's title for a cluster.</summary>
     public const int MaxTitleLength = 120;
 
@@ -143,16 +146,27 @@ public sealed class ModelValueDeduplicator(ModelCalls calls, ILogger<ModelValueD
             return ([], calls.CanEmbed);
         }
 
-        IReadOnlyList<ReadOnlyMemory<float>>? vectors = null;
+        List<ReadOnlyMemory<float>>? vectors = [];
         try
         {
-            vectors = await calls.EmbedAsync(new ModelCallPurpose(studyId, ModelCapabilities.Embedding, DedupJudgePrompt.EmbeddingInput),
-                [.. cards.Select(EmbeddingText)], cancellationToken);
+            // In batches: OpenAI-compatible servers cap the inputs of one embedding request.
+            foreach (var batch in cards.Select(EmbeddingText).Chunk(EmbeddingBatchSize))
+            {
+                var embedded = await calls.EmbedAsync(new ModelCallPurpose(studyId, ModelCapabilities.Embedding, DedupJudgePrompt.EmbeddingInput), batch, cancellationToken);
+                if (embedded is null)
+                {
+                    vectors = null;
+                    break;
+                }
+
+                vectors.AddRange(embedded);
+            }
         }
         catch (Exception e) when (e is TimeoutException or HttpRequestException)
         {
             logger.LogWarning("Embedding {Count} cards of study {StudyId} failed ({Error}); deduplication candidates come from lexical similarity.",
                 cards.Count, studyId, e.GetType().Name);
+            vectors = null;
         }
 
         if (vectors is not null && vectors.Count == cards.Count)
