@@ -49,6 +49,7 @@ public sealed class ModelValueDeduplicatorTests : IDisposable
         Assert.Equal(
             new[] { (honest["card-2"], honest["card-1"]), (faith["card-2"], faith["card-1"]) }.Order(),
             state.PendingMergeProposals().Select(p => (p.FromValueId, p.IntoValueId)).Order());
+        Assert.All(state.PendingMergeProposals(), p => Assert.Equal("dedup-judge", p.Provenance?.PromptId));
         // Proposals only: every card is still a value of its own.
         Assert.Equal(7, state.ToSnapshot().Values.Count);
         var stored = (await _bed.Log.ReadStudyAsync(Slug)).Select(r => r.Event).OfType<MergeProposed>().ToList();

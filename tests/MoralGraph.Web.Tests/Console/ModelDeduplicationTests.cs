@@ -107,6 +107,7 @@ public sealed class ModelDeduplicationTests : BunitTestContext, IClassFixture<Mo
 
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=merge-proposal]")), Patience);
         Assert.Contains("The same moments, at the same level.", page.Find("[data-testid=merge-proposal]").TextContent, StringComparison.Ordinal);
+        Assert.Equal($"Judged by scripted-model with prompt dedup-judge ({DedupJudgePrompt.Batch.Hash})", page.Find("[data-testid=proposal-provenance]").TextContent.Trim());
         var proposed = Assert.Single((await App.EventsAsync(script.Slug)).OfType<MergeProposed>());
         Assert.Equal(("card-p2", "card-p1", "dedup-judge", DedupJudgePrompt.Batch.Hash, "scripted-model"),
             (proposed.FromValueId, proposed.IntoValueId, proposed.Provenance?.PromptId, proposed.Provenance?.PromptHash, proposed.Provenance?.ModelId));
