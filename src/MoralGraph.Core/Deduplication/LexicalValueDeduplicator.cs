@@ -16,13 +16,27 @@ public sealed record DedupOverride(string CardA, string CardB, bool Together);
 /// <summary>A group of cards judged to express one value.</summary>
 /// <param name="Title">Title of the representative card (the member most similar to the others).</param>
 /// <param name="Members">Card ids, representative first.</param>
-public sealed record DedupCluster(string Title, IReadOnlyList<string> Members);
+public sealed record DedupCluster(string Title, IReadOnlyList<string> Members)
+{
+    /// <summary>Why the members were judged one value, when the deduplicator says more than the title (a model judge does); else null.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The model call that judged the members one value, when a model did; else null.</summary>
+    public Assistance.ModelProvenance? Provenance { get; init; }
+}
 
 /// <summary>Groups near-duplicate cards into canonical values.</summary>
 public interface IValueDeduplicator
 {
     /// <summary>Clusters <paramref name="cards"/>; <paramref name="facilitatorDecisions"/> win over the algorithm.</summary>
     Task<IReadOnlyList<DedupCluster>> ClusterAsync(IReadOnlyList<DedupCard> cards, IReadOnlyList<DedupOverride>? facilitatorDecisions = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Clusters the cards of study <paramref name="studyId"/>. A deduplicator that spends something of the study's (a
+    /// model's token budget) needs to know which study pays; the others cluster as <see cref="ClusterAsync"/> does.
+    /// </summary>
+    Task<IReadOnlyList<DedupCluster>> ClusterStudyAsync(string studyId, IReadOnlyList<DedupCard> cards, IReadOnlyList<DedupOverride>? facilitatorDecisions = null,
+        CancellationToken cancellationToken = default) => ClusterAsync(cards, facilitatorDecisions, cancellationToken);
 }
 
 /// <summary>

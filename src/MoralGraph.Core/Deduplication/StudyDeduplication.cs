@@ -12,14 +12,18 @@ public static class StudyDeduplication
 {
     /// <summary>The merges that bring the study's values in line with the clusters, recorded as by <see cref="StudyState.DeduplicationActor"/>.</summary>
     public static async Task<IReadOnlyList<ValuesMerged>> ProposeMergesAsync(
-        StudyState state, IValueDeduplicator deduplicator, DateTimeOffset now, CancellationToken cancellationToken = default)
+        StudyState state, IValueDeduplicator deduplicator, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        [.. (await MergesWithClustersAsync(state, deduplicator, now, cancellationToken)).Select(m => m.Merge)];
+
+    private static async Task<List<(ValuesMerged Merge, DedupCluster Cluster)>> MergesWithClustersAsync(
+        StudyState state, IValueDeduplicator deduplicator, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(deduplicator);
         var study = state.Study ?? throw new InvalidOperationException("The study has not been defined.");
         var cards = state.CurrentCards().ToList();
         var valueOf = cards.ToDictionary(c => c.Card.CardId, c => c.ValueId, StringComparer.Ordinal);
-        var clusters = await deduplicator.ClusterAsync(
+        var clusters = await deduplicator.ClusterStudyAsync(study.Slug,
             cards.Select(c => new DedupCard(c.Card.CardId, c.Card.ParticipantId, c.Card.Title, c.Card.Policies)).ToList(),
             state.DeduplicationDecisions, cancellationToken);
 
@@ -38,7 +42,7 @@ public static class StudyDeduplication
             return value;
         }
 
-        var merges = new List<ValuesMerged>();
+        var merges = new List<(ValuesMerged, DedupCluster)>();
         foreach (var cluster in clusters.Where(c => c.Members.Count > 1))
         {
             var target = Current(valueOf[cluster.Members[0]]);
@@ -52,10 +56,10 @@ public static class StudyDeduplication
                 }
 
                 mergedInto[value] = target;
-                merges.Add(new ValuesMerged(value, target, $"offline dedup: \"{cluster.Title}\"")
+                merges.Add((new ValuesMerged(value, target, $"offline dedup: \"{cluster.Title}\"")
                 {
                     StudyId = study.Slug, OccurredAt = now, Actor = StudyState.DeduplicationActor,
-                });
+                }, cluster));
             }
         }
 
@@ -64,18 +68,21 @@ public static class StudyDeduplication
 
     /// <summary>
     /// The same merges as <see cref="ProposeMergesAsync"/>, as proposals for a facilitator's review queue: nothing
-    /// moves until someone accepts. A pair proposed before (pending or decided) is not proposed again.
+    /// moves until someone accepts. A pair proposed before (pending or decided) is not proposed again. A proposal
+    /// carries its cluster's <see cref="DedupCluster.Reason"/> (when the deduplicator gave one) and
+    /// <see cref="DedupCluster.Provenance"/>, so a model's judgement can be traced to its prompt and model.
     /// </summary>
     public static async Task<IReadOnlyList<MergeProposed>> ProposeForReviewAsync(
         StudyState state, IValueDeduplicator deduplicator, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
         var known = state.MergeProposals.Select(p => p.ProposalId).ToHashSet(StringComparer.Ordinal);
-        var merges = await ProposeMergesAsync(state, deduplicator, now, cancellationToken);
+        var merges = await MergesWithClustersAsync(state, deduplicator, now, cancellationToken);
         return [.. merges
-            .Select(m => new MergeProposed(MergeProposed.IdFor(m.FromValueId, m.IntoValueId), m.FromValueId, m.IntoValueId, m.Reason)
+            .Select(m => new MergeProposed(MergeProposed.IdFor(m.Merge.FromValueId, m.Merge.IntoValueId), m.Merge.FromValueId, m.Merge.IntoValueId,
+                m.Cluster.Reason ?? m.Merge.Reason)
             {
-                StudyId = m.StudyId, OccurredAt = now, Actor = StudyState.DeduplicationActor,
+                StudyId = m.Merge.StudyId, OccurredAt = now, Actor = StudyState.DeduplicationActor, Provenance = m.Cluster.Provenance,
             })
             .Where(p => known.Add(p.ProposalId))];
     }

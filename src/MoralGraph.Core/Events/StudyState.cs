@@ -192,7 +192,10 @@ public sealed class StudyState
                 _cards[edited.CardId] = before with { Title = edited.Title, Description = edited.Description, Policies = edited.Policies };
                 break;
             case MergeProposed proposed:
-                _proposals.TryAdd(proposed.ProposalId, new MergeProposal(proposed.ProposalId, proposed.FromValueId, proposed.IntoValueId, proposed.Reason, proposed.OccurredAt, null));
+                _proposals.TryAdd(proposed.ProposalId, new MergeProposal(proposed.ProposalId, proposed.FromValueId, proposed.IntoValueId, proposed.Reason, proposed.OccurredAt, null)
+                {
+                    Provenance = proposed.Provenance,
+                });
                 break;
             case MergeProposalDecided decided when _proposals.TryGetValue(decided.ProposalId, out var proposal) && proposal.Accepted is null:
                 _proposals[decided.ProposalId] = proposal with { Accepted = decided.Accepted, DecidedBy = decided.Actor };
@@ -354,6 +357,9 @@ public sealed record MergeProposal(string ProposalId, string FromValueId, string
 {
     /// <summary>Who decided, once decided.</summary>
     public string? DecidedBy { get; init; }
+
+    /// <summary>The model call that judged the two values the same, when a model did.</summary>
+    public Assistance.ModelProvenance? Provenance { get; init; }
 }
 
 /// <summary>The input of reconciliation and exports: a study, its canonical values, the votes that count.</summary>

@@ -149,23 +149,27 @@ public sealed class ModerationPageState(StudyModeration moderation)
     public Task<bool> DecideAsync(ClaimsPrincipal user, string proposalId, bool accept) =>
         RunAsync(user, () => moderation.DecideProposalAsync(user, Slug, proposalId, accept), accept ? "The proposal is accepted: the values are merged." : "The proposal is rejected.");
 
-    /// <summary>Runs deduplication into the review queue.</summary>
+    /// <summary>Runs deduplication into the review queue (or queues the model's job).</summary>
     public async Task<bool> ProposeMergesAsync(ClaimsPrincipal user)
     {
-        var proposed = 0;
-        var done = await RunAsync(user, async () => proposed = await moderation.ProposeMergesAsync(user, Slug), null);
-        if (done)
+        MergeProposalRun? run = null;
+        var done = await RunAsync(user, async () => run = await moderation.ProposeMergesAsync(user, Slug), null);
+        if (done && run is not null)
         {
-            Message = proposed switch
+            Message = run switch
             {
-                0 => "Deduplication found no new merges to propose.",
-                1 => "Deduplication proposed 1 merge; it waits for review below.",
-                _ => $"Deduplication proposed {proposed} merges; they wait for review below.",
+                { Queued: true } => "The model is judging the cards in the background; its proposals will appear below for review.",
+                { Proposed: 0 } => "Deduplication found no new merges to propose.",
+                { Proposed: 1 } => "Deduplication proposed 1 merge; it waits for review below.",
+                _ => $"Deduplication proposed {run.Proposed} merges; they wait for review below.",
             };
         }
 
         return done;
     }
+
+    /// <summary>Calls <paramref name="onChange"/> whenever this study's model deduplication job changes state; null when there is no model.</summary>
+    public IDisposable? WatchDeduplication(Action onChange) => moderation.WatchDeduplication(Slug, onChange);
 
     /// <summary>Sends <see cref="Announcement"/>.</summary>
     public Task<bool> AnnounceAsync(ClaimsPrincipal user) => RunAsync(user, async () =>

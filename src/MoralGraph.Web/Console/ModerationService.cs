@@ -3,6 +3,8 @@ using MoralGraph.Core.Elicitation;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Interview;
 using MoralGraph.Core.Studies;
+using MoralGraph.LanguageModels.Deduplication;
+using MoralGraph.LanguageModels.Jobs;
 
 namespace MoralGraph.Web.Console;
 
@@ -10,12 +12,20 @@ namespace MoralGraph.Web.Console;
 /// <param name="message">What is wrong.</param>
 public sealed class ModerationRefusedException(string message) : Exception(message);
 
+/// <summary>What "propose merges" did.</summary>
+/// <param name="Proposed">New proposals made now (none when <paramref name="Queued"/>: they come with the job).</param>
+/// <param name="Queued">True when a model judges the cards in a background job and its proposals arrive later.</param>
+public sealed record MergeProposalRun(int Proposed, bool Queued);
+
 /// <summary>
 /// Every facilitator action on a study, as audited events in the hash-chained log with who did it: hide and restore
 /// cards, flag them, correct typos (both versions kept), merge and split values, decide merge proposals, run
 /// deduplication into the review queue, announce, and move the phase. Callers check the facilitator's role first.
+/// When a model is configured (<paramref name="modelDeduplication"/> registered), deduplication is a background job whose
+/// proposals reach the queue when the model has judged; otherwise the offline deduplicator proposes at once.
 /// </summary>
-public sealed class ModerationService(IEventLog log, StudyRepository studies, IValueDeduplicator deduplicator, TimeProvider time)
+public sealed class ModerationService(
+    IEventLog log, StudyRepository studies, IValueDeduplicator deduplicator, TimeProvider time, ModelDeduplicationJobs? modelDeduplication = null)
 {
     /// <summary>Most characters in a reason.</summary>
     public const int MaxReasonLength = 500;
@@ -117,18 +127,37 @@ public sealed class ModerationService(IEventLog log, StudyRepository studies, IV
         await log.AppendAllAsync(events, cancellationToken);
     }
 
-    /// <summary>Runs offline deduplication into the review queue; returns how many new proposals it made.</summary>
-    public async Task<int> ProposeMergesAsync(string slug, CancellationToken cancellationToken = default)
+    /// <summary>True when a model judges deduplication in the background.</summary>
+    public bool DeduplicatesWithModel => modelDeduplication is not null;
+
+    /// <summary>
+    /// Runs deduplication into the review queue: with a model, queues the judge's job and returns at once (refused while
+    /// one is queued or running); without, proposes the offline deduplicator's merges now.
+    /// </summary>
+    public async Task<MergeProposalRun> ProposeMergesAsync(string slug, CancellationToken cancellationToken = default)
     {
         var state = await RequireStudyAsync(slug, cancellationToken);
+        if (modelDeduplication is not null)
+        {
+            return modelDeduplication.TryEnqueue(slug)
+                ? new MergeProposalRun(0, Queued: true)
+                : throw new ModerationRefusedException("The model is already judging this study's cards; its proposals will appear in the review queue.");
+        }
+
         var proposals = await StudyDeduplication.ProposeForReviewAsync(state, deduplicator, time.GetUtcNow(), cancellationToken);
         if (proposals.Count > 0)
         {
             await log.AppendAllAsync(proposals, cancellationToken);
         }
 
-        return proposals.Count;
+        return new MergeProposalRun(proposals.Count, Queued: false);
     }
+
+    /// <summary>The study's latest model deduplication job, or null (no model, or no job since the app started).</summary>
+    public ModelJobStatus? DeduplicationStatus(string slug) => modelDeduplication?.StatusOf(slug);
+
+    /// <summary>Calls <paramref name="onChange"/> whenever the study's model deduplication job changes state; null when there is no model.</summary>
+    public IDisposable? WatchDeduplication(string slug, Action onChange) => modelDeduplication?.Watch(slug, _ => onChange());
 
     /// <summary>Sends a short message to every participant of the study.</summary>
     public async Task AnnounceAsync(string slug, string text, string actor, CancellationToken cancellationToken = default)

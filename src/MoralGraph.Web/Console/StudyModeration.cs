@@ -2,6 +2,7 @@ using System.Security.Claims;
 using MoralGraph.Core.Elicitation;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Interview;
+using MoralGraph.LanguageModels.Jobs;
 using MoralGraph.Web.Access;
 using MoralGraph.Web.Live;
 
@@ -46,7 +47,17 @@ public sealed record ModeratedValue(string ValueId, string Title);
 /// <param name="Announcements">Announcements sent so far, newest first.</param>
 public sealed record ModerationView(
     string Slug, string Title, StudyPermissions Permissions, IReadOnlyList<ModeratedCard> Cards, IReadOnlyList<ModeratedValue> Values,
-    IReadOnlyList<PendingMerge> PendingMerges, IReadOnlyList<AnnouncementMade> Announcements);
+    IReadOnlyList<PendingMerge> PendingMerges, IReadOnlyList<AnnouncementMade> Announcements)
+{
+    /// <summary>True when a model judges deduplication in the background.</summary>
+    public bool ModelDeduplication { get; init; }
+
+    /// <summary>The latest model deduplication job (queued, running, done with its outcome, or failed), if any.</summary>
+    public ModelJobStatus? DeduplicationJob { get; init; }
+
+    /// <summary>True while a model deduplication job is queued or running.</summary>
+    public bool DeduplicationPending => DeduplicationJob?.State is ModelJobState.Queued or ModelJobState.Running;
+}
 
 /// <summary>
 /// The moderation page's actions on <see cref="ModerationService"/>, each after checking again that the signed-in
@@ -64,7 +75,8 @@ public sealed class StudyModeration(ModerationService moderation, ConsoleAuthori
             return null;
         }
 
-        return await states.ReadAsync(slug, (state, _) => Read(state, slug, permissions), cancellationToken);
+        var view = await states.ReadAsync(slug, (state, _) => Read(state, slug, permissions), cancellationToken);
+        return view is null ? null : view with { ModelDeduplication = moderation.DeduplicatesWithModel, DeduplicationJob = moderation.DeduplicationStatus(slug) };
     }
 
     /// <summary>Hides a card, with a reason.</summary>
@@ -100,12 +112,15 @@ public sealed class StudyModeration(ModerationService moderation, ConsoleAuthori
     public async Task DecideProposalAsync(ClaimsPrincipal user, string slug, string proposalId, bool accept, CancellationToken cancellationToken = default) =>
         await moderation.DecideProposalAsync(slug, proposalId, accept, await RequireAsync(user, slug), cancellationToken);
 
-    /// <summary>Runs deduplication into the review queue; how many new proposals it made.</summary>
-    public async Task<int> ProposeMergesAsync(ClaimsPrincipal user, string slug, CancellationToken cancellationToken = default)
+    /// <summary>Runs deduplication into the review queue: proposals now, or a model's job queued.</summary>
+    public async Task<MergeProposalRun> ProposeMergesAsync(ClaimsPrincipal user, string slug, CancellationToken cancellationToken = default)
     {
         await RequireAsync(user, slug);
         return await moderation.ProposeMergesAsync(slug, cancellationToken);
     }
+
+    /// <summary>Calls <paramref name="onChange"/> whenever the study's model deduplication job changes state; null when there is no model.</summary>
+    public IDisposable? WatchDeduplication(string slug, Action onChange) => moderation.WatchDeduplication(slug, onChange);
 
     /// <summary>Sends an announcement to the study's participants.</summary>
     public async Task AnnounceAsync(ClaimsPrincipal user, string slug, string text, CancellationToken cancellationToken = default) =>

@@ -2,9 +2,11 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using MoralGraph.LanguageModels.Calls;
+using MoralGraph.Core.Deduplication;
 using MoralGraph.Core.Interview;
+using MoralGraph.LanguageModels.Calls;
 using MoralGraph.LanguageModels.Configuration;
+using MoralGraph.LanguageModels.Deduplication;
 using MoralGraph.LanguageModels.Interview;
 using MoralGraph.LanguageModels.Jobs;
 
@@ -65,6 +67,12 @@ public static class LanguageModelServiceExtensions
         // Interviewer: the model leads the interview; the guided script is its fallback (registered as itself for that).
         services.TryAddSingleton<GuidedInterviewer>();
         services.TryAddSingleton<IInterviewer, ModelInterviewer>();
+
+        // Deduplication judge: embeddings choose candidates, the model judges them in a background job (the console's
+        // "propose merges" queues it); its merges are proposals for review, never merged silently.
+        services.AddSingleton<ModelValueDeduplicator>();
+        services.TryAddSingleton<IValueDeduplicator>(provider => provider.GetRequiredService<ModelValueDeduplicator>());
+        services.AddSingleton<ModelDeduplicationJobs>();
         return builder;
     }
 }

@@ -76,10 +76,35 @@ public class StudyDeduplicationTests
         Assert.Empty(merges);
     }
 
-    private sealed class FixedClusters(string[][] clusters) : IValueDeduplicator
+    [Fact]
+    public async Task A_review_proposal_carries_the_cluster_s_reason_and_provenance_and_the_lexical_one_its_title()
     {
+        var provenance = new Assistance.ModelProvenance("dedup-judge", "0123456789abcdef", "judge-model", 0.2, T0);
+        var judged = new FixedClusters([["a1", "a2"]], reason: "judged the same value: both lay out options", provenance: provenance);
+
+        var fromModel = Assert.Single(await StudyDeduplication.ProposeForReviewAsync(StudyState.Replay(Cards()), judged, T0));
+        var fromLexical = await StudyDeduplication.ProposeForReviewAsync(StudyState.Replay(Cards()), new LexicalValueDeduplicator(), T0);
+
+        Assert.Equal(("a2", "a1", "judged the same value: both lay out options", provenance), (fromModel.FromValueId, fromModel.IntoValueId, fromModel.Reason, fromModel.Provenance));
+        Assert.Equal("test-study", judged.StudyId);
+        Assert.Equal(2, fromLexical.Count);
+        Assert.All(fromLexical, p => Assert.Null(p.Provenance));
+        Assert.All(fromLexical, p => Assert.StartsWith("offline dedup: \"Informed", p.Reason, StringComparison.Ordinal));
+    }
+
+    private sealed class FixedClusters(string[][] clusters, string? reason = null, Assistance.ModelProvenance? provenance = null) : IValueDeduplicator
+    {
+        public string? StudyId { get; private set; }
+
         public Task<IReadOnlyList<DedupCluster>> ClusterAsync(IReadOnlyList<DedupCard> cards, IReadOnlyList<DedupOverride>? facilitatorDecisions = null, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<DedupCluster>>(clusters.Select(c => new DedupCluster(c[0], c)).ToList());
+            Task.FromResult<IReadOnlyList<DedupCluster>>(clusters.Select(c => new DedupCluster(c[0], c) { Reason = reason, Provenance = provenance }).ToList());
+
+        public Task<IReadOnlyList<DedupCluster>> ClusterStudyAsync(string studyId, IReadOnlyList<DedupCard> cards, IReadOnlyList<DedupOverride>? facilitatorDecisions = null,
+            CancellationToken cancellationToken = default)
+        {
+            StudyId = studyId;
+            return ClusterAsync(cards, facilitatorDecisions, cancellationToken);
+        }
     }
 
     private sealed class RecordingDeduplicator : IValueDeduplicator
