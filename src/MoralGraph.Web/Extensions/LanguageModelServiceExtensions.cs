@@ -3,8 +3,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using MoralGraph.LanguageModels.Calls;
+using MoralGraph.LanguageModels.Contexts;
 using MoralGraph.LanguageModels.Configuration;
 using MoralGraph.LanguageModels.Jobs;
+using MoralGraph.LanguageModels.Stories;
+using MoralGraph.Web.Assistance;
 
 namespace MoralGraph.Web.Extensions;
 
@@ -59,6 +62,13 @@ public static class LanguageModelServiceExtensions
         services.AddHostedService<ModelJobService>();
 
         // Capabilities (each replaces or adds to an embedded default):
+
+        // Transition stories and contexts: written and proposed in the background, when a facilitator asks (console),
+        // when a study moves to voting (stories) and when an interview ends (contexts from its transcript).
+        services.AddSingleton<ModelTransitionStoryGenerator>();
+        services.AddSingleton<ModelContextProposer>();
+        services.AddHostedService<ModelJobTriggers>();
+
         return builder;
     }
 }
