@@ -17,7 +17,15 @@ public sealed class ConsoleApp : IAsyncLifetime
 {
     public const string Administrator = "ada-admin";
 
-    public MoralGraphAppFactory Factory { get; } = new();
+    public ConsoleApp()
+        : this(new MoralGraphAppFactory())
+    {
+    }
+
+    /// <summary>The console over an app configured otherwise (e.g. with a scripted model).</summary>
+    internal ConsoleApp(MoralGraphAppFactory factory) => Factory = factory;
+
+    public MoralGraphAppFactory Factory { get; }
 
     public IEventLog Log => Get<IEventLog>();
 
