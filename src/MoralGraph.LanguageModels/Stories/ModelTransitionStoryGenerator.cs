@@ -26,8 +26,6 @@ public sealed class ModelTransitionStoryGenerator(ModelCalls calls, StudyReposit
     /// <summary>Most values shown to the model in one call: enough to find pairs, few enough to keep the answer focused.</summary>
     public const int MaxValuesPerCall = 12;
 
-    private static readonly JsonSerializerOptions ValuesJson = new() { WriteIndented = false };
-
     /// <summary>The job that writes the study's stories.</summary>
     public ModelJob JobFor(string studyId) => new(studyId, JobKind, cancellationToken => GenerateAsync(studyId, cancellationToken));
 
@@ -155,11 +153,11 @@ public sealed class ModelTransitionStoryGenerator(ModelCalls calls, StudyReposit
     // The values go as JSON (which escapes '<' and '>'), so nothing a participant wrote can close the tags around it.
     private static string UserMessage(Question question, StudyContext context, IReadOnlyList<CanonicalValue> values) => $"""
         The question people were asked how an AI should answer:
-        <question>{JsonSerializer.Serialize(question.Prompt, ValuesJson)}</question>
+        <question>{JsonSerializer.Serialize(question.Prompt)}</question>
 
-        <context>{JsonSerializer.Serialize(context.Text, ValuesJson)}</context>
+        <context>{JsonSerializer.Serialize(context.Text)}</context>
 
-        <values>{JsonSerializer.Serialize(values.Select(v => new { id = v.Id, title = v.Title, description = v.Description, attendsTo = v.Policies }), ValuesJson)}</values>
+        <values>{JsonSerializer.Serialize(values.Select(v => new { id = v.Id, title = v.Title, description = v.Description, attendsTo = v.Policies }))}</values>
         """;
 
     private sealed class Tally
