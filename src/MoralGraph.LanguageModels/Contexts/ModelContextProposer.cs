@@ -113,7 +113,8 @@ public sealed class ModelContextProposer(ModelCalls calls, StudyRepository studi
             <transcript>{Json(transcript)}</transcript>
             """;
         var (count, note) = await ProposeAsync(study.Slug, question, existing, ContextPrompt.ForTranscript, message, source, cancellationToken);
-        return string.Join(' ', [$"Proposed {count} new context(s) from an interview.", .. note is null ? Array.Empty<string>() : [note]]);
+        var outcome = $"Proposed {count} new context(s) from an interview.";
+        return note is null ? outcome : $"{outcome} {note}";
     }
 
     // The question's contexts and every context proposed for it before, accepted, rejected or pending: none is offered twice.
