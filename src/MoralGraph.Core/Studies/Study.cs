@@ -153,6 +153,26 @@ public sealed record Study
         };
     }
 
+    /// <summary>
+    /// This study with <paramref name="context"/> added to the question <paramref name="questionId"/> (an accepted
+    /// proposal); throws when there is no such question or its id is taken there.
+    /// </summary>
+    public Study WithContext(string questionId, StudyContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var question = FindQuestion(questionId) ?? throw new ArgumentException($"Study '{Slug}' has no question '{questionId}'.", nameof(questionId));
+        if (question.FindContext(context.Id) is not null)
+        {
+            throw new ArgumentException($"Question '{questionId}' already has a context '{context.Id}'.", nameof(context));
+        }
+
+        var questions = Questions.Select(q => q.Id == questionId ? q with { Contexts = [.. q.Contexts, context] } : q).ToList();
+        return new Study(Slug, Title, Description, questions, RedLines, Languages, Phase, VoteDrawSize)
+        {
+            QuestionAssignment = QuestionAssignment, Capacity = Capacity, InviteCodes = InviteCodes, SeedValues = SeedValues,
+        };
+    }
+
     /// <summary>This study in another phase, refusing moves backwards.</summary>
     public Study MoveTo(StudyPhase phase) => StudyPhases.CanMove(Phase, phase)
         ? this with { Phase = phase }

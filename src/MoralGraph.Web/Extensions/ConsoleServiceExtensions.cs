@@ -27,6 +27,8 @@ public static class ConsoleServiceExtensions
         services.AddSingleton<ExportConsole>();
         services.AddSingleton<AccessAdministration>();
         services.AddSingleton<ConsoleNavigation>();
+        // Lists and decides proposed contexts always; starts model jobs only when AddLanguageModels registered a model.
+        services.AddSingleton<ContextProposals>();
 
         // One per circuit: what one console page shows.
         services.AddScoped<StudiesPageState>();

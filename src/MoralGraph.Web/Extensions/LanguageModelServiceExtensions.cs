@@ -6,9 +6,12 @@ using MoralGraph.Core.Deduplication;
 using MoralGraph.Core.Interview;
 using MoralGraph.LanguageModels.Calls;
 using MoralGraph.LanguageModels.Configuration;
+using MoralGraph.LanguageModels.Contexts;
 using MoralGraph.LanguageModels.Deduplication;
 using MoralGraph.LanguageModels.Interview;
 using MoralGraph.LanguageModels.Jobs;
+using MoralGraph.LanguageModels.Stories;
+using MoralGraph.Web.Assistance;
 
 namespace MoralGraph.Web.Extensions;
 
@@ -73,6 +76,12 @@ public static class LanguageModelServiceExtensions
         services.AddSingleton<ModelValueDeduplicator>();
         services.TryAddSingleton<IValueDeduplicator>(provider => provider.GetRequiredService<ModelValueDeduplicator>());
         services.AddSingleton<ModelDeduplicationJobs>();
+
+        // Transition stories and contexts: written and proposed in the background, when a facilitator asks (console),
+        // when a study moves to voting (stories) and when an interview ends (contexts from its transcript).
+        services.AddSingleton<ModelTransitionStoryGenerator>();
+        services.AddSingleton<ModelContextProposer>();
+        services.AddHostedService<ModelJobTriggers>();
         return builder;
     }
 }

@@ -274,6 +274,13 @@ public sealed class ParticipationService(IEventLog log, StudyRepository studies,
         var items = new List<VoteItem>();
         foreach (var candidate in candidates)
         {
+            // A story a model wrote earlier (in the background) is preferred; the draw itself never waits on a model.
+            if (state.Assistance.StoryFor(candidate.Context, candidate.From.Id, candidate.To.Id) is { } written)
+            {
+                items.Add(new VoteItem($"i{items.Count}", candidate.Context, candidate.From.Id, candidate.To.Id, written.Story) { StoryProvenance = written.Provenance });
+                continue;
+            }
+
             var story = await stories.WriteAsync(candidate.ContextText, candidate.From, candidate.To, cancellationToken);
             items.Add(new VoteItem($"i{items.Count}", candidate.Context, candidate.From.Id, candidate.To.Id, story));
         }

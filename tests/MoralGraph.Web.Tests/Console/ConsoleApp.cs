@@ -1,10 +1,10 @@
-using System.Security.Claims;
 using Microsoft.Extensions.DependencyInjection;
 using MoralGraph.Core.Access;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Studies;
 using MoralGraph.Web.Access;
 using MoralGraph.Web.Tests.Live;
+using System.Security.Claims;
 
 namespace MoralGraph.Web.Tests.Console;
 

@@ -23,6 +23,7 @@ public sealed class StudyModerationTests : BunitTestContext, IClassFixture<Conso
         _app = app;
         Services.AddScoped(_ => new ModerationPageState(app.Get<StudyModeration>()));
         Services.AddSingleton(app.Get<StudyDashboards>());
+        Services.AddSingleton(app.Get<ContextProposals>());
     }
 
     private StudyModeration Moderation => _app.Get<StudyModeration>();
