@@ -20,9 +20,9 @@ using MoralGraph.Web.Tests.Components;
 namespace MoralGraph.Web.Tests.Console;
 
 /// <summary>The app with a (scripted) model configured, as a facilitator's console sees it.</summary>
-public sealed class ModelConsoleApp : IAsyncLifetime
+public sealed class ModelAssistedConsoleApp : IAsyncLifetime
 {
-    public ModelConsoleApp()
+    public ModelAssistedConsoleApp()
     {
         var factory = new MoralGraphAppFactory()
             .WithSetting("LanguageModel:Provider", "Ollama")
@@ -84,14 +84,14 @@ public sealed class PromptRoutedChatClient : IChatClient
     }
 }
 
-public sealed class ModelAssistedContentTests : BunitTestContext, IClassFixture<ModelConsoleApp>
+public sealed class ModelAssistedContentTests : BunitTestContext, IClassFixture<ModelAssistedConsoleApp>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
     private const string Presence = "seed-grief-presence-over-advice";
     private const string Practical = "seed-grief-practical-help";
-    private readonly ModelConsoleApp _fixture;
+    private readonly ModelAssistedConsoleApp _fixture;
 
-    public ModelAssistedContentTests(ModelConsoleApp fixture)
+    public ModelAssistedContentTests(ModelAssistedConsoleApp fixture)
     {
         _fixture = fixture;
         Services.AddSingleton(App.Get<StudyDashboards>());
