@@ -2,9 +2,13 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using MoralGraph.Core.Elicitation;
+using MoralGraph.LanguageModels.Articulation;
 using MoralGraph.LanguageModels.Calls;
 using MoralGraph.LanguageModels.Configuration;
 using MoralGraph.LanguageModels.Jobs;
+using MoralGraph.LanguageModels.Moderation;
+using MoralGraph.Web.Live;
 
 namespace MoralGraph.Web.Extensions;
 
@@ -59,6 +63,12 @@ public static class LanguageModelServiceExtensions
         services.AddHostedService<ModelJobService>();
 
         // Capabilities (each replaces or adds to an embedded default):
+
+        // Card articulation and critique (2), and the moderation pass over submitted cards (6).
+        services.AddSingleton<ICardCritic, ModelCardCritic>();
+        services.AddSingleton<ModelCardArticulator>();
+        services.AddSingleton<ModelCardModerator>();
+        services.AddHostedService<ModerationOnSubmission>();
         return builder;
     }
 }
