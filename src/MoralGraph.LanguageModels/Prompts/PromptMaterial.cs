@@ -50,7 +50,7 @@ public static partial class PromptMaterial
     public static string PlainText(string? text, int maxLength)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 2);
-        var plain = TextNormalization.CollapseWhitespace(Tag().Replace(text ?? string.Empty, " "));
+        var plain = TextNormalization.CollapseWhitespace(Tag().Replace(text ?? string.Empty, string.Empty));
         return plain.Length <= maxLength ? plain : plain[..(maxLength - 1)].TrimEnd() + "…";
     }
 
