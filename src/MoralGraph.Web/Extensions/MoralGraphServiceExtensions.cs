@@ -86,6 +86,7 @@ public static class MoralGraphServiceExtensions
         builder.Services.TryAddSingleton<IInterviewer, GuidedInterviewer>();
         builder.Services.TryAddSingleton<ITransitionStoryWriter, TemplateTransitionStoryWriter>();
         builder.Services.TryAddSingleton<ICardCritic, RuleCardCritic>();
+        builder.Services.AddScoped<CardSuggestions>();
         builder.Services.AddSingleton<ParticipationService>();
         return builder;
     }
