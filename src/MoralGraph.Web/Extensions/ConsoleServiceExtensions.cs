@@ -27,6 +27,7 @@ public static class ConsoleServiceExtensions
         services.AddSingleton<ExportConsole>();
         services.AddSingleton<AccessAdministration>();
         services.AddSingleton<ConsoleNavigation>();
+        services.AddSingleton<ModelUsageReport>();
 
         // One per circuit: what one console page shows.
         services.AddScoped<StudiesPageState>();
