@@ -67,6 +67,14 @@ public sealed class MoralGraphAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(_settings));
+        // Also as host settings: those reach builder.Configuration while Program.cs composes the services (the
+        // LanguageModel section decides there whether model services are registered at all); the collection above
+        // only arrives when the host is built.
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
