@@ -51,4 +51,42 @@ public sealed class ModelUsageReport(IOptions<LanguageModelOptions> options, Liv
         return new ModelUsageView(configured.IsEnabled, configured.IsEnabled ? configured.ChatModel : null, usage.Usage.TotalTokens, configured.TokenBudgetPerStudy,
             byCapability, jobs?.StatusOf(slug) ?? []);
     }
+
+    /// <summary>
+    /// Calls <paramref name="onChanged"/> (on the job board's thread) whenever one of the study's model jobs changes state,
+    /// until disposed: a job that is queued or ends records no event, so the dashboard would not hear of it otherwise.
+    /// </summary>
+    public IDisposable WatchJobs(string slug, Action onChanged) => new JobWatch(jobs, slug, onChanged);
+
+    private sealed class JobWatch : IDisposable
+    {
+        private readonly ModelJobBoard? _jobs;
+        private readonly string _slug;
+        private readonly Action _onChanged;
+
+        public JobWatch(ModelJobBoard? jobs, string slug, Action onChanged)
+        {
+            (_jobs, _slug, _onChanged) = (jobs, slug, onChanged);
+            if (_jobs is not null)
+            {
+                _jobs.StatusChanged += OnStatusChanged;
+            }
+        }
+
+        public void Dispose()
+        {
+            if (_jobs is not null)
+            {
+                _jobs.StatusChanged -= OnStatusChanged;
+            }
+        }
+
+        private void OnStatusChanged(ModelJobStatus status)
+        {
+            if (status.StudyId == _slug)
+            {
+                _onChanged();
+            }
+        }
+    }
 }

@@ -51,6 +51,12 @@ public sealed class ModelUsagePanelTests : BunitTestContext
         page.WaitForAssertion(() => Assert.Equal("1,000 of 1,000 tokens used (100%) with llama3.1:8b", page.Find("[data-testid=model-use-tokens]").TextContent.Trim()), Patience);
         Assert.Contains("runs on the embedded defaults", page.Find("[data-testid=model-use-spent]").TextContent, StringComparison.Ordinal);
         Assert.Equal("articulation", page.FindAll("[data-testid=model-use-capabilities] tbody tr")[0].GetAttribute("data-capability"));
+
+        // A job that ends records no event of its own; the panel hears of it from the job board.
+        using var worker = new ModelJobService(jobs, Microsoft.Extensions.Logging.Abstractions.NullLogger<ModelJobService>.Instance);
+        await worker.StartAsync(CancellationToken.None);
+        page.WaitForAssertion(() => Assert.StartsWith("moderation: done — done", page.Find("[data-testid=model-use-jobs] li").TextContent.Trim(), StringComparison.Ordinal), Patience);
+        await worker.StopAsync(CancellationToken.None);
     }
 
     [Fact]
