@@ -93,6 +93,23 @@ public sealed class ModelCardCriticTests : IDisposable
     }
 
     [Fact]
+    public async Task Dropped_items_and_an_unreadable_answer_are_logged_without_the_cards_text()
+    {
+        await _bed.DefineStudyAsync();
+        _bed.Chat.Reply("{\"problems\": [{\"policy\": 9, \"rule\": \"positive\", \"suggestion\": \"No such policy.\"}]}").Reply("Lovely card!");
+        var logger = new ListLogger<ModelCardCritic>();
+        var critic = new ModelCardCritic(_bed.Calls, logger);
+
+        await critic.CritiqueAsync("abortion-advice", Draft, "en");
+        await critic.CritiqueAsync("abortion-advice", Draft, "en");
+
+        Assert.Equal(2, logger.Entries.Count);
+        Assert.StartsWith("Dropped 1 item(s) of the model's card critique for study abortion-advice", logger.Entries[0].Message, StringComparison.Ordinal);
+        Assert.StartsWith("The model's card critique for study abortion-advice was not the JSON asked for", logger.Entries[1].Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(logger.Entries, e => e.Message.Contains("Christian girl", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_fenced_json_answer_is_read()
     {
         await _bed.DefineStudyAsync();

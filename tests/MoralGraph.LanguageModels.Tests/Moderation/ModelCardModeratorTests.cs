@@ -127,6 +127,23 @@ public sealed class ModelCardModeratorTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unreadable_answer_is_logged_without_the_cards_text()
+    {
+        await _bed.DefineStudyAsync();
+        await SubmitAsync("c-1", "Faith comes first", "TEACHINGS the user's church requires of her");
+        _bed.Chat.Reply("{\"flag\": true, \"category\": \"red-line\", \"redLine\": \"r99\", \"reason\": \"Crosses r99.\"}");
+        var logger = new ListLogger<ModelCardModerator>();
+        var moderator = new ModelCardModerator(_bed.Calls, _bed.Studies, _bed.Log, _jobs, logger);
+
+        await moderator.ModerateAsync(Slug);
+
+        var (level, message) = Assert.Single(logger.Entries);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, level);
+        Assert.Contains("card c-1 of study abortion-advice was unreadable (a red line the study does not have); nothing was flagged", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEACHINGS", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_spent_budget_stops_the_pass_and_says_how_many_cards_wait()
     {
         using var bed = new ModelTestBed(o => o.TokenBudgetPerStudy = 100);
