@@ -47,3 +47,16 @@ public sealed record TransitionStoryWritten(ContextRef Context, string FromValue
     /// <summary>Most characters in a story.</summary>
     public const int MaxLength = 1200;
 }
+
+/// <summary>
+/// A model's moderation pass checked a card (whether or not it raised a <see cref="Events.CardFlagged"/>), so the card is
+/// not checked again — after a restart, or after a facilitator cleared the flag.
+/// </summary>
+/// <param name="CardId">The card.</param>
+/// <param name="Flagged">True when the pass flagged it.</param>
+/// <param name="Provenance">The prompt, model and time of the check.</param>
+public sealed record CardModerated(string CardId, bool Flagged, ModelProvenance Provenance) : StudyEvent
+{
+    /// <inheritdoc />
+    public override string? IdempotencyKey => $"card-moderated:{StudyId}:{CardId}";
+}

@@ -32,6 +32,7 @@ public sealed class AssistanceState
     private readonly Dictionary<string, ModelUsageTotals> _usageByCapability = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ContextProposal> _contextProposals = new(StringComparer.Ordinal);
     private readonly Dictionary<(ContextRef, string, string), TransitionStoryWritten> _stories = [];
+    private readonly HashSet<string> _moderatedCards = new(StringComparer.Ordinal);
 
     /// <summary>Every call's tokens together.</summary>
     public ModelUsageTotals Usage { get; private set; } = new(0, 0, 0);
@@ -47,6 +48,9 @@ public sealed class AssistanceState
 
     /// <summary>Every model-written story.</summary>
     public IReadOnlyCollection<TransitionStoryWritten> Stories => _stories.Values;
+
+    /// <summary>Cards a model's moderation pass has checked.</summary>
+    public IReadOnlySet<string> ModeratedCards => _moderatedCards;
 
     /// <summary>The latest model-written story for moving from <paramref name="fromValueId"/> to <paramref name="toValueId"/>, or null.</summary>
     public TransitionStoryWritten? StoryFor(ContextRef context, string fromValueId, string toValueId) =>
@@ -69,6 +73,9 @@ public sealed class AssistanceState
                 break;
             case TransitionStoryWritten story:
                 _stories[(story.Context, story.FromValueId, story.ToValueId)] = story;
+                break;
+            case CardModerated moderated:
+                _moderatedCards.Add(moderated.CardId);
                 break;
         }
     }

@@ -29,6 +29,7 @@ public static class ConsoleServiceExtensions
         services.AddSingleton<ConsoleNavigation>();
         // Lists and decides proposed contexts always; starts model jobs only when AddLanguageModels registered a model.
         services.AddSingleton<ContextProposals>();
+        services.AddSingleton<ModelUsageReport>();
 
         // One per circuit: what one console page shows.
         services.AddScoped<StudiesPageState>();

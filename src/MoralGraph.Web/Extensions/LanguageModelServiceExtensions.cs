@@ -3,15 +3,19 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using MoralGraph.Core.Deduplication;
+using MoralGraph.Core.Elicitation;
 using MoralGraph.Core.Interview;
+using MoralGraph.LanguageModels.Articulation;
 using MoralGraph.LanguageModels.Calls;
 using MoralGraph.LanguageModels.Configuration;
 using MoralGraph.LanguageModels.Contexts;
 using MoralGraph.LanguageModels.Deduplication;
 using MoralGraph.LanguageModels.Interview;
 using MoralGraph.LanguageModels.Jobs;
+using MoralGraph.LanguageModels.Moderation;
 using MoralGraph.LanguageModels.Stories;
 using MoralGraph.Web.Assistance;
+using MoralGraph.Web.Live;
 
 namespace MoralGraph.Web.Extensions;
 
@@ -82,6 +86,12 @@ public static class LanguageModelServiceExtensions
         services.AddSingleton<ModelTransitionStoryGenerator>();
         services.AddSingleton<ModelContextProposer>();
         services.AddHostedService<ModelJobTriggers>();
+
+        // Card articulation and critique (2), and the moderation pass over submitted cards (6).
+        services.AddSingleton<ICardCritic, ModelCardCritic>();
+        services.AddSingleton<ModelCardArticulator>();
+        services.AddSingleton<ModelCardModerator>();
+        services.AddHostedService<ModerationOnSubmission>();
         return builder;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using MoralGraph.Core.Elicitation;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Interview;
 using MoralGraph.Core.Text;
@@ -84,6 +85,8 @@ public static class MoralGraphServiceExtensions
         builder.Services.AddSingleton<IPhrasebook, LocalizedPhrasebook>();
         builder.Services.TryAddSingleton<IInterviewer, GuidedInterviewer>();
         builder.Services.TryAddSingleton<ITransitionStoryWriter, TemplateTransitionStoryWriter>();
+        builder.Services.TryAddSingleton<ICardCritic, RuleCardCritic>();
+        builder.Services.AddScoped<CardSuggestions>();
         builder.Services.AddSingleton<ParticipationService>();
         return builder;
     }

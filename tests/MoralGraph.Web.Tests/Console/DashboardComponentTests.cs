@@ -27,6 +27,7 @@ public sealed class DashboardComponentTests : BunitTestContext
         _reconciliation = _live.Reconciliation();
         _dashboards = _live.Dashboards(_reconciliation);
         Services.AddScoped(_ => new StudyDashboardState(_dashboards, _reconciliation));
+        Services.AddSingleton(new ModelUsageReport(Microsoft.Extensions.Options.Options.Create(new MoralGraph.LanguageModels.Configuration.LanguageModelOptions()), _live.States));
     }
 
     [Fact]

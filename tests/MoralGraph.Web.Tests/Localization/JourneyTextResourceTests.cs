@@ -36,6 +36,7 @@ public sealed partial class JourneyTextResourceTests
         ["Survey.{}"] = Survey.QuestionIds,
         ["Survey.Scale.{}"] = [.. Enumerable.Range(Survey.Min, Survey.Max - Survey.Min + 1).Select(i => i.ToString(CultureInfo.InvariantCulture))],
         ["CardProblem.{}"] = [.. ProblemCodes().Select(c => c.Code)],
+        ["Suggestions.Rule.{}"] = CardCritiqueRules.All,
     };
 
     // Lookups whose key is a variable, checked another way: refusals (every "Refused.*" key in the web app is checked

@@ -2,7 +2,9 @@ using AngleSharp.Dom;
 using Bunit;
 using MoralGraph.Core.Elicitation;
 using MoralGraph.Core.Interview;
+using Microsoft.Extensions.DependencyInjection;
 using MoralGraph.Web.Components.Participation;
+using MoralGraph.Web.Participation;
 
 namespace MoralGraph.Web.Tests.Components.Participation;
 
@@ -19,6 +21,12 @@ public sealed class CardEditorTests : BunitTestContext
 
     private readonly List<CardDraft> _confirmed = [];
     private readonly List<CardDraft> _saved = [];
+
+    public CardEditorTests()
+    {
+        Services.AddSingleton<ICardCritic, RuleCardCritic>();
+        Services.AddScoped<CardSuggestions>();
+    }
 
     [Fact]
     public void A_policy_in_lower_case_shows_the_form_error_under_that_policy_only()
