@@ -38,10 +38,13 @@ public sealed class AssistedContentPanelTests : BunitTestContext, IClassFixture<
         Assert.Empty(panel.FindAll("[data-testid=propose-contexts]"));
         Assert.Equal(text, panel.Find("[data-testid=context-proposal-text]").TextContent);
         Assert.Contains("from an interview", panel.Find("[data-testid=context-proposal]").TextContent, StringComparison.Ordinal);
-        panel.Find("[data-testid=reject-context]").Click();
+        await panel.InvokeAsync(() => panel.Find("[data-testid=reject-context]").Click());
 
-        panel.WaitForAssertion(() => Assert.Empty(panel.FindAll("[data-testid=context-proposal]")));
-        Assert.Equal($"Rejected “{text}”.", panel.Find("[data-testid=assisted-message]").TextContent);
+        panel.WaitForAssertion(() =>
+        {
+            Assert.Empty(panel.FindAll("[data-testid=context-proposal]"));
+            Assert.Equal($"Rejected “{text}”.", panel.Find("[data-testid=assisted-message]").TextContent);
+        });
     }
 
     [Fact]

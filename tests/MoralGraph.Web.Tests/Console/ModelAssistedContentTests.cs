@@ -150,13 +150,17 @@ public sealed class ModelAssistedContentTests : BunitTestContext, IClassFixture<
         await App.AppendAsync(new ContextProposed(proposalId, "grief", "When the user is far away", "question") { StudyId = script.Slug, OccurredAt = DateTimeOffset.UtcNow, Actor = "model" });
         var panel = Render(facilitator, script.Slug);
 
-        panel.Find("[data-testid=write-stories]").Click();
+        // Find and click in one dispatch: job and study notifications re-render the panel at any moment.
+        await panel.InvokeAsync(() => panel.Find("[data-testid=write-stories]").Click());
         panel.WaitForAssertion(() => Assert.Contains("Stories: done — Wrote", panel.Find("[data-testid=job-stories]").TextContent, StringComparison.Ordinal), Patience);
         Assert.Equal("When the user is far away", panel.Find("[data-testid=context-proposal-text]").TextContent);
-        panel.Find("[data-testid=accept-context]").Click();
+        await panel.InvokeAsync(() => panel.Find("[data-testid=accept-context]").Click());
 
-        panel.WaitForAssertion(() => Assert.Empty(panel.FindAll("[data-testid=context-proposal]")), Patience);
-        Assert.Contains("it is now a context of Grief", panel.Find("[data-testid=assisted-message]").TextContent, StringComparison.Ordinal);
+        panel.WaitForAssertion(() =>
+        {
+            Assert.Empty(panel.FindAll("[data-testid=context-proposal]"));
+            Assert.Contains("it is now a context of Grief", panel.Find("[data-testid=assisted-message]").TextContent, StringComparison.Ordinal);
+        }, Patience);
         var study = (await App.EventsAsync(script.Slug)).OfType<StudyDefined>().Last().Study;
         Assert.Equal("When the user is far away", study.FindQuestion("grief")!.FindContext("when-the-user-is-far-away")!.Text);
     }

@@ -131,12 +131,17 @@ public sealed class StudyModerationTests : BunitTestContext, IClassFixture<Conso
     private static List<string?> ListedCards(IRenderedComponent<StudyModerationPage> page) =>
         [.. page.FindAll("[data-testid=moderation-card]").Select(c => c.GetAttribute("data-card-id"))];
 
-    private IRenderedComponent<StudyModerationPage> RenderPage(System.Security.Claims.ClaimsPrincipal user, string slug) =>
-        Render<StudyModerationPage>(parameters =>
+    private IRenderedComponent<StudyModerationPage> RenderPage(System.Security.Claims.ClaimsPrincipal user, string slug)
+    {
+        var page = Render<StudyModerationPage>(parameters =>
         {
             parameters.Add(p => p.Slug, slug);
             parameters.AddCascadingValue(Task.FromResult(new AuthenticationState(user)));
         });
+        // The stories and contexts panel reads the same study, so the page's own read may finish a moment after the first render.
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=moderation-card], [data-testid=no-moderation-cards]")), Patience);
+        return page;
+    }
 
     private async Task<StudyScript> StudyWithCardAsync(string slug)
     {
