@@ -89,10 +89,15 @@ public sealed class ModelDeduplicationTests : BunitTestContext, IClassFixture<Mo
             parameters.AddCascadingValue(Task.FromResult(new AuthenticationState(facilitator)));
         });
 
-        page.Find("[data-testid=run-dedup]").Click();
+        // Found and clicked in one dispatch: the live feed may re-render the page in between otherwise.
+        await page.InvokeAsync(() => page.Find("[data-testid=run-dedup]").Click());
 
-        page.WaitForAssertion(() => Assert.Equal("Model deduplication is queued.", page.Find("[data-testid=dedup-job]").TextContent.Trim()), Patience);
-        Assert.Contains("in the background", page.Find("[data-testid=moderation-message]").TextContent, StringComparison.Ordinal);
+        // The job's status line can render (from the board's event) before the action's message does: wait for both.
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("Model deduplication is queued.", page.Find("[data-testid=dedup-job]").TextContent.Trim());
+            Assert.Contains("in the background", page.Find("[data-testid=moderation-message]").TextContent, StringComparison.Ordinal);
+        }, Patience);
         Assert.True(page.Find("[data-testid=run-dedup]").HasAttribute("disabled"));
         Assert.Empty(_model.Chat.Requests);
         Assert.DoesNotContain(await App.EventsAsync(script.Slug), e => e is MergeProposed);

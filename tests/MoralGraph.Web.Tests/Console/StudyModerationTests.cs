@@ -100,7 +100,8 @@ public sealed class StudyModerationTests : BunitTestContext, IClassFixture<Conso
         var facilitator = await _app.UserAsync("fay-facilitator", FacilitatorRole.Facilitator, script.Slug);
         var page = RenderPage(facilitator, script.Slug);
 
-        page.Find("[data-card-id=card-p1] [data-testid=hide-card]").Click();
+        // Found and clicked in one dispatch: the live feed of the events just appended may re-render the page in between.
+        await page.InvokeAsync(() => page.Find("[data-card-id=card-p1] [data-testid=hide-card]").Click());
         page.WaitForAssertion(() => Assert.Contains("Give a reason", page.Find("[data-testid=moderation-message]").TextContent, StringComparison.Ordinal), Patience);
         Assert.DoesNotContain(await _app.EventsAsync(script.Slug), e => e is CardHidden);
 
