@@ -11,6 +11,7 @@ using MoralGraph.Core.Events;
 using MoralGraph.LanguageModels.Deduplication;
 using MoralGraph.LanguageModels.Jobs;
 using MoralGraph.Testing.LanguageModels;
+using MoralGraph.Web.Assistance;
 using MoralGraph.Web.Components.Pages.Console;
 using MoralGraph.Web.Console;
 using MoralGraph.Web.Live;
@@ -36,6 +37,9 @@ public sealed class ModelConsoleApp : IAsyncLifetime
             services.RemoveAll<IEmbeddingGenerator<string, Embedding<float>>>();
             services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(Embeddings);
             services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ModelJobService)));
+            // Submitted cards also queue moderation and context jobs; held back here so the scripted answers go to the judge.
+            services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ModerationOnSubmission)));
+            services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ModelJobTriggers)));
         }));
 
     public ConsoleApp App { get; }
@@ -61,6 +65,7 @@ public sealed class ModelDeduplicationTests : BunitTestContext, IClassFixture<Mo
         _model = model;
         Services.AddScoped(_ => new ModerationPageState(model.App.Get<StudyModeration>()));
         Services.AddSingleton(model.App.Get<StudyDashboards>());
+        Services.AddSingleton(model.App.Get<ContextProposals>());
     }
 
     private ConsoleApp App => _model.App;

@@ -39,8 +39,9 @@ public sealed class ModerationOnSubmissionTests
         var flag = (await log.ReadStudyAsync(TestStudies.KindnessSlug)).Select(r => r.Event).OfType<CardFlagged>().Single();
         Assert.Equal((ModelCardModerator.Actor, "card-moderation", "llama3.1:8b"), (flag.Actor, flag.Provenance!.PromptId, flag.Provenance.ModelId));
         Assert.Equal(2, state.Assistance.UsageByCapability[ModelCapabilities.Moderation].Calls);
-        var job = app.Services.GetRequiredService<ModelJobBoard>().StatusOf(TestStudies.KindnessSlug).Single();
-        Assert.Equal((ModelCardModerator.JobKind, ModelJobState.Done), (job.Kind, job.State));
+        // Other capabilities queue jobs of their own on a submitted card (contexts from its interview); this one is moderation's.
+        var job = app.Services.GetRequiredService<ModelJobBoard>().StatusOf(TestStudies.KindnessSlug).Single(j => j.Kind == ModelCardModerator.JobKind);
+        Assert.Equal(ModelJobState.Done, job.State);
     }
 
     private static CardSubmitted Card(string cardId, string title, string policy)
