@@ -71,7 +71,7 @@ public sealed class ModelCardArticulator(ModelCalls calls, ILogger<ModelCardArti
     /// <summary>The draft a reply holds, or null with what was wrong (no participant text in it).</summary>
     internal static CardDraft? Read(string reply, string language, out string problem)
     {
-        if (PromptMaterial.JsonObjectOf(reply) is not { } root)
+        if (ModelOutput.ParseObject(reply) is not { } root)
         {
             problem = "not a JSON object";
             return null;
@@ -85,9 +85,9 @@ public sealed class ModelCardArticulator(ModelCalls calls, ILogger<ModelCardArti
 
         // Cut one past each limit, so an over-long field is still refused by the validator below rather than silently shortened.
         var draft = new CardDraft(
-            PromptMaterial.PlainText(PromptMaterial.StringOf(root, "title"), ValuesCardRules.MaxTitleLength + 2),
-            PromptMaterial.PlainText(PromptMaterial.StringOf(root, "description"), ValuesCardRules.MaxDescriptionLength + 2),
-            [.. policies.EnumerateArray().Select(p => PromptMaterial.PlainText(p.GetString(), ValuesCardRules.MaxPolicyLength + 2))]);
+            ModelOutput.PlainText(ModelOutput.StringOf(root, "title"), ValuesCardRules.MaxTitleLength + 2),
+            ModelOutput.PlainText(ModelOutput.StringOf(root, "description"), ValuesCardRules.MaxDescriptionLength + 2),
+            [.. policies.EnumerateArray().Select(p => ModelOutput.PlainText(p.GetString(), ValuesCardRules.MaxPolicyLength + 2))]);
         var structural = ValuesCardValidator.Validate(draft.Title, draft.Description, draft.Policies, ValuesCardRules.Strict.ForLanguage(language))
             .Where(p => p.Code is { } code && StructuralProblems.Contains(code)).Select(p => p.Code).Distinct().ToList();
         problem = string.Join(", ", structural);

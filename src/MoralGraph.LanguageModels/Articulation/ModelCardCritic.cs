@@ -69,7 +69,7 @@ public sealed class ModelCardCritic(ModelCalls calls, ILogger<ModelCardCritic> l
     internal static List<CardCritique>? Read(string reply, int policyCount, out int dropped)
     {
         dropped = 0;
-        if (PromptMaterial.JsonObjectOf(reply) is not { } root || !root.TryGetProperty("problems", out var problems) || problems.ValueKind != JsonValueKind.Array)
+        if (ModelOutput.ParseObject(reply) is not { } root || !root.TryGetProperty("problems", out var problems) || problems.ValueKind != JsonValueKind.Array)
         {
             return null;
         }
@@ -83,8 +83,8 @@ public sealed class ModelCardCritic(ModelCalls calls, ILogger<ModelCardCritic> l
                 continue;
             }
 
-            var rule = PromptMaterial.StringOf(item, "rule");
-            var suggestion = PromptMaterial.PlainText(PromptMaterial.StringOf(item, "suggestion"), MaxSuggestionLength);
+            var rule = ModelOutput.StringOf(item, "rule");
+            var suggestion = ModelOutput.PlainText(ModelOutput.StringOf(item, "suggestion"), MaxSuggestionLength);
             // A policy number the card does not have (or a number that is not an index) makes the item unusable: -1.
             int? policy = !item.TryGetProperty("policy", out var number) || number.ValueKind == JsonValueKind.Null ? null
                 : number.ValueKind == JsonValueKind.Number && number.TryGetInt32(out var index) && index >= 0 && index < policyCount ? index

@@ -10,7 +10,10 @@ namespace MoralGraph.LanguageModels.Calls;
 /// </summary>
 public static partial class ModelOutput
 {
-    /// <summary>The answer's JSON object, or null when the answer is not one.</summary>
+    /// <summary>
+    /// The answer's JSON object, or null when the answer is not one. Servers that ignore the response format often wrap
+    /// the object in a code fence or a sentence, so a fenced body, or else the outermost braces, are read.
+    /// </summary>
     public static JsonElement? ParseObject(string? answer)
     {
         var text = (answer ?? string.Empty).Trim();
@@ -18,6 +21,10 @@ public static partial class ModelOutput
         if (fence.Success)
         {
             text = fence.Groups["json"].Value.Trim();
+        }
+        else if (text.IndexOf('{', StringComparison.Ordinal) is var start and > 0 && text.LastIndexOf('}') is var end && end > start)
+        {
+            text = text[start..(end + 1)];
         }
 
         try
@@ -46,7 +53,8 @@ public static partial class ModelOutput
         plain = MarkdownLink().Replace(plain, "${text}");
         plain = MarkdownHeading().Replace(plain, string.Empty);
         plain = MarkdownMarks().Replace(plain, string.Empty);
-        plain = TextNormalization.CollapseWhitespace(plain);
+        // Tags became spaces so words they separated stay apart; a space the removal left before punctuation goes.
+        plain = SpaceBeforePunctuation().Replace(TextNormalization.CollapseWhitespace(plain), "$1");
         if (plain.Length <= maxLength)
         {
             return plain;
@@ -58,6 +66,9 @@ public static partial class ModelOutput
 
     [GeneratedRegex(@"^```(?:json)?\s*(?<json>[\s\S]*?)\s*```$", RegexOptions.IgnoreCase)]
     private static partial Regex CodeFence();
+
+    [GeneratedRegex(@"\s+([.,;:!?])")]
+    private static partial Regex SpaceBeforePunctuation();
 
     [GeneratedRegex(@"<[^<>]{1,200}>")]
     private static partial Regex HtmlTag();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MoralGraph.LanguageModels.Calls;
 
 namespace MoralGraph.LanguageModels.Deduplication;
 
@@ -13,54 +14,31 @@ internal static class JudgeAnswer
 {
     /// <summary>
     /// The clusters of <paramref name="text"/>, or null when it is not that JSON. Servers that ignore the response format
-    /// often wrap the object in a code fence or a sentence, so the outermost braces are read; anything else that is off
+    /// often wrap the object in a code fence or a sentence (<see cref="ModelOutput.ParseObject"/> reads through both); anything else that is off
     /// (no <c>clusters</c> array, a cluster without an <c>ids</c> array) makes the whole answer unreadable, because a
     /// partly understood partition is not one to act on. Ids that are not strings are kept as their raw text, so they
     /// count as invented rather than vanish.
     /// </summary>
     public static IReadOnlyList<JudgedIds>? Parse(string? text)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        if (ModelOutput.ParseObject(text) is not { } answer || !answer.TryGetProperty("clusters", out var clusters) || clusters.ValueKind != JsonValueKind.Array)
         {
             return null;
         }
 
-        var (start, end) = (text.IndexOf('{', StringComparison.Ordinal), text.LastIndexOf('}'));
-        if (start < 0 || end <= start)
+        var result = new List<JudgedIds>();
+        foreach (var cluster in clusters.EnumerateArray())
         {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(text.AsMemory(start, end - start + 1));
-            if (document.RootElement.ValueKind != JsonValueKind.Object
-                || !document.RootElement.TryGetProperty("clusters", out var clusters) || clusters.ValueKind != JsonValueKind.Array)
+            if (cluster.ValueKind != JsonValueKind.Object || !cluster.TryGetProperty("ids", out var ids) || ids.ValueKind != JsonValueKind.Array)
             {
                 return null;
             }
 
-            var result = new List<JudgedIds>();
-            foreach (var cluster in clusters.EnumerateArray())
-            {
-                if (cluster.ValueKind != JsonValueKind.Object || !cluster.TryGetProperty("ids", out var ids) || ids.ValueKind != JsonValueKind.Array)
-                {
-                    return null;
-                }
-
-                result.Add(new JudgedIds(
-                    [.. ids.EnumerateArray().Select(id => id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText())],
-                    StringProperty(cluster, "title"), StringProperty(cluster, "reason")));
-            }
-
-            return result;
+            result.Add(new JudgedIds(
+                [.. ids.EnumerateArray().Select(id => id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText())],
+                ModelOutput.StringOf(cluster, "title"), ModelOutput.StringOf(cluster, "reason")));
         }
-        catch (JsonException)
-        {
-            return null;
-        }
+
+        return result;
     }
-
-    private static string? StringProperty(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -173,7 +173,7 @@ public sealed class ModelCardModerator
     internal static ModerationVerdict? Read(string reply, Study study, out string problem)
     {
         problem = string.Empty;
-        if (PromptMaterial.JsonObjectOf(reply) is not { } root || !root.TryGetProperty("flag", out var flag) || flag.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        if (ModelOutput.ParseObject(reply) is not { } root || !root.TryGetProperty("flag", out var flag) || flag.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
         {
             problem = "not {\"flag\": true|false, …}";
             return null;
@@ -184,14 +184,14 @@ public sealed class ModelCardModerator
             return new ModerationVerdict(false, null);
         }
 
-        var category = PromptMaterial.StringOf(root, "category");
+        var category = ModelOutput.StringOf(root, "category");
         if (category is null || !Categories.Contains(category, StringComparer.Ordinal))
         {
             problem = "unknown category";
             return null;
         }
 
-        var reason = PromptMaterial.PlainText(PromptMaterial.StringOf(root, "reason"), MaxReasonLength);
+        var reason = ModelOutput.PlainText(ModelOutput.StringOf(root, "reason"), MaxReasonLength);
         if (reason.Length == 0)
         {
             problem = "no reason";
@@ -200,7 +200,7 @@ public sealed class ModelCardModerator
 
         if (category == "red-line")
         {
-            var redLineId = PromptMaterial.StringOf(root, "redLine");
+            var redLineId = ModelOutput.StringOf(root, "redLine");
             if (study.RedLines.FirstOrDefault(r => r.Id == redLineId) is not { } redLine)
             {
                 problem = "a red line the study does not have";
