@@ -12,7 +12,9 @@ using MoralGraph.Core.Synthetic;
 using MoralGraph.LanguageModels.Articulation;
 using MoralGraph.LanguageModels.Configuration;
 using MoralGraph.Testing.LanguageModels;
+using MoralGraph.Web.Assistance;
 using MoralGraph.Web.Extensions;
+using MoralGraph.Web.Live;
 using MoralGraph.Web.Tests.Access;
 
 namespace MoralGraph.Web.Tests.Configuration;
@@ -148,7 +150,15 @@ public sealed class LanguageModelConfigurationTests
             .WithSetting("LanguageModel:Provider", "OpenAI")
             .WithSetting("LanguageModel:ChatModel", "gpt-4.1-mini")
             .WithSetting("LanguageModel:ApiKey", Key)
-            .WithServices(services => services.AddSingleton<IChatClient>(chat));
+            .WithServices(services =>
+            {
+                services.AddSingleton<IChatClient>(chat);
+                // The demo's cards would queue moderation and context jobs that race the critique for the one scripted answer.
+                foreach (var trigger in services.Where(d => d.ImplementationType == typeof(ModerationOnSubmission) || d.ImplementationType == typeof(ModelJobTriggers)).ToList())
+                {
+                    services.Remove(trigger);
+                }
+            });
         using var client = await app.OwnerClientAsync();
         var events = await DemoStudy.CreateAsync("demo", participantCount: 6, seed: 3, start: new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
         await app.Services.GetRequiredService<IEventLog>().AppendAllAsync(events);
