@@ -100,6 +100,17 @@ public sealed class InterviewStepTests : BunitTestContext
     }
 
     [Fact]
+    public void A_model_led_question_gets_a_neutral_label_and_the_guided_script_its_stage_label()
+    {
+        var model = new MoralGraph.Core.Assistance.ModelProvenance("interviewer", "0123456789abcdef", "llama3.1:8b", 0.3, DateTimeOffset.UnixEpoch);
+        IReadOnlyList<InterviewMessage> modelLed = [new(0, InterviewRole.Interviewer, "Who do you look up to in moments like this?", InterviewStage.Story) { Provenance = model }];
+        IReadOnlyList<InterviewMessage> guided = [.. modelLed, new(1, InterviewRole.Participant, "My aunt.", InterviewStage.Story), new(2, InterviewRole.Interviewer, "What did you pay attention to?", InterviewStage.Attention)];
+
+        Assert.Equal("Your answer", RenderInterview(InterviewStage.Story, modelLed).Find("label.mud-input-label").TextContent.Trim());
+        Assert.Equal("What you paid attention to", RenderInterview(InterviewStage.Attention, guided).Find("label.mud-input-label").TextContent.Trim());
+    }
+
+    [Fact]
     public void While_busy_the_input_and_send_are_disabled()
     {
         var interview = RenderInterview(InterviewStage.Story, busy: true);
