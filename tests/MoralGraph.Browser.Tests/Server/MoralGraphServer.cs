@@ -64,7 +64,7 @@ public class MoralGraphServer : IAsyncLifetime
         return new Uri(BaseAddress, path).ToString();
     }
 
-    public Task InitializeAsync() => StartAsync();
+    public virtual Task InitializeAsync() => StartAsync();
 
     /// <summary>Kills the app and starts it again on the same port and store; returns once it answers HTTP.</summary>
     public async Task RestartAsync()
@@ -134,7 +134,7 @@ public class MoralGraphServer : IAsyncLifetime
         process.Dispose();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         try
         {
@@ -190,7 +190,16 @@ public class MoralGraphServer : IAsyncLifetime
             start.Environment[key] = value;
         }
 
+        ConfigureEnvironment(start.Environment);
         return start;
+    }
+
+    /// <summary>
+    /// The last say on the app's environment, at each start: a derived fixture adds (or removes) variables that are
+    /// only known once something else is running, such as the address of a fake model server. Does nothing here.
+    /// </summary>
+    protected virtual void ConfigureEnvironment(IDictionary<string, string?> environment)
+    {
     }
 
     private async Task WaitUntilAnsweringAsync(Process process)
