@@ -157,8 +157,9 @@ public static class InterviewerPrompt
     private static HashSet<string> BuildTemplateRuns()
     {
         var runs = new HashSet<string>(StringComparer.Ordinal);
-        // Runs never span a slot: what fills it (the question, red lines) is the study's own text, fine to repeat.
-        foreach (var segment in System.Text.RegularExpressions.Regex.Split(Template.Text, @"\{\{[a-z_]+\}\}"))
+        // Runs never span a slot: what fills it (the question, red lines) is the study's own text, fine to repeat. Nor
+        // do they include the quoted examples: a card may well hold policies worded like them, and that is no leak.
+        foreach (var segment in System.Text.RegularExpressions.Regex.Split(Template.Text, @"\{\{[a-z_]+\}\}|""[^""\n]*"""))
         {
             var words = Words(segment);
             for (var start = 0; start + LeakRunWords <= words.Count; start++)

@@ -328,6 +328,18 @@ public sealed class ModelInterviewerTests : IDisposable
     }
 
     [Fact]
+    public void A_card_worded_like_the_prompts_own_example_policies_is_no_leak()
+    {
+        // Models copy examples; two of them in a row once made a ten-word run of the template and sent the participant to the guided flow.
+        var card = string.Join('\n', "Room to decide", "The AI leaves the decision with the user.",
+            "MOMENTS when the user feels torn between two loyalties", "OPPORTUNITIES for the user to decide without pressure",
+            "SIGNS that a person needs time more than information");
+
+        Assert.False(InterviewerPrompt.Leaks(card));
+        Assert.True(InterviewerPrompt.Leaks("Ask one question at a time, in a sentence or two. Be warm and plain."));
+    }
+
+    [Fact]
     public async Task With_the_budget_spent_the_guided_script_opens_and_no_request_reaches_the_model()
     {
         UseBed(o => o.TokenBudgetPerStudy = 0);
