@@ -32,6 +32,7 @@ public sealed class AssistanceState
     private readonly Dictionary<string, ModelUsageTotals> _usageByCapability = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ContextProposal> _contextProposals = new(StringComparer.Ordinal);
     private readonly Dictionary<(ContextRef, string, string), TransitionStoryWritten> _stories = [];
+    private readonly HashSet<string> _withdrawn = new(StringComparer.Ordinal);
     private readonly HashSet<string> _moderatedCards = new(StringComparer.Ordinal);
 
     /// <summary>Every call's tokens together.</summary>
@@ -43,8 +44,15 @@ public sealed class AssistanceState
     /// <summary>Every proposed context, in the order proposed.</summary>
     public IReadOnlyCollection<ContextProposal> ContextProposals => _contextProposals.Values;
 
-    /// <summary>Proposed contexts waiting for a facilitator.</summary>
-    public IEnumerable<ContextProposal> PendingContextProposals() => _contextProposals.Values.Where(p => p.Accepted is null);
+    /// <summary>
+    /// Proposed contexts waiting for a facilitator. A proposal read from the transcript of a participant who has since
+    /// withdrawn is not among them: it came from their words, which leave the study with them.
+    /// </summary>
+    public IEnumerable<ContextProposal> PendingContextProposals() =>
+        _contextProposals.Values.Where(p => p.Accepted is null && !(p.Source.StartsWith(TranscriptSourcePrefix, StringComparison.Ordinal) && _withdrawn.Contains(p.Source[TranscriptSourcePrefix.Length..])));
+
+    /// <summary>The <see cref="ContextProposed.Source"/> of a context read from a participant's transcript, before their id.</summary>
+    public const string TranscriptSourcePrefix = "transcript:";
 
     /// <summary>Every model-written story.</summary>
     public IReadOnlyCollection<TransitionStoryWritten> Stories => _stories.Values;
@@ -70,6 +78,9 @@ public sealed class AssistanceState
                 break;
             case ContextProposalDecided decided when _contextProposals.TryGetValue(decided.ProposalId, out var proposal) && proposal.Accepted is null:
                 _contextProposals[decided.ProposalId] = proposal with { Accepted = decided.Accepted };
+                break;
+            case ParticipantWithdrew withdrew:
+                _withdrawn.Add(withdrew.ParticipantId);
                 break;
             case TransitionStoryWritten story:
                 _stories[(story.Context, story.FromValueId, story.ToValueId)] = story;

@@ -41,7 +41,7 @@ public sealed class ModelContextProposer(ModelCalls calls, StudyRepository studi
         new(studyId, $"{JobKind}:{participantId}", cancellationToken => ProposeFromTranscriptAsync(studyId, participantId, cancellationToken));
 
     /// <summary>The source recorded for proposals from <paramref name="participantId"/>'s interview.</summary>
-    public static string TranscriptSource(string participantId) => $"transcript:{participantId}";
+    public static string TranscriptSource(string participantId) => AssistanceState.TranscriptSourcePrefix + participantId;
 
     /// <summary>Proposes contexts for every question of the study; returns what it did, for the facilitator.</summary>
     public async Task<string> ProposeForQuestionsAsync(string studyId, CancellationToken cancellationToken = default)

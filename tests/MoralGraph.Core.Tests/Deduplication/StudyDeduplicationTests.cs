@@ -1,3 +1,4 @@
+using MoralGraph.Core.Assistance;
 using MoralGraph.Core.Deduplication;
 using MoralGraph.Core.Events;
 using static MoralGraph.Core.Tests.Builders;
@@ -79,7 +80,7 @@ public class StudyDeduplicationTests
     [Fact]
     public async Task A_review_proposal_carries_the_cluster_s_reason_and_provenance_and_the_lexical_one_its_title()
     {
-        var provenance = new Assistance.ModelProvenance("dedup-judge", "0123456789abcdef", "judge-model", 0.2, T0);
+        var provenance = new ModelProvenance("dedup-judge", "0123456789abcdef", "judge-model", 0.2, T0);
         var judged = new FixedClusters([["a1", "a2"]], reason: "judged the same value: both lay out options", provenance: provenance);
 
         var fromModel = Assert.Single(await StudyDeduplication.ProposeForReviewAsync(StudyState.Replay(Cards()), judged, T0));
@@ -92,7 +93,7 @@ public class StudyDeduplicationTests
         Assert.All(fromLexical, p => Assert.StartsWith("offline dedup: \"Informed", p.Reason, StringComparison.Ordinal));
     }
 
-    private sealed class FixedClusters(string[][] clusters, string? reason = null, Assistance.ModelProvenance? provenance = null) : IValueDeduplicator
+    private sealed class FixedClusters(string[][] clusters, string? reason = null, ModelProvenance? provenance = null) : IValueDeduplicator
     {
         public string? StudyId { get; private set; }
 
