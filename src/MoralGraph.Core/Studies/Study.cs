@@ -147,10 +147,7 @@ public sealed record Study
     public Study WithSharedRedLines(IEnumerable<RedLine> shared)
     {
         var own = RedLines.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        return new Study(Slug, Title, Description, Questions, [.. RedLines, .. shared.Where(r => own.Add(r.Id))], Languages, Phase, VoteDrawSize)
-        {
-            QuestionAssignment = QuestionAssignment, Capacity = Capacity, InviteCodes = InviteCodes, SeedValues = SeedValues,
-        };
+        return Rebuilt(Questions, [.. RedLines, .. shared.Where(r => own.Add(r.Id))]);
     }
 
     /// <summary>
@@ -166,12 +163,15 @@ public sealed record Study
             throw new ArgumentException($"Question '{questionId}' already has a context '{context.Id}'.", nameof(context));
         }
 
-        var questions = Questions.Select(q => q.Id == questionId ? q with { Contexts = [.. q.Contexts, context] } : q).ToList();
-        return new Study(Slug, Title, Description, questions, RedLines, Languages, Phase, VoteDrawSize)
+        return Rebuilt([.. Questions.Select(q => q.Id == questionId ? q with { Contexts = [.. q.Contexts, context] } : q)], RedLines);
+    }
+
+    // Through the constructor, so the changed questions or red lines are validated again; every other setting is kept.
+    private Study Rebuilt(IReadOnlyList<Question> questions, IReadOnlyList<RedLine> redLines) =>
+        new(Slug, Title, Description, questions, redLines, Languages, Phase, VoteDrawSize)
         {
             QuestionAssignment = QuestionAssignment, Capacity = Capacity, InviteCodes = InviteCodes, SeedValues = SeedValues,
         };
-    }
 
     /// <summary>This study in another phase, refusing moves backwards.</summary>
     public Study MoveTo(StudyPhase phase) => StudyPhases.CanMove(Phase, phase)

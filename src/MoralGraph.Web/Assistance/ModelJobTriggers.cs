@@ -2,6 +2,7 @@ using MoralGraph.Core.Events;
 using MoralGraph.Core.Studies;
 using MoralGraph.LanguageModels.Contexts;
 using MoralGraph.LanguageModels.Jobs;
+using MoralGraph.LanguageModels.Moderation;
 using MoralGraph.LanguageModels.Stories;
 using MoralGraph.Web.Live;
 
@@ -9,24 +10,30 @@ namespace MoralGraph.Web.Assistance;
 
 /// <summary>
 /// Starts model work when the study calls for it, whoever caused it (console, API or participant): transition stories
-/// when a study moves to voting, and context proposals from an interview when its participant submits their card. It
+/// when a study moves to voting; on a submitted card, a moderation pass and context proposals from its interview. It
 /// only queues jobs on the <see cref="ModelJobBoard"/>: the request that recorded the event never waits on a model.
+/// After a flood (<see cref="ResyncNeeded"/>) every study seen so far gets a moderation pass: a pass checks only cards
+/// no pass has checked, so an extra one costs nothing.
 /// </summary>
 public sealed class ModelJobTriggers : BackgroundService
 {
     private readonly ModelJobBoard _jobs;
     private readonly ModelTransitionStoryGenerator _stories;
     private readonly ModelContextProposer _contexts;
+    private readonly ModelCardModerator _moderator;
+    private readonly HashSet<string> _studiesWithCards = new(StringComparer.Ordinal);
     private readonly ILogger<ModelJobTriggers> _logger;
     private readonly StudyFeed _feed;
 
     /// <summary>Subscribes at once, so no event recorded after the app is built is missed.</summary>
-    public ModelJobTriggers(StudyEventBroadcaster broadcaster, ModelJobBoard jobs, ModelTransitionStoryGenerator stories, ModelContextProposer contexts, ILogger<ModelJobTriggers> logger)
+    public ModelJobTriggers(StudyEventBroadcaster broadcaster, ModelJobBoard jobs, ModelTransitionStoryGenerator stories, ModelContextProposer contexts,
+        ModelCardModerator moderator, ILogger<ModelJobTriggers> logger)
     {
         ArgumentNullException.ThrowIfNull(broadcaster);
         _jobs = jobs;
         _stories = stories;
         _contexts = contexts;
+        _moderator = moderator;
         _logger = logger;
         _feed = broadcaster.Subscribe(StudyEventBroadcaster.AllStudies, IsTrigger);
     }
@@ -56,12 +63,23 @@ public sealed class ModelJobTriggers : BackgroundService
                     case EventRecorded { Recorded.Event: PhaseChanged changed }:
                         _jobs.TryEnqueue(_stories.JobFor(changed.StudyId));
                         break;
-                    // Only a card its author submitted ends an interview (not one imported or written by a facilitator).
-                    case EventRecorded { Recorded.Event: CardSubmitted card } when card.Actor == card.ParticipantId:
-                        _jobs.TryEnqueue(_contexts.TranscriptJobFor(card.StudyId, card.ParticipantId));
+                    case EventRecorded { Recorded.Event: CardSubmitted card }:
+                        _studiesWithCards.Add(card.StudyId);
+                        _moderator.Request(card.StudyId);
+                        // Only a card its author submitted ends an interview (not one imported or written by a facilitator).
+                        if (card.Actor == card.ParticipantId)
+                        {
+                            _jobs.TryEnqueue(_contexts.TranscriptJobFor(card.StudyId, card.ParticipantId));
+                        }
+
                         break;
                     case ResyncNeeded resync:
                         _logger.LogWarning("{Dropped} study event(s) arrived faster than model work could be queued; stories or contexts for them can be started from the console.", resync.Dropped);
+                        foreach (var studyId in _studiesWithCards)
+                        {
+                            _moderator.Request(studyId);
+                        }
+
                         break;
                 }
             }

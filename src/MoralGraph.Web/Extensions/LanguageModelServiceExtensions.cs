@@ -15,7 +15,6 @@ using MoralGraph.LanguageModels.Jobs;
 using MoralGraph.LanguageModels.Moderation;
 using MoralGraph.LanguageModels.Stories;
 using MoralGraph.Web.Assistance;
-using MoralGraph.Web.Live;
 
 namespace MoralGraph.Web.Extensions;
 
@@ -91,7 +90,6 @@ public static class LanguageModelServiceExtensions
         services.AddSingleton<ICardCritic, ModelCardCritic>();
         services.AddSingleton<ModelCardArticulator>();
         services.AddSingleton<ModelCardModerator>();
-        services.AddHostedService<ModerationOnSubmission>();
         return builder;
     }
 }

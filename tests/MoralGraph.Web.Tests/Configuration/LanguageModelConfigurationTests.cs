@@ -130,7 +130,7 @@ public sealed class LanguageModelConfigurationTests
         Assert.Null(app.Services.GetService<IChatClient>());
         Assert.IsType<GuidedInterviewer>(app.Services.GetRequiredService<IInterviewer>());
         Assert.IsType<RuleCardCritic>(app.Services.GetRequiredService<ICardCritic>());
-        Assert.DoesNotContain(app.Services.GetServices<IHostedService>(), s => s is MoralGraph.Web.Live.ModerationOnSubmission);
+        Assert.DoesNotContain(app.Services.GetServices<IHostedService>(), s => s is ModelJobTriggers or MoralGraph.LanguageModels.Jobs.ModelJobService);
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public sealed class LanguageModelConfigurationTests
             {
                 services.AddSingleton<IChatClient>(chat);
                 // The demo's cards would queue moderation and context jobs that race the critique for the one scripted answer.
-                foreach (var trigger in services.Where(d => d.ImplementationType == typeof(ModerationOnSubmission) || d.ImplementationType == typeof(ModelJobTriggers)).ToList())
+                foreach (var trigger in services.Where(d => d.ImplementationType == typeof(ModelJobTriggers)).ToList())
                 {
                     services.Remove(trigger);
                 }

@@ -38,7 +38,6 @@ public sealed class ModelConsoleApp : IAsyncLifetime
             services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(Embeddings);
             services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ModelJobService)));
             // Submitted cards also queue moderation and context jobs; held back here so the scripted answers go to the judge.
-            services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ModerationOnSubmission)));
             services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ModelJobTriggers)));
         }));
 
