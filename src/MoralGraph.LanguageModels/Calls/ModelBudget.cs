@@ -32,10 +32,23 @@ public sealed class ModelBudget(StudyRepository studies, IOptions<LanguageModelO
         Interlocked.Add(ref counter[0], tokens);
     }
 
-    private Task<long[]> CounterAsync(string studyId, CancellationToken cancellationToken) =>
-        _used.GetOrAdd(studyId, id => new Lazy<Task<long[]>>(async () =>
+    // The count is loaded once per study and shared, so no caller's cancellation may end the load for the others; a load
+    // that fails is forgotten, so the next call tries again instead of failing for good.
+    private async Task<long[]> CounterAsync(string studyId, CancellationToken cancellationToken)
+    {
+        var counter = _used.GetOrAdd(studyId, id => new Lazy<Task<long[]>>(async () =>
         {
-            var state = await studies.LoadAsync(id, cancellationToken);
+            var state = await studies.LoadAsync(id, CancellationToken.None);
             return [state?.Assistance.Usage.TotalTokens ?? 0];
-        })).Value;
+        }));
+        try
+        {
+            return await counter.Value.WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (counter.Value.IsFaulted)
+        {
+            _used.TryRemove(KeyValuePair.Create(studyId, counter));
+            throw;
+        }
+    }
 }
