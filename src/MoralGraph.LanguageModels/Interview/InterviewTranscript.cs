@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 using MoralGraph.Core.Interview;
+using MoralGraph.LanguageModels.Prompts;
 
 namespace MoralGraph.LanguageModels.Interview;
 
@@ -9,7 +9,7 @@ namespace MoralGraph.LanguageModels.Interview;
 /// assistant's, and each participant message as a user message wrapped in <c>&lt;participant_message&gt;</c> tags, so
 /// the model can tell the participant's words (data) from its instructions. Participant text never enters the system prompt.
 /// </summary>
-public static partial class InterviewTranscript
+public static class InterviewTranscript
 {
     /// <summary>The tag participant text is wrapped in.</summary>
     public const string ParticipantTag = "participant_message";
@@ -41,14 +41,11 @@ public static partial class InterviewTranscript
         return messages;
     }
 
-    /// <summary>A participant's message as data: inside the tags, with any tag of the same name inside it neutralized so it cannot close them early.</summary>
+    /// <summary>A participant's message as data: inside the tags, with any tag of the same name inside it removed so it cannot close them early.</summary>
     public static string Delimited(InterviewMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
         var text = message.Intent == InterviewIntent.Done && message.Text.Length == 0 ? "(The participant says they are done.)" : message.Text;
-        return $"<{ParticipantTag}>\n{TagLike().Replace(text, "[tag removed]")}\n</{ParticipantTag}>";
+        return PromptMaterial.Wrap(ParticipantTag, text);
     }
-
-    [GeneratedRegex(@"<\s*/?\s*participant_message[^>]*>", RegexOptions.IgnoreCase)]
-    private static partial Regex TagLike();
 }

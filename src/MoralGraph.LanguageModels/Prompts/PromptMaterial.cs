@@ -13,7 +13,8 @@ public static class PromptMaterial
     public static string Wrap(string tag, string text)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tag);
-        var inner = Regex.Replace(text ?? string.Empty, $@"<\s*/?\s*{Regex.Escape(tag)}\s*>", string.Empty, RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+        // Any opening or closing marker of the tag, attributes and odd spacing included ("</card x>", "< /CARD >").
+        var inner = Regex.Replace(text ?? string.Empty, $@"<\s*/?\s*{Regex.Escape(tag)}(?:\s[^>]*)?>", string.Empty, RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
         return $"<{tag}>\n{inner}\n</{tag}>";
     }
 }
