@@ -64,6 +64,32 @@ public sealed class AssistanceState
     public TransitionStoryWritten? StoryFor(ContextRef context, string fromValueId, string toValueId) =>
         _stories.GetValueOrDefault((context, fromValueId, toValueId));
 
+    internal AssistanceCapture Capture() => new(
+        Usage, new Dictionary<string, ModelUsageTotals>(_usageByCapability, StringComparer.Ordinal), [.. _contextProposals.Values], [.. _stories.Values], [.. _moderatedCards]);
+
+    /// <summary>Restores a capture; <paramref name="withdrawn"/> are the study's withdrawn participants, which this state also follows.</summary>
+    internal void Restore(AssistanceCapture capture, IEnumerable<string> withdrawn)
+    {
+        Usage = capture.Usage;
+        foreach (var (capability, totals) in capture.UsageByCapability)
+        {
+            _usageByCapability.Add(capability, totals);
+        }
+
+        foreach (var proposal in capture.ContextProposals)
+        {
+            _contextProposals.Add(proposal.ProposalId, proposal);
+        }
+
+        foreach (var story in capture.Stories)
+        {
+            _stories.Add((story.Context, story.FromValueId, story.ToValueId), story);
+        }
+
+        _moderatedCards.UnionWith(capture.ModeratedCards);
+        _withdrawn.UnionWith(withdrawn);
+    }
+
     /// <summary>Applies one event (others are ignored).</summary>
     public void Apply(StudyEvent studyEvent)
     {

@@ -40,6 +40,13 @@ public interface IEventLog
     /// <summary>The events of one study, in order.</summary>
     Task<IReadOnlyList<RecordedEvent>> ReadStudyAsync(string studyId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The events of one study after <paramref name="afterSequence"/>, in order: what a snapshot taken at that event
+    /// does not hold. Stores should answer from an index, in time proportional to what is returned.
+    /// </summary>
+    async Task<IReadOnlyList<RecordedEvent>> ReadStudyAsync(string studyId, long afterSequence, CancellationToken cancellationToken = default) =>
+        [.. (await ReadStudyAsync(studyId, cancellationToken).ConfigureAwait(false)).Where(e => e.Sequence > afterSequence)];
+
     /// <summary>Recomputes every hash and link from the first event on.</summary>
     Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default);
 

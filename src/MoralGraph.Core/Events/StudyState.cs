@@ -12,7 +12,7 @@ namespace MoralGraph.Core.Events;
 /// starts from. Apply events in log order; <see cref="ToSnapshot"/> gives the moral graph's input with
 /// withdrawn participants' contributions removed.
 /// </summary>
-public sealed class StudyState
+public sealed partial class StudyState
 {
     private readonly Dictionary<string, CardSubmitted> _cards = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _valueOfCard = new(StringComparer.Ordinal);
@@ -33,6 +33,10 @@ public sealed class StudyState
     private readonly Dictionary<string, MergeProposal> _proposals = new(StringComparer.Ordinal);
     private readonly List<AnnouncementMade> _announcements = [];
     private readonly Dictionary<string, ExportRecorded> _latestExports = new(StringComparer.Ordinal);
+
+    // Hashes of the idempotency keys of every applied event: whoever appends to a live state can tell a new submission
+    // from a possible replay without asking the store (a hash collision only sends a new one down the careful path).
+    private readonly HashSet<ulong> _submissionKeys = [];
 
     /// <summary>The actor the offline deduplicator records its merges under; merges by anyone else are decisions it keeps.</summary>
     public const string DeduplicationActor = "dedup";
@@ -90,6 +94,16 @@ public sealed class StudyState
     /// <summary>Number of events applied.</summary>
     public long EventCount { get; private set; }
 
+    /// <summary>
+    /// False when no applied event had <paramref name="studyEvent"/>'s idempotency key, so it is certainly a new
+    /// submission; true when it may be a replay of one (the store decides). Always false for events without a key.
+    /// </summary>
+    public bool MayHaveRecorded(StudyEvent studyEvent)
+    {
+        ArgumentNullException.ThrowIfNull(studyEvent);
+        return studyEvent.IdempotencyKey is { } key && _submissionKeys.Contains(Text.StableHash.Of(key));
+    }
+
     /// <summary>Replays <paramref name="events"/> into a new state.</summary>
     public static StudyState Replay(IEnumerable<StudyEvent> events)
     {
@@ -108,6 +122,11 @@ public sealed class StudyState
     {
         ArgumentNullException.ThrowIfNull(studyEvent);
         EventCount++;
+        if (studyEvent.IdempotencyKey is { } key)
+        {
+            _submissionKeys.Add(Text.StableHash.Of(key));
+        }
+
         Participation.Apply(studyEvent);
         Assistance.Apply(studyEvent);
         switch (studyEvent)
@@ -122,6 +141,7 @@ public sealed class StudyState
             case CanonicalValueDefined defined:
                 if (_definedValues.TryAdd(defined.Value.Id, defined.Value))
                 {
+                    NoteDefinedValue(defined.Value);
                     _definedValueQuestion[defined.Value.Id] = defined.QuestionId;
                     _valueOrder.Add(defined.Value.Id);
                 }
@@ -130,6 +150,7 @@ public sealed class StudyState
             case CardSubmitted card:
                 if (_cards.TryAdd(card.CardId, card))
                 {
+                    NoteCard(card);
                     MoveCard(card.CardId, card.CardId);
                     _valueOrder.Add(card.CardId);
                 }
@@ -138,6 +159,7 @@ public sealed class StudyState
             case ValuesMerged merged when IsCurrentValue(merged.FromValueId) && IsCurrentValue(merged.IntoValueId) && merged.FromValueId != merged.IntoValueId:
                 // Cards move; votes follow through the alias when the snapshot is taken.
                 _mergedInto[merged.FromValueId] = merged.IntoValueId;
+                NoteAbsorbed(merged.FromValueId, merged.IntoValueId);
                 if (merged.Actor != DeduplicationActor && CardsOf(merged.IntoValueId).FirstOrDefault() is { } anchor)
                 {
                     // A person's merge is a decision the algorithm must keep.
@@ -170,10 +192,14 @@ public sealed class StudyState
 
                 break;
             case VoteCast cast:
-                Votes.Append(cast.Vote);
+                CountVote(cast.Vote);
                 break;
             case ParticipantWithdrew withdrew:
-                _withdrawn.Add(withdrew.ParticipantId);
+                if (_withdrawn.Add(withdrew.ParticipantId))
+                {
+                    UncountVotesOf(withdrew.ParticipantId);
+                }
+
                 break;
             case CardHidden hidden when _cards.ContainsKey(hidden.CardId):
                 _hidden[hidden.CardId] = hidden.Reason;

@@ -13,12 +13,17 @@ public sealed class ParticipantRecord
     private readonly Dictionary<string, bool> _membershipAnswers = new(StringComparer.Ordinal);
 
     internal ParticipantRecord(ParticipantJoined joined)
+        : this(joined.ParticipantId, joined.OccurredAt, joined.ResumeCodeHash, joined.Language, joined.InviteCode)
     {
-        Id = joined.ParticipantId;
-        JoinedAt = joined.OccurredAt;
-        ResumeCodeHash = joined.ResumeCodeHash;
-        Language = joined.Language;
-        InviteCode = joined.InviteCode;
+    }
+
+    private ParticipantRecord(string id, DateTimeOffset joinedAt, string resumeCodeHash, string language, string? inviteCode)
+    {
+        Id = id;
+        JoinedAt = joinedAt;
+        ResumeCodeHash = resumeCodeHash;
+        Language = language;
+        InviteCode = inviteCode;
     }
 
     /// <summary>Pseudonymous id.</summary>
@@ -72,6 +77,47 @@ public sealed class ParticipantRecord
     /// <summary>The stage the interview is at: the stage of the interviewer's latest message.</summary>
     public InterviewStage InterviewStage => _transcript.LastOrDefault(m => m.Role == InterviewRole.Interviewer)?.Stage ?? InterviewStage.Story;
 
+    /// <summary>
+    /// A copy that later events do not change, for a page or a request to keep after it has left the study's gate.
+    /// Costs what the participant's own journey holds (their transcript, draws and votes), whatever the study's size.
+    /// </summary>
+    public ParticipantRecord Detach()
+    {
+        var copy = Restore(Capture());
+        copy._voted.UnionWith(_voted);
+        return copy;
+    }
+
+    internal ParticipantCapture Capture() => new(
+        Id, JoinedAt, ResumeCodeHash, Language, InviteCode, QuestionId, [.. _transcript], Draft, CardId,
+        new Dictionary<string, bool>(_membershipAnswers, StringComparer.Ordinal), [.. _draws], Survey, Withdrawn);
+
+    /// <summary>The record <paramref name="capture"/> was taken from, except its votes (see <see cref="MarkVoted"/>).</summary>
+    internal static ParticipantRecord Restore(ParticipantCapture capture)
+    {
+        var record = new ParticipantRecord(capture.Id, capture.JoinedAt, capture.ResumeCodeHash, capture.Language, capture.InviteCode)
+        {
+            QuestionId = capture.QuestionId,
+            Draft = capture.Draft,
+            CardId = capture.CardId,
+            Survey = capture.Survey,
+            Withdrawn = capture.Withdrawn,
+        };
+        record._transcript.AddRange(capture.Transcript);
+        foreach (var (valueId, stillMine) in capture.MembershipAnswers)
+        {
+            record._membershipAnswers.Add(valueId, stillMine);
+        }
+
+        record._draws.AddRange(capture.Draws);
+        return record;
+    }
+
+    internal void MarkVoted(VoteKey key) => _voted.Add(key);
+
+    /// <summary>The (participant, from, to, context) keys of every vote they cast.</summary>
+    public IReadOnlyCollection<VoteKey> VotedKeys => _voted;
+
     internal void Apply(StudyEvent studyEvent)
     {
         switch (studyEvent)
@@ -95,7 +141,7 @@ public sealed class ParticipantRecord
                 _draws.Add(drawn);
                 break;
             case VoteCast cast:
-                _voted.Add(cast.Vote.Key);
+                MarkVoted(cast.Vote.Key);
                 break;
             case SurveyAnswered survey:
                 Survey ??= survey.Answers;
@@ -115,6 +161,7 @@ public sealed class ParticipationState
 {
     private readonly Dictionary<string, ParticipantRecord> _participants = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _byResumeHash = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<(string To, ContextRef Context), int>> _outstanding = new(StringComparer.Ordinal);
 
     /// <summary>Every participant who joined, withdrawn ones included, in the order they joined.</summary>
     public IEnumerable<ParticipantRecord> All => _participants.Values;
@@ -138,22 +185,57 @@ public sealed class ParticipationState
     public int ActiveCountOnQuestion(string questionId) => _participants.Values.Count(p => !p.Withdrawn && p.QuestionId == questionId);
 
     /// <summary>
-    /// How many active participants hold the item (from, to, context) drawn and not yet answered: the vote draw
-    /// counts these with the votes cast, so people drawing at the same moment are spread over different items.
+    /// How many active participants hold each item drawn and not yet answered, by value A, then (value B, context): the
+    /// vote draw counts these with the votes cast, so people drawing at the same moment are spread over different items.
+    /// Kept as events arrive, so a draw looks up the few values it considers instead of walking every participant.
     /// </summary>
-    public Dictionary<(string From, string To, ContextRef Context), int> OutstandingItems()
+    public IReadOnlyDictionary<string, Dictionary<(string To, ContextRef Context), int>> OutstandingItemsFrom => _outstanding;
+
+    /// <summary>How many active participants hold the item (from, to, context) drawn and not yet answered.</summary>
+    public int OutstandingCount(string fromValueId, string toValueId, ContextRef context) =>
+        _outstanding.TryGetValue(fromValueId, out var byTarget) ? byTarget.GetValueOrDefault((toValueId, context)) : 0;
+
+    private void CountOutstanding(VoteItem item, int delta)
     {
-        var outstanding = new Dictionary<(string, string, ContextRef), int>();
+        if (!_outstanding.TryGetValue(item.FromValueId, out var byTarget))
+        {
+            _outstanding[item.FromValueId] = byTarget = [];
+        }
+
+        var count = byTarget.GetValueOrDefault((item.ToValueId, item.Context)) + delta;
+        if (count == 0)
+        {
+            byTarget.Remove((item.ToValueId, item.Context));
+        }
+        else
+        {
+            byTarget[(item.ToValueId, item.Context)] = count;
+        }
+    }
+
+    /// <summary>Counts the outstanding items again from every participant's record (after a restore).</summary>
+    internal void RecountOutstanding()
+    {
+        _outstanding.Clear();
         foreach (var participant in _participants.Values.Where(p => !p.Withdrawn))
         {
             foreach (var item in participant.PendingItems)
             {
-                var key = (item.FromValueId, item.ToValueId, item.Context);
-                outstanding[key] = outstanding.GetValueOrDefault(key) + 1;
+                CountOutstanding(item, +1);
             }
         }
+    }
 
-        return outstanding;
+    internal IReadOnlyList<ParticipantCapture> Capture() => [.. _participants.Values.Select(p => p.Capture())];
+
+    internal void Restore(IReadOnlyList<ParticipantCapture> participants)
+    {
+        foreach (var capture in participants)
+        {
+            var record = ParticipantRecord.Restore(capture);
+            _participants.Add(record.Id, record);
+            _byResumeHash.TryAdd(record.ResumeCodeHash, record.Id);
+        }
     }
 
     /// <summary>Applies one study event; events about unknown participants are ignored.</summary>
@@ -184,6 +266,29 @@ public sealed class ParticipationState
             _ => null,
         };
 
-        Find(participantId)?.Apply(studyEvent);
+        if (Find(participantId) is not { } participant)
+        {
+            return;
+        }
+
+        // The outstanding items change with a participant's draw, answer or withdrawal: what they held before the event
+        // leaves the count, what they hold after it joins it, looking only at this participant's items.
+        var before = participant.Withdrawn || studyEvent is not (VoteItemsDrawn or VoteCast or ParticipantWithdrew) ? null : participant.PendingItems.ToList();
+        participant.Apply(studyEvent);
+        if (before is not null)
+        {
+            foreach (var item in before)
+            {
+                CountOutstanding(item, -1);
+            }
+
+            if (!participant.Withdrawn)
+            {
+                foreach (var item in participant.PendingItems)
+                {
+                    CountOutstanding(item, +1);
+                }
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Studies;
+using MoralGraph.Core.Text;
 using MoralGraph.Core.Values;
 
 namespace MoralGraph.Core.Voting;
@@ -33,65 +34,100 @@ public static class VoteDraw
     public const int MaxPoolSize = 200;
 
     /// <summary>Up to <paramref name="size"/> items for <paramref name="participantId"/> on <paramref name="questionIds"/>.</summary>
+    /// <remarks>
+    /// Costs what the pools hold (at most <see cref="MaxPoolSize"/>² items per context), not what the study holds: loads
+    /// come from the counts the state keeps, and only the best few candidates are kept while the pool is walked.
+    /// </remarks>
     public static IReadOnlyList<VoteCandidate> Choose(StudyState state, string participantId, IReadOnlyList<string> questionIds, int size)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(questionIds);
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         var study = state.Study ?? throw new InvalidOperationException("The study has not been defined.");
-        var snapshot = state.ToSnapshot();
         var participant = state.Participation.Find(participantId);
-        var questionsOfValues = state.QuestionsOfValues();
-
-        var load = new Dictionary<(string, string, ContextRef), int>();
-        var votesPerValue = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var vote in snapshot.Votes)
-        {
-            var key = (vote.FromValueId, vote.ToValueId, vote.Context);
-            load[key] = load.GetValueOrDefault(key) + 1;
-            votesPerValue[vote.FromValueId] = votesPerValue.GetValueOrDefault(vote.FromValueId) + 1;
-            votesPerValue[vote.ToValueId] = votesPerValue.GetValueOrDefault(vote.ToValueId) + 1;
-        }
-
-        foreach (var (key, count) in state.Participation.OutstandingItems())
-        {
-            load[key] = load.GetValueOrDefault(key) + count;
-        }
+        var own = state.ValuesOfParticipant(participantId);
+        var participantHash = StableHash.Of(participantId);
 
         // What they were given or answered, by the values as they are now: after a merge, x→y2 they answered is x→y.
-        var given = (participant?.DrawnItems ?? []).Select(i => (i.FromValueId, i.ToValueId, i.Context))
-            .Concat(state.Votes.EffectiveVotes().Where(v => v.ParticipantId == participantId).Select(v => (v.FromValueId, v.ToValueId, v.Context)))
+        var given = (participant?.DrawnItems.Select(i => (i.FromValueId, i.ToValueId, i.Context)) ?? [])
+            .Concat(participant?.VotedKeys.Select(k => (k.FromValueId, k.ToValueId, k.Context)) ?? [])
             .Select(k => (state.ResolveValue(k.Item1), state.ResolveValue(k.Item2), k.Item3))
             .ToHashSet();
-        var candidates = new List<(VoteCandidate Candidate, int Load, ulong Shuffle)>();
+
+        // Taken in order until `size` pairs are chosen; one pair has at most 2 × contexts items, so the first
+        // size × 2 × contexts items in that order hold every item taken, and only they need keeping.
+        var contextsPerQuestion = questionIds.Select(study.FindQuestion).OfType<Question>().Select(q => q.Contexts.Count).DefaultIfEmpty(0).Max();
+        var keep = Math.Max(1, size * 2 * Math.Max(1, contextsPerQuestion));
+        var best = new PriorityQueue<VoteCandidate, (int Load, ulong Shuffle)>(keep + 1, LastFirst.Instance);
         foreach (var question in questionIds.Select(study.FindQuestion).OfType<Question>())
         {
-            var pool = snapshot.Values
-                .Where(v => questionsOfValues.TryGetValue(v.Id, out var qs) && (qs.Contains(question.Id) || qs.Contains(null)))
-                .OrderBy(v => votesPerValue.GetValueOrDefault(v.Id)).ThenBy(v => Shuffle(participantId, v.Id))
-                .Take(MaxPoolSize).ToList();
+            var pool = state.ValuesAnswering(question.Id)
+                .Select(id => (Id: id, Votes: state.VotesOnValue(id), Shuffle: Mix(participantHash, StableHash.Of(id))))
+                .OrderBy(v => v.Votes).ThenBy(v => v.Shuffle)
+                .Take(MaxPoolSize)
+                .Select(v => state.FindValue(v.Id)!)
+                .ToList();
+            var index = pool.Select((value, i) => (value.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
+            var valueHashes = pool.Select(v => StableHash.Of(v.Id)).ToArray();
+            var loads = new Dictionary<(int From, int To, ContextRef Context), int>();
+            for (var from = 0; from < pool.Count; from++)
+            {
+                foreach (var ((to, context), count) in state.VotesFrom(pool[from].Id))
+                {
+                    AddLoad(from, to, context, count);
+                }
+
+                foreach (var ((to, context), count) in state.Participation.OutstandingItemsFrom.GetValueOrDefault(pool[from].Id) ?? [])
+                {
+                    AddLoad(from, to, context, count);
+                }
+            }
+
             foreach (var context in question.Contexts)
             {
                 var contextRef = new ContextRef(question.Id, context.Id);
-                foreach (var from in pool)
+                var contextHash = StableHash.Of(contextRef.ToString());
+                for (var from = 0; from < pool.Count; from++)
                 {
-                    foreach (var to in pool)
+                    for (var to = 0; to < pool.Count; to++)
                     {
-                        var key = (from.Id, to.Id, contextRef);
-                        if (from.Id == to.Id || to.Members.Any(m => m.ParticipantId == participantId) || given.Contains(key))
+                        if (from == to || own.Contains(pool[to].Id) || given.Contains((pool[from].Id, pool[to].Id, contextRef)))
                         {
                             continue;
                         }
 
-                        candidates.Add((new VoteCandidate(contextRef, context, from, to), load.GetValueOrDefault(key), Shuffle(participantId, $"{from.Id}>{to.Id}@{contextRef}")));
+                        var rank = (loads.GetValueOrDefault((from, to, contextRef)), Mix(Mix(participantHash, valueHashes[from]), Mix(valueHashes[to], contextHash)));
+                        if (best.Count < keep)
+                        {
+                            best.Enqueue(new VoteCandidate(contextRef, context, pool[from], pool[to]), rank);
+                        }
+                        else if (best.TryPeek(out _, out var worst) && Compare(rank, worst) < 0)
+                        {
+                            best.EnqueueDequeue(new VoteCandidate(contextRef, context, pool[from], pool[to]), rank);
+                        }
                     }
+                }
+            }
+
+            void AddLoad(int from, string toValueId, ContextRef context, int count)
+            {
+                if (index.TryGetValue(state.ResolveValue(toValueId), out var to) && to != from)
+                {
+                    loads[(from, to, context)] = loads.GetValueOrDefault((from, to, context)) + count;
                 }
             }
         }
 
+        var ordered = new List<(VoteCandidate Candidate, (int, ulong) Rank)>(best.Count);
+        while (best.TryDequeue(out var candidate, out var rank))
+        {
+            ordered.Add((candidate, rank));
+        }
+
+        ordered.Sort((a, b) => Compare(a.Rank, b.Rank));
         var chosen = new List<VoteCandidate>();
         var pairs = new HashSet<(string, string)>();
-        foreach (var (candidate, _, _) in candidates.OrderBy(c => c.Load).ThenBy(c => c.Shuffle))
+        foreach (var (candidate, _) in ordered)
         {
             if (chosen.Count == size)
             {
@@ -108,15 +144,24 @@ public static class VoteDraw
         return chosen;
     }
 
-    // FNV-1a: a stable, fast hash is all a shuffle key needs (string.GetHashCode changes between processes).
-    private static ulong Shuffle(string participantId, string item)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in participantId + "|" + item)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
+    private static int Compare((int Load, ulong Shuffle) a, (int Load, ulong Shuffle) b) =>
+        a.Load != b.Load ? a.Load.CompareTo(b.Load) : a.Shuffle.CompareTo(b.Shuffle);
 
-        return hash;
+    // A stable shuffle key: the same participant and item always mix to the same number, different participants to
+    // unrelated ones (the finaliser of SplitMix64 spreads every input bit over the output).
+    private static ulong Mix(ulong a, ulong b)
+    {
+        var x = a ^ (b + 0x9E3779B97F4A7C15UL + (a << 6) + (a >> 2));
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+        return x ^ (x >> 31);
+    }
+
+    /// <summary>Orders the queue's worst candidate first, so the best ones stay.</summary>
+    private sealed class LastFirst : IComparer<(int Load, ulong Shuffle)>
+    {
+        public static readonly LastFirst Instance = new();
+
+        public int Compare((int Load, ulong Shuffle) x, (int Load, ulong Shuffle) y) => VoteDraw.Compare(y, x);
     }
 }

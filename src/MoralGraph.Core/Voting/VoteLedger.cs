@@ -51,6 +51,9 @@ public sealed class VoteLedger
     public IReadOnlyList<WiserThanVote> EffectiveVotes() =>
         _byKey.Values.OrderBy(v => v.First).Select(v => _history[v.Latest]).ToList();
 
+    /// <summary>The vote that counts for <paramref name="key"/>, or null when there is none.</summary>
+    public WiserThanVote? LatestFor(VoteKey key) => _byKey.TryGetValue(key, out var votes) ? _history[votes.Latest] : null;
+
     /// <summary>Whether this participant has a vote that counts on this item.</summary>
     public bool HasVoted(VoteKey key) => _byKey.ContainsKey(key);
 }

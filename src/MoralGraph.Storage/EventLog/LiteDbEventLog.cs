@@ -105,10 +105,19 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<RecordedEvent>> ReadStudyAsync(string studyId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RecordedEvent>> ReadStudyAsync(string studyId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(ToRecorded(_database.GetCollection<EventDocument>(EventsCollection)
+            .Query().Where(e => e.StudyId == studyId).OrderBy(e => e.Id).ToList()));
+
+    /// <inheritdoc />
+    /// <remarks>Walks the sequence index from <paramref name="afterSequence"/>, so a short tail is read quickly however long the log.</remarks>
+    public Task<IReadOnlyList<RecordedEvent>> ReadStudyAsync(string studyId, long afterSequence, CancellationToken cancellationToken = default) =>
+        afterSequence <= 0 ? ReadStudyAsync(studyId, cancellationToken)
+            : Task.FromResult(ToRecorded(_database.GetCollection<EventDocument>(EventsCollection)
+                .Find(Query.GT("_id", afterSequence)).Where(e => e.StudyId == studyId).OrderBy(e => e.Id).ToList()));
+
+    private static IReadOnlyList<RecordedEvent> ToRecorded(List<EventDocument> documents)
     {
-        var documents = _database.GetCollection<EventDocument>(EventsCollection)
-            .Query().Where(e => e.StudyId == studyId).OrderBy(e => e.Id).ToList();
         IReadOnlyList<RecordedEvent> events = documents.Select(d =>
         {
             var recorded = new RecordedEvent(d.Id, EventHashChain.Deserialize(d.Payload), d.Payload, d.PreviousHash, d.Hash);
@@ -117,7 +126,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             return recorded.Event.StudyId == d.StudyId ? recorded
                 : throw new InvalidOperationException($"The event log is damaged: event {d.Id} is filed under study '{d.StudyId}' but belongs to '{recorded.Event.StudyId}'. Run 'moralgraph audit verify'.");
         }).ToList();
-        return Task.FromResult(events);
+        return events;
     }
 
     /// <inheritdoc />

@@ -64,6 +64,10 @@ public sealed class NotifyingEventLog(IEventLog inner, StudyEventBroadcaster bro
         inner.ReadStudyAsync(studyId, cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<RecordedEvent>> ReadStudyAsync(string studyId, long afterSequence, CancellationToken cancellationToken = default) =>
+        inner.ReadStudyAsync(studyId, afterSequence, cancellationToken);
+
+    /// <inheritdoc />
     public Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default) => inner.VerifyAsync(cancellationToken);
 
     /// <inheritdoc />

@@ -125,10 +125,11 @@ public class ParticipationStateTests
             Joined("alice"), Drawn("alice", 0, shared, answered), Answered("alice", answered),
             Joined("bob"), Drawn("bob", 0, shared),
             Joined("carol"), Drawn("carol", 0, shared, answered), Withdrew("carol"),
-        ]).Participation.OutstandingItems();
+        ]).Participation;
 
-        var only = Assert.Single(outstanding);
-        Assert.Equal((("a", "b", new ContextRef("q", "c")), 2), (only.Key, only.Value));
+        var only = Assert.Single(outstanding.OutstandingItemsFrom.SelectMany(from => from.Value.Select(to => (from.Key, to.Key.To, to.Key.Context, Count: to.Value))));
+        Assert.Equal(("a", "b", new ContextRef("q", "c"), 2), only);
+        Assert.Equal(2, outstanding.OutstandingCount("a", "b", new ContextRef("q", "c")));
     }
 
     [Fact]

@@ -1,0 +1,626 @@
+using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MoralGraph.Core.Access;
+
+namespace MoralGraph.Core.Events;
+
+/// <summary>How the live study states are kept (configuration section <c>StudyStatesOptions</c>).</summary>
+public sealed class StudyStatesOptions
+{
+    /// <summary>A study's state is snapshotted once this many events were applied since its last snapshot.</summary>
+    [Range(1, int.MaxValue)]
+    public int SnapshotEveryEvents { get; set; } = 20_000;
+
+    /// <summary>A study nobody read or changed for this long leaves memory (after a snapshot, when it changed).</summary>
+    public TimeSpan IdleEviction { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>What a decision made under a study's gate appends, and what it tells its caller.</summary>
+/// <typeparam name="T">What the caller gets back.</typeparam>
+/// <param name="Result">What the caller gets back.</param>
+/// <param name="Events">The events to append, all of the study decided on; none when nothing changes.</param>
+public readonly record struct StudyDecision<T>(T Result, IReadOnlyList<StudyEvent> Events);
+
+/// <summary>Builds <see cref="StudyDecision{T}"/>s.</summary>
+public static class StudyDecision
+{
+    /// <summary>Append <paramref name="events"/> and answer <paramref name="result"/>.</summary>
+    public static StudyDecision<T> Append<T>(T result, params IReadOnlyList<StudyEvent> events) => new(result, events);
+
+    /// <summary>Append nothing and answer <paramref name="result"/>.</summary>
+    public static StudyDecision<T> Nothing<T>(T result) => new(result, []);
+}
+
+/// <summary>A change made: the decision's result and the events as stored (a replayed submission gives the stored one).</summary>
+/// <typeparam name="T">The decision's result.</typeparam>
+/// <param name="Result">The decision's result.</param>
+/// <param name="Recorded">The events, in order, as the log holds them.</param>
+public sealed record StudyChange<T>(T Result, IReadOnlyList<RecordedEvent> Recorded);
+
+/// <summary>There is no study with this slug.</summary>
+/// <param name="slug">The slug asked for.</param>
+public sealed class StudyNotFoundException(string slug) : KeyNotFoundException($"There is no study '{slug}'.")
+{
+    /// <summary>The slug asked for.</summary>
+    public string Slug { get; } = slug;
+}
+
+/// <summary>
+/// One authoritative <see cref="StudyState"/> per study, held in memory and shared by every reader and writer, so an
+/// action costs the same in a study of a thousand events as in one of a million. A study is read once (its latest
+/// snapshot, then the events after it) and then advanced by each event appended through this log, which wraps the
+/// store: every write of the app goes through here, in the order the store commits it.
+/// <para>
+/// Each study has a gate. A change decides against the current state and queues its events with the store under the
+/// gate, applies them to the state at once and leaves the gate; only then does it wait for the store's flush, so
+/// concurrent participants share one disk flush (the store's group commit) while validation and append stay atomic:
+/// two joins cannot take the last seat, an item cannot be answered twice. Should the store refuse what was queued
+/// (a full disk, a conflicting replay), the state is read again from the store before anyone uses it, so it never
+/// keeps an event the log does not have. A caller is answered only once its events are on disk.
+/// </para>
+/// <para>
+/// An event with an idempotency key the state may already hold (a double click, a retried request) takes the careful
+/// path instead: it is appended under the gate and applied only if the store says it was new.
+/// </para>
+/// </summary>
+public sealed partial class StudyStates : IEventLog, IDisposable
+{
+    private readonly IEventLog _store;
+    private readonly IStudySnapshotStore _snapshots;
+    private readonly TimeProvider _time;
+    private readonly StudyStatesOptions _options;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, LiveStudy> _studies = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the states over <paramref name="store"/>.</summary>
+    /// <param name="store">The event log everything is written to and read from.</param>
+    /// <param name="snapshots">Where snapshots are kept.</param>
+    /// <param name="time">The clock (for idle eviction).</param>
+    /// <param name="options">Snapshot and eviction settings; defaults when null.</param>
+    /// <param name="logger">Where unusable snapshots are reported.</param>
+    public StudyStates(IEventLog store, IStudySnapshotStore snapshots, TimeProvider? time = null, StudyStatesOptions? options = null, ILogger<StudyStates>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(snapshots);
+        _store = store;
+        _snapshots = snapshots;
+        _time = time ?? TimeProvider.System;
+        _options = options ?? new StudyStatesOptions();
+        _logger = logger ?? NullLogger<StudyStates>.Instance;
+    }
+
+    /// <summary>The store this log writes through.</summary>
+    public IEventLog Store => _store;
+
+    /// <summary>Studies held in memory now.</summary>
+    public int LoadedCount => _studies.Count;
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on the study's current state under its gate, with the sequence number of the
+    /// latest of its events known to be on disk. Keep <paramref name="read"/> short and return copies: the state changes
+    /// after. Default when there is no such study.
+    /// </summary>
+    public async Task<T?> ReadAsync<T>(string slug, Func<StudyState, long, T> read, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(slug);
+        ArgumentNullException.ThrowIfNull(read);
+        var study = await EnterAsync(slug, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await EnsureCurrentAsync(study).ConfigureAwait(false);
+            if (study.State?.Study is null)
+            {
+                ForgetIfEmpty(study);
+                return default;
+            }
+
+            return read(study.State, study.DurableThrough);
+        }
+        finally
+        {
+            study.Gate.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="read"/> on the study's current state under its gate; default when there is no such study.</summary>
+    public Task<T?> ReadAsync<T>(string slug, Func<StudyState, T> read, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return ReadAsync(slug, (state, _) => read(state), cancellationToken);
+    }
+
+    /// <summary>
+    /// Decides against the study's current state and appends what was decided, atomically: no other change of the study
+    /// comes between the decision and its events. <paramref name="decide"/> runs under the gate, so it must be quick and
+    /// must not wait; it may throw to refuse, and then nothing is appended. Returns once the events are on disk.
+    /// </summary>
+    /// <exception cref="StudyNotFoundException">There is no such study.</exception>
+    public async Task<StudyChange<T>> ChangeAsync<T>(string slug, Func<StudyState, StudyDecision<T>> decide, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(slug);
+        ArgumentNullException.ThrowIfNull(decide);
+        var study = await EnterAsync(slug, cancellationToken).ConfigureAwait(false);
+        StudyDecision<T> decision;
+        Task<IReadOnlyList<RecordedEvent>> appending;
+        try
+        {
+            await EnsureCurrentAsync(study).ConfigureAwait(false);
+            if (study.State?.Study is null)
+            {
+                ForgetIfEmpty(study);
+                throw new StudyNotFoundException(slug);
+            }
+
+            decision = decide(study.State);
+            if (decision.Events is not { Count: > 0 } events)
+            {
+                return new StudyChange<T>(decision.Result, []);
+            }
+
+            if (events.FirstOrDefault(e => e.StudyId != slug) is { } stray)
+            {
+                throw new ArgumentException($"A decision about study '{slug}' cannot append an event of study '{stray.StudyId}'.", nameof(decide));
+            }
+
+            appending = await EnqueueAsync([study], events).ConfigureAwait(false);
+        }
+        finally
+        {
+            study.Gate.Release();
+        }
+
+        // Cancellation stops the wait, not the write: once queued, the events are written.
+        return new StudyChange<T>(decision.Result, await appending.WaitAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc />
+    public async Task<RecordedEvent> AppendAsync(StudyEvent studyEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(studyEvent);
+        var recorded = await AppendAllAsync([studyEvent], cancellationToken).ConfigureAwait(false);
+        return recorded[0];
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The events are applied to their studies' states as they are queued; see the class remarks.</remarks>
+    public async Task<IReadOnlyList<RecordedEvent>> AppendAllAsync(IReadOnlyList<StudyEvent> studyEvents, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(studyEvents);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (studyEvents.Count == 0)
+        {
+            return [];
+        }
+
+        // Reserved streams (facilitator accounts and keys) are not studies: they pass straight to the store.
+        var slugs = studyEvents.Select(e => e.StudyId).Where(id => !AccessLog.IsReserved(id)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (slugs.Count == 0)
+        {
+            return await _store.AppendAllAsync(studyEvents, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Gates are always taken in slug order, so two appends spanning the same studies cannot wait for each other.
+        var studies = new List<LiveStudy>(slugs.Count);
+        Task<IReadOnlyList<RecordedEvent>> appending;
+        try
+        {
+            foreach (var slug in slugs)
+            {
+                studies.Add(await EnterAsync(slug, cancellationToken).ConfigureAwait(false));
+            }
+
+            foreach (var study in studies)
+            {
+                await EnsureCurrentAsync(study).ConfigureAwait(false);
+            }
+
+            appending = await EnqueueAsync(studies, studyEvents).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var study in studies)
+            {
+                study.Gate.Release();
+            }
+        }
+
+        return await appending.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RecordedEvent>> ReadStudyAsync(string studyId, CancellationToken cancellationToken = default) =>
+        _store.ReadStudyAsync(studyId, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RecordedEvent>> ReadStudyAsync(string studyId, long afterSequence, CancellationToken cancellationToken = default) =>
+        _store.ReadStudyAsync(studyId, afterSequence, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default) => _store.VerifyAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task<string?> HashAtAsync(long sequence, CancellationToken cancellationToken = default) => _store.HashAtAsync(sequence, cancellationToken);
+
+    /// <summary>Studies in memory that applied <see cref="StudyStatesOptions.SnapshotEveryEvents"/> or more events since their last snapshot.</summary>
+    public IReadOnlyList<string> SnapshotsDue() =>
+        [.. _studies.Values.Where(s => s.EventsSinceSnapshot >= _options.SnapshotEveryEvents).Select(s => s.Slug)];
+
+    /// <summary>
+    /// Writes a snapshot of the study's state as it is once the events queued so far are on disk. False when the study is
+    /// not in memory, has no new events since its last snapshot, or has no state to keep.
+    /// </summary>
+    public async Task<bool> WriteSnapshotAsync(string slug, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(slug);
+        if (!_studies.TryGetValue(slug, out var existing) || existing.EventsSinceSnapshot == 0)
+        {
+            return false;
+        }
+
+        var study = await EnterAsync(slug, cancellationToken).ConfigureAwait(false);
+        StudyStateCapture capture;
+        long through;
+        try
+        {
+            // The snapshot must hold only what the log holds: let the events in flight reach the disk first (a few ms).
+            await SettleAsync(study).ConfigureAwait(false);
+            await EnsureCurrentAsync(study).ConfigureAwait(false);
+            if (study.State is null || study.EventsSinceSnapshot == 0)
+            {
+                return false;
+            }
+
+            capture = study.State.Capture();
+            through = study.DurableThrough;
+            study.SnapshotEventCount = capture.EventCount;
+        }
+        finally
+        {
+            study.Gate.Release();
+        }
+
+        var hash = await _store.HashAtAsync(through, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The log has no event {through}, which the state of study '{slug}' says it includes.");
+        await _snapshots.WriteAsync(new StudySnapshotInfo(slug, through, hash, capture.EventCount, capture.Format), capture.WriteJsonAsync, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Takes out of memory the studies nobody read or changed for <see cref="StudyStatesOptions.IdleEviction"/> (their
+    /// next reader reads them again); returns their slugs. Snapshot them first so that next read is quick.
+    /// </summary>
+    public IReadOnlyList<string> EvictIdle()
+    {
+        var now = _time.GetUtcNow().UtcTicks;
+        var evicted = new List<string>();
+        foreach (var (slug, study) in _studies)
+        {
+            // A study whose gate is taken, or whose events are still on their way to disk, is in use.
+            if (now - Volatile.Read(ref study.LastUsedTicks) > _options.IdleEviction.Ticks && study.Gate.Wait(0))
+            {
+                try
+                {
+                    if (study.InFlight == 0 && _studies.TryRemove(new KeyValuePair<string, LiveStudy>(slug, study)))
+                    {
+                        study.Evicted = true;
+                        evicted.Add(slug);
+                    }
+                }
+                finally
+                {
+                    study.Gate.Release();
+                }
+            }
+        }
+
+        return evicted;
+    }
+
+    /// <summary>Forgets every study; the store is not disposed (its owner does that).</summary>
+    public void Dispose()
+    {
+        foreach (var study in _studies.Values)
+        {
+            study.Evicted = true;
+        }
+
+        _studies.Clear();
+    }
+
+    private async Task<LiveStudy> EnterAsync(string slug, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var study = _studies.GetOrAdd(slug, s => new LiveStudy(s));
+            await study.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!study.Evicted)
+            {
+                Volatile.Write(ref study.LastUsedTicks, _time.GetUtcNow().UtcTicks);
+                return study;
+            }
+
+            // Evicted while this caller waited for it: take the fresh one. (The gate is never disposed for that reason.)
+            study.Gate.Release();
+        }
+    }
+
+    // A slug nobody has written to must not leave an empty entry behind (a crawler asking for made-up studies).
+    private void ForgetIfEmpty(LiveStudy study)
+    {
+        if (study.State is null && study.InFlight == 0 && _studies.TryRemove(new KeyValuePair<string, LiveStudy>(study.Slug, study)))
+        {
+            study.Evicted = true;
+        }
+    }
+
+    /// <summary>Under the gate: reads the study if it is not in memory, or again if what was queued did not all reach the log.</summary>
+    private async Task EnsureCurrentAsync(LiveStudy study)
+    {
+        if (study.Loaded && !study.Stale)
+        {
+            return;
+        }
+
+        // What is queued will land (or fail) before the log is read, so the read sees all of it. The load runs to its end
+        // whoever is waiting: a cancelled caller would only leave the next one to start it again.
+        await SettleAsync(study).ConfigureAwait(false);
+        study.Stale = false;
+        var (state, through, snapshotEvents) = await LoadAsync(study.Slug).ConfigureAwait(false);
+        study.State = state;
+        study.DurableThrough = through;
+        study.SnapshotEventCount = snapshotEvents;
+        study.Loaded = true;
+    }
+
+    private async Task<(StudyState? State, long Through, long SnapshotEvents)> LoadAsync(string slug)
+    {
+        var (state, through) = await RestoreSnapshotAsync(slug).ConfigureAwait(false);
+        var snapshotEvents = state?.EventCount ?? 0;
+        var tail = await _store.ReadStudyAsync(slug, through, CancellationToken.None).ConfigureAwait(false);
+        if (tail.Count > 0)
+        {
+            state ??= new StudyState();
+            foreach (var recorded in tail)
+            {
+                state.Apply(recorded.Event);
+            }
+
+            through = tail[^1].Sequence;
+        }
+
+        return (state, through, snapshotEvents);
+    }
+
+    private async Task<(StudyState? State, long Through)> RestoreSnapshotAsync(string slug)
+    {
+        try
+        {
+            await using var snapshot = await _snapshots.OpenAsync(slug).ConfigureAwait(false);
+            if (snapshot is null)
+            {
+                return (null, 0);
+            }
+
+            var info = snapshot.Info;
+            if (info.Format != StudyStateCapture.CurrentFormat)
+            {
+                LogOtherFormat(slug, info.Format, StudyStateCapture.CurrentFormat);
+                return (null, 0);
+            }
+
+            if (await _store.HashAtAsync(info.ThroughSequence).ConfigureAwait(false) != info.ThroughHash)
+            {
+                LogMismatch(slug, info.ThroughSequence);
+                return (null, 0);
+            }
+
+            var state = StudyState.Restore(await StudyStateCapture.ReadJsonAsync(snapshot.State).ConfigureAwait(false));
+            return state.EventCount == info.EventCount ? (state, info.ThroughSequence) : (null, 0);
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            // A snapshot is a cache: one that cannot be read costs a full replay, never the study.
+            LogUnreadable(e, slug);
+            return (null, 0);
+        }
+    }
+
+    /// <summary>
+    /// Under the gates of every study the events belong to: queues the events with the store and applies them, or, when
+    /// one may be a replay, appends them and applies what the store says is new. Returns the store's task.
+    /// </summary>
+    private async Task<Task<IReadOnlyList<RecordedEvent>>> EnqueueAsync(IReadOnlyList<LiveStudy> studies, IReadOnlyList<StudyEvent> events)
+    {
+        var bySlug = studies.ToDictionary(s => s.Slug, StringComparer.Ordinal);
+        if (MayBeReplay(bySlug, events))
+        {
+            var recorded = await _store.AppendAllAsync(events, CancellationToken.None).ConfigureAwait(false);
+            for (var i = 0; i < recorded.Count && i < events.Count; i++)
+            {
+                if (ReferenceEquals(recorded[i].Event, events[i]) && bySlug.TryGetValue(events[i].StudyId, out var study))
+                {
+                    ApplyQueued(study, events[i]);
+                    study.NoteDurable(recorded[i].Sequence);
+                }
+            }
+
+            return Task.FromResult(recorded);
+        }
+
+        // Queued synchronously, in this order, behind every event queued before: the log's order is the states' order.
+        var appending = _store.AppendAllAsync(events, CancellationToken.None);
+        foreach (var studyEvent in events)
+        {
+            if (bySlug.TryGetValue(studyEvent.StudyId, out var study))
+            {
+                ApplyQueued(study, studyEvent);
+            }
+        }
+
+        foreach (var study in studies)
+        {
+            study.Track(appending, events);
+        }
+
+        return appending;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The snapshot of study {Study} is in format {Format}, not {Current}; its log is replayed instead.")]
+    private partial void LogOtherFormat(string study, int format, int current);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The snapshot of study {Study} does not match the log at event {Sequence} (was the store replaced?); its log is replayed instead.")]
+    private partial void LogMismatch(string study, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The snapshot of study {Study} could not be read; its log is replayed instead.")]
+    private partial void LogUnreadable(Exception exception, string study);
+
+    private static void ApplyQueued(LiveStudy study, StudyEvent studyEvent)
+    {
+        study.State ??= new StudyState();
+        study.State.Apply(studyEvent);
+    }
+
+    private static bool MayBeReplay(Dictionary<string, LiveStudy> studies, IReadOnlyList<StudyEvent> events)
+    {
+        HashSet<string>? keys = null;
+        foreach (var studyEvent in events)
+        {
+            if (studyEvent.IdempotencyKey is not { } key)
+            {
+                continue;
+            }
+
+            // The same key twice in one append: the store keeps the first, so the second must not be applied.
+            if (!(keys ??= new HashSet<string>(StringComparer.Ordinal)).Add(key)
+                || studies.TryGetValue(studyEvent.StudyId, out var study) && study.State?.MayHaveRecorded(studyEvent) == true)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static Task SettleAsync(LiveStudy study) => study.SettledAsync();
+
+    /// <summary>One study in memory: its state, its gate, and the bookkeeping of what it has queued with the store.</summary>
+    private sealed class LiveStudy(string slug)
+    {
+        private readonly Lock _bookkeeping = new();
+        private int _inFlight;
+        private TaskCompletionSource? _settled;
+        private long _durableThrough;
+
+        public string Slug { get; } = slug;
+
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public StudyState? State { get; set; }
+
+        public bool Loaded { get; set; }
+
+        /// <summary>Set when something queued did not reach the log as applied: the state must be read again.</summary>
+        public volatile bool Stale;
+
+        public volatile bool Evicted;
+
+        public long LastUsedTicks;
+
+        public long SnapshotEventCount { get; set; }
+
+        public long EventsSinceSnapshot => (State?.EventCount ?? 0) - SnapshotEventCount;
+
+        public int InFlight
+        {
+            get
+            {
+                lock (_bookkeeping)
+                {
+                    return _inFlight;
+                }
+            }
+        }
+
+        public long DurableThrough
+        {
+            get
+            {
+                lock (_bookkeeping)
+                {
+                    return _durableThrough;
+                }
+            }
+            set
+            {
+                lock (_bookkeeping)
+                {
+                    _durableThrough = value;
+                }
+            }
+        }
+
+        public void NoteDurable(long sequence)
+        {
+            lock (_bookkeeping)
+            {
+                _durableThrough = Math.Max(_durableThrough, sequence);
+            }
+        }
+
+        /// <summary>Follows an append queued under the gate until the store answers.</summary>
+        public void Track(Task<IReadOnlyList<RecordedEvent>> appending, IReadOnlyList<StudyEvent> events)
+        {
+            lock (_bookkeeping)
+            {
+                _inFlight++;
+            }
+
+            _ = FollowAsync(appending, events);
+        }
+
+        /// <summary>Completes when nothing this study queued is still on its way to the store.</summary>
+        public Task SettledAsync()
+        {
+            lock (_bookkeeping)
+            {
+                return _inFlight == 0 ? Task.CompletedTask : (_settled ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+        }
+
+        private async Task FollowAsync(Task<IReadOnlyList<RecordedEvent>> appending, IReadOnlyList<StudyEvent> events)
+        {
+            var landed = false;
+            long last = 0;
+            try
+            {
+                var recorded = await appending.ConfigureAwait(false);
+
+                // Applied as new, so the store must have written each as new; a replay it found instead means the state
+                // counted something twice.
+                landed = recorded.Count == events.Count && recorded.Select((r, i) => ReferenceEquals(r.Event, events[i])).All(same => same);
+                last = recorded.Where(r => r.Event.StudyId == Slug).Select(r => r.Sequence).DefaultIfEmpty(0).Max();
+            }
+            catch (Exception)
+            {
+                // The caller sees the failure; the state, which already holds the events, is read again before its next use.
+            }
+
+            lock (_bookkeeping)
+            {
+                if (!landed)
+                {
+                    Stale = true;
+                }
+
+                _durableThrough = Math.Max(_durableThrough, last);
+                if (--_inFlight == 0 && _settled is { } settled)
+                {
+                    _settled = null;
+                    settled.TrySetResult();
+                }
+            }
+        }
+    }
+}
