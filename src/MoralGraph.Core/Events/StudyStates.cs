@@ -288,17 +288,23 @@ public sealed partial class StudyStates : IEventLog, IDisposable
     }
 
     /// <summary>
-    /// Takes out of memory the studies nobody read or changed for <see cref="StudyStatesOptions.IdleEviction"/> (their
-    /// next reader reads them again); returns their slugs. Snapshot them first so that next read is quick.
+    /// Takes out of memory the studies nobody read or changed for <see cref="StudyStatesOptions.IdleEviction"/>, after a
+    /// snapshot of any that changed since their last one, so their next reader reads them quickly; returns their slugs.
     /// </summary>
-    public IReadOnlyList<string> EvictIdle()
+    public async Task<IReadOnlyList<string>> EvictIdleAsync(CancellationToken cancellationToken = default)
     {
-        var now = _time.GetUtcNow().UtcTicks;
         var evicted = new List<string>();
         foreach (var (slug, study) in _studies)
         {
+            if (!IsIdle(study))
+            {
+                continue;
+            }
+
+            await WriteSnapshotAsync(slug, cancellationToken).ConfigureAwait(false);
+
             // A study whose gate is taken, or whose events are still on their way to disk, is in use.
-            if (now - Volatile.Read(ref study.LastUsedTicks) > _options.IdleEviction.Ticks && study.Gate.Wait(0))
+            if (IsIdle(study) && study.Gate.Wait(0, CancellationToken.None))
             {
                 try
                 {
@@ -317,6 +323,20 @@ public sealed partial class StudyStates : IEventLog, IDisposable
 
         return evicted;
     }
+
+    /// <summary>Writes a snapshot of every study in memory that changed since its last one (when the app stops).</summary>
+    public async Task<int> WriteAllSnapshotsAsync(CancellationToken cancellationToken = default)
+    {
+        var written = 0;
+        foreach (var slug in _studies.Keys)
+        {
+            written += await WriteSnapshotAsync(slug, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        return written;
+    }
+
+    private bool IsIdle(LiveStudy study) => _time.GetUtcNow().UtcTicks - Volatile.Read(ref study.LastUsedTicks) > _options.IdleEviction.Ticks;
 
     /// <summary>Forgets every study; the store is not disposed (its owner does that).</summary>
     public void Dispose()

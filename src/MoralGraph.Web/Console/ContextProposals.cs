@@ -6,7 +6,6 @@ using MoralGraph.LanguageModels.Contexts;
 using MoralGraph.LanguageModels.Jobs;
 using MoralGraph.LanguageModels.Stories;
 using MoralGraph.Web.Access;
-using MoralGraph.Web.Live;
 
 namespace MoralGraph.Web.Console;
 
@@ -36,7 +35,7 @@ public sealed record AssistedContentView(StudyPermissions Permissions, IReadOnly
 /// </summary>
 public sealed class ContextProposals(
     IEventLog log,
-    LiveStudyStates states,
+    StudyStates states,
     ConsoleAuthorization authorization,
     TimeProvider time,
     ModelJobBoard? jobs = null,

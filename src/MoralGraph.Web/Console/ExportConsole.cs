@@ -2,7 +2,6 @@ using System.Security.Claims;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Export;
 using MoralGraph.Web.Access;
-using MoralGraph.Web.Live;
 using MoralGraph.Web.Studies;
 
 namespace MoralGraph.Web.Console;
@@ -30,7 +29,7 @@ public sealed record ExportOverview(
 /// algorithm fingerprint, and a record (<see cref="ExportRecorded"/>) of each download the console makes, so the next
 /// one can be compared with it and the audit page says who handed out which result.
 /// </summary>
-public sealed class ExportConsole(IEventLog log, LiveStudyStates states, ConsoleAuthorization authorization, TimeProvider time)
+public sealed class ExportConsole(IEventLog log, StudyStates states, ConsoleAuthorization authorization, TimeProvider time)
 {
     /// <summary>What the study's export says now with <paramref name="profile"/> (observer of the study); null when there is no such study.</summary>
     public async Task<ExportOverview?> OverviewAsync(ClaimsPrincipal user, string slug, string profile, CancellationToken cancellationToken = default)

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
 using MoralGraph.Core.Assistance;
+using MoralGraph.Core.Events;
 using MoralGraph.LanguageModels.Configuration;
 using MoralGraph.LanguageModels.Jobs;
-using MoralGraph.Web.Live;
 
 namespace MoralGraph.Web.Console;
 
@@ -33,7 +33,7 @@ public sealed record ModelUsageView(bool Enabled, string? Model, long TokensUsed
 /// <see cref="ModelUsageRecorded"/> events, as <see cref="AssistanceState"/> totals them), calls per capability, and the
 /// background jobs' latest status from the <see cref="ModelJobBoard"/>, which exists only when a model is configured.
 /// </summary>
-public sealed class ModelUsageReport(IOptions<LanguageModelOptions> options, LiveStudyStates states, ModelJobBoard? jobs = null)
+public sealed class ModelUsageReport(IOptions<LanguageModelOptions> options, StudyStates states, ModelJobBoard? jobs = null)
 {
     /// <summary>The view of <paramref name="slug"/>, or null when there is no such study.</summary>
     public async Task<ModelUsageView?> ForAsync(string slug, CancellationToken cancellationToken = default)

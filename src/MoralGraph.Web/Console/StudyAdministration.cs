@@ -4,7 +4,6 @@ using MoralGraph.Core.Elicitation;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Studies;
 using MoralGraph.Web.Access;
-using MoralGraph.Web.Live;
 using MoralGraph.Web.Seeding;
 
 namespace MoralGraph.Web.Console;
@@ -41,7 +40,7 @@ public sealed record StudyChange(string? Slug, IReadOnlyList<ValidationProblem> 
 public sealed class StudyAdministration(
     IEventLog log,
     IStudyCatalog catalog,
-    LiveStudyStates states,
+    StudyStates states,
     ModerationService moderation,
     ConsoleAuthorization authorization,
     IOptions<StudySeedOptions> seedOptions,

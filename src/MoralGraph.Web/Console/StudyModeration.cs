@@ -64,7 +64,7 @@ public sealed record ModerationView(
 /// facilitator is a facilitator of the study (the page only hides buttons; a circuit can still send their events, and a
 /// role can be revoked while the page is open) and recording their username as the actor.
 /// </summary>
-public sealed class StudyModeration(ModerationService moderation, ConsoleAuthorization authorization, LiveStudyStates states)
+public sealed class StudyModeration(ModerationService moderation, ConsoleAuthorization authorization, StudyStates states)
 {
     /// <summary>The study as the moderation page shows it, or null when there is no such study or <paramref name="user"/> may not read it.</summary>
     public async Task<ModerationView?> ViewAsync(ClaimsPrincipal user, string slug, CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using MoralGraph.Core.Events;
 using MoralGraph.Web.Live;
 
@@ -10,7 +11,9 @@ public static class LiveServiceExtensions
 {
     /// <summary>
     /// Wraps the registered <see cref="IEventLog"/> in a <see cref="NotifyingEventLog"/>, so every event appended by the
-    /// app reaches live listeners through the <see cref="StudyEventBroadcaster"/>; adds participant presence, the
+    /// app reaches live listeners through the <see cref="StudyEventBroadcaster"/>, and that in the <see cref="StudyStates"/>,
+    /// the one in-memory state per study every reader and writer shares (snapshotted in the background by the
+    /// <see cref="StudySnapshotWriter"/>); adds participant presence, the
     /// debounced <see cref="LiveReconciliation"/>, the dashboards and the <see cref="StudyHub"/> with its forwarder. Call after
     /// <c>AddLiteDbStorage</c>.
     /// </summary>
@@ -29,7 +32,7 @@ public static class LiveServiceExtensions
         services.AddScoped<ParticipantPresenceReporter>();
         services.AddScoped<CircuitHandler>(provider => provider.GetRequiredService<ParticipantPresenceReporter>());
 
-        services.AddSingleton<LiveStudyStates>();
+        services.AddHostedService<StudySnapshotWriter>();
         services.AddSingleton<LiveReconciliation>();
         services.AddHostedService(provider => provider.GetRequiredService<LiveReconciliation>());
         services.AddSingleton<StudyDashboards>();
@@ -51,7 +54,8 @@ public static class LiveServiceExtensions
     private static void DecorateEventLog(IServiceCollection services)
     {
         // The store registered before (the LiteDB log) stays the owner of the file; everything resolving IEventLog
-        // (the participation service, moderation, the seeder) writes through the notifying log around it.
+        // (the participation service, moderation, the seeder) writes through the live states, then the notifying log
+        // around the store: every write of the app passes the states in the order the store commits it.
         var store = services.LastOrDefault(d => d.ServiceType == typeof(IEventLog))
             ?? throw new InvalidOperationException("AddLiveSession needs an IEventLog to wrap: call AddLiteDbStorage first.");
         if (store.Lifetime != ServiceLifetime.Singleton)
@@ -60,7 +64,13 @@ public static class LiveServiceExtensions
         }
 
         services.Remove(store);
-        services.AddSingleton<IEventLog>(provider => new NotifyingEventLog(Resolve(provider, store), provider.GetRequiredService<StudyEventBroadcaster>()));
+        services.AddSingleton(provider => new StudyStates(
+            new NotifyingEventLog(Resolve(provider, store), provider.GetRequiredService<StudyEventBroadcaster>()),
+            provider.GetRequiredService<IStudySnapshotStore>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IOptions<StudyStatesOptions>>().Value,
+            provider.GetRequiredService<ILogger<StudyStates>>()));
+        services.AddSingleton<IEventLog>(provider => provider.GetRequiredService<StudyStates>());
     }
 
     private static IEventLog Resolve(IServiceProvider provider, ServiceDescriptor store) => store switch

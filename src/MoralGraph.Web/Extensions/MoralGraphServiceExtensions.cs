@@ -11,6 +11,7 @@ using MoralGraph.Core.Interview;
 using MoralGraph.Core.Text;
 using MoralGraph.Core.Voting;
 using MoralGraph.Storage.EventLog;
+using MoralGraph.Storage.Snapshots;
 using MoralGraph.Web.Access;
 using MoralGraph.Web.Api;
 using MoralGraph.Web.Components;
@@ -50,6 +51,10 @@ public static class MoralGraphServiceExtensions
         builder.Services.AddSingleton<IEventLog>(services => services.GetRequiredService<LiteDbEventLog>());
         builder.Services.AddSingleton<IStudyCatalog>(services => services.GetRequiredService<LiteDbEventLog>());
         builder.Services.AddSingleton<StudyRepository>();
+        builder.Services.AddOptions<StudyStatesOptions>().BindConfiguration(nameof(StudyStatesOptions)).ValidateDataAnnotations().ValidateOnStart();
+
+        // Snapshots of the live study states, a cache of the log kept beside it (data/snapshots/).
+        builder.Services.AddSingleton<IStudySnapshotStore>(services => new FileStudySnapshotStore(FileStudySnapshotStore.FolderBeside(DatabasePath(services))));
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

@@ -41,7 +41,7 @@ public sealed record LiveReconciliationStatus(int PendingChanges, DateTimeOffset
 public sealed class LiveReconciliation : BackgroundService
 {
     private readonly StudyEventBroadcaster _broadcaster;
-    private readonly LiveStudyStates _states;
+    private readonly StudyStates _states;
     private readonly TimeProvider _time;
     private readonly ILogger<LiveReconciliation> _logger;
     private readonly LiveReconciliationOptions _options;
@@ -53,7 +53,7 @@ public sealed class LiveReconciliation : BackgroundService
 
     /// <summary>Creates the service.</summary>
     public LiveReconciliation(
-        StudyEventBroadcaster broadcaster, LiveStudyStates states, TimeProvider time, IOptions<LiveReconciliationOptions> options, ILogger<LiveReconciliation> logger)
+        StudyEventBroadcaster broadcaster, StudyStates states, TimeProvider time, IOptions<LiveReconciliationOptions> options, ILogger<LiveReconciliation> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _broadcaster = broadcaster;
@@ -70,6 +70,31 @@ public sealed class LiveReconciliation : BackgroundService
 
     /// <summary>The study's latest background result, or null before its first run.</summary>
     public LiveReconciliationResult? Latest(string slug) => _schedules.TryGetValue(slug, out var schedule) ? schedule.Latest : null;
+
+    /// <summary>
+    /// The study's latest background result; before the first one, a result computed now (without resamples, not kept)
+    /// and a background run requested. For pages that show ranks to many people: they share the background runs.
+    /// Null when there is no such study.
+    /// </summary>
+    public async Task<LiveReconciliationResult?> LatestOrNowAsync(string slug, CancellationToken cancellationToken = default)
+    {
+        if (Latest(slug) is { } latest)
+        {
+            return latest;
+        }
+
+        Request(slug);
+        var started = Stopwatch.GetTimestamp();
+        var input = await _states.ReadAsync(slug, (state, through) => (Snapshot: state.ToSnapshot(), Through: through), cancellationToken).ConfigureAwait(false);
+        if (input.Snapshot is null)
+        {
+            return null;
+        }
+
+        var result = await Task.Run(() => new DefaultProfile(new DefaultProfileOptions { BootstrapResamples = 0 }).Reconcile(input.Snapshot, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return new LiveReconciliationResult(slug, 0, result, input.Snapshot.Values.ToDictionary(v => v.Id, v => v.Title, StringComparer.Ordinal), input.Through,
+            input.Snapshot.Votes.Count, _time.GetUtcNow(), Stopwatch.GetElapsedTime(started));
+    }
 
     /// <summary>Where the study's reconciliation stands.</summary>
     public LiveReconciliationStatus Status(string slug)

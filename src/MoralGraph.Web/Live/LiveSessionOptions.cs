@@ -15,10 +15,6 @@ public sealed class LiveSessionOptions
     /// <summary>Dashboards are rebuilt at most this often while events keep arriving (a burst of votes is one refresh).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10", ErrorMessage = "LiveSessionOptions:DashboardRefreshInterval must be between 0 and 10 seconds.")]
     public TimeSpan DashboardRefreshInterval { get; set; } = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>A study's cached state nobody has read for this long is dropped (it is reloaded from the log when needed).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "LiveSessionOptions:IdleStudyEviction must be between 1 second and 1 day.")]
-    public TimeSpan IdleStudyEviction { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>When the background reconciliation runs (configuration section <c>LiveReconciliationOptions</c>).</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using MoralGraph.Core.Events;
 using MoralGraph.Core.Voting;
 
 namespace MoralGraph.Web.Live;
@@ -12,7 +13,7 @@ namespace MoralGraph.Web.Live;
 /// burst of votes is one refresh) and disposes its subscription when it goes.
 /// </summary>
 public sealed class StudyDashboards(
-    LiveStudyStates states, ParticipantPresence presence, LiveReconciliation reconciliation, StudyEventBroadcaster broadcaster, TimeProvider time,
+    StudyStates states, ParticipantPresence presence, LiveReconciliation reconciliation, StudyEventBroadcaster broadcaster, TimeProvider time,
     IOptions<LiveSessionOptions> options, ILogger<StudyDashboards> logger)
 {
     private readonly ConcurrentDictionary<string, StudyOverview> _overviews = new(StringComparer.Ordinal);

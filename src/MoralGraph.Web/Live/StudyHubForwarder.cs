@@ -4,7 +4,7 @@ using MoralGraph.Core.Events;
 namespace MoralGraph.Web.Live;
 
 /// <summary>Sends every study's live notifications to the consoles that joined it on <see cref="StudyHub"/>, as compact messages.</summary>
-public sealed class StudyHubForwarder(StudyEventBroadcaster broadcaster, LiveStudyStates states, IHubContext<StudyHub> hub, ILogger<StudyHubForwarder> logger)
+public sealed class StudyHubForwarder(StudyEventBroadcaster broadcaster, StudyStates states, IHubContext<StudyHub> hub, ILogger<StudyHubForwarder> logger)
     : BackgroundService
 {
     private StudyFeed? _feed;

@@ -1,10 +1,11 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using MoralGraph.Core.Assistance;
 using MoralGraph.Core.Elicitation;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Interview;
 using MoralGraph.Core.Participation;
 using MoralGraph.Core.Studies;
+using MoralGraph.Core.Values;
 using MoralGraph.Core.Voting;
 using MoralGraph.Storage.EventLog;
 
@@ -27,11 +28,43 @@ public sealed class JourneyRefusedException(string messageKey) : Exception(messa
 public sealed record JoinedParticipant(string ParticipantId, string ResumeCode);
 
 /// <summary>
-/// Everything a participant does, as events: each method checks the request against the study's current state,
-/// appends (the event is on disk when it returns) and never trusts the page's idea of where the participant is.
-/// Replays of the same submission (double clicks, retried requests) are stored once through idempotency keys.
+/// What a participant's page needs to show them, copied out of the study's live state: the study, their journey, and
+/// the values their items, card and membership question name (not the whole graph). Null participant before consent.
 /// </summary>
-public sealed class ParticipationService(IEventLog log, StudyRepository studies, IInterviewer interviewer, ITransitionStoryWriter stories, TimeProvider time)
+/// <param name="Study">The study.</param>
+/// <param name="Participant">The participant's record (a copy), or null when this browser has not joined or has withdrawn.</param>
+/// <param name="Values">The values their drawn items, card and membership question name, by id; a value no longer in the graph is absent.</param>
+/// <param name="MembershipValue">The value their card was merged into when they have not yet said whether it is still theirs.</param>
+/// <param name="JoinRefusal">Why a new participant cannot join now (a resource key), or null.</param>
+public sealed record JourneyView(Study Study, ParticipantRecord? Participant, IReadOnlyDictionary<string, CanonicalValue> Values, CanonicalValue? MembershipValue, string? JoinRefusal)
+{
+    /// <summary>Whether both values of <paramref name="item"/> are still in the graph (an item whose value left is passed over).</summary>
+    public bool IsAvailable(VoteItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return Values.ContainsKey(item.FromValueId) && Values.ContainsKey(item.ToValueId);
+    }
+
+    /// <summary>The step to show (see <see cref="Journey.CurrentStep"/>).</summary>
+    public JourneyStep Step => Journey.CurrentStep(Study, Participant, IsAvailable);
+}
+
+/// <summary>A participant's card and what became of it.</summary>
+/// <param name="Card">Their card as submitted (or as a facilitator corrected it).</param>
+/// <param name="Value">The value it belongs to now, or null when that value is not in the graph (a hidden card).</param>
+/// <param name="QuestionId">Their question.</param>
+/// <param name="Contexts">The question's contexts.</param>
+public sealed record MyValueView(CardSubmitted Card, CanonicalValue? Value, string? QuestionId, IReadOnlyList<StudyContext> Contexts);
+
+/// <summary>
+/// Everything a participant does, as events: each method decides against the study's live state and appends under the
+/// study's gate (<see cref="StudyStates.ChangeAsync{T}"/>), so the check and the write are one step — two joins cannot
+/// take the last seat — and returns once the event is on disk. It never trusts the page's idea of where the participant
+/// is. Replays of the same submission (double clicks, retried requests) are stored once through idempotency keys. Each
+/// action costs what it concerns (the participant's own journey, one item, one value), whatever the study's size.
+/// A store that cannot write (a full disk) refuses with <c>Refused.NotSaved</c>: nothing was stored, try again.
+/// </summary>
+public sealed class ParticipationService(StudyStates studies, IInterviewer interviewer, ITransitionStoryWriter stories, TimeProvider time)
 {
     /// <summary>Most characters in a vote's optional "why?".</summary>
     public const int MaxCommentLength = 500;
@@ -39,11 +72,55 @@ public sealed class ParticipationService(IEventLog log, StudyRepository studies,
     /// <summary>The consent statement participants agree to; bump it when its wording changes.</summary>
     public const string ConsentVersion = "2026-11-v1";
 
-    // Joining checks capacity then appends; one gate per study keeps two joins from taking the last seat together.
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _joinGates = new(StringComparer.Ordinal);
+    /// <summary>
+    /// What <paramref name="participantId"/>'s page shows now, or null when there is no such study. A participant who
+    /// withdrew, or an id the study does not know, reads as no participant.
+    /// </summary>
+    public Task<JourneyView?> ViewAsync(string slug, string? participantId, CancellationToken cancellationToken = default) =>
+        studies.ReadAsync(slug, state => View(state, participantId), cancellationToken);
 
-    /// <summary>The study's state, or null when there is no such study.</summary>
-    public Task<StudyState?> LoadAsync(string slug, CancellationToken cancellationToken = default) => studies.LoadAsync(slug, cancellationToken);
+    private static JourneyView View(StudyState state, string? participantId)
+    {
+        var participant = state.Participation.Find(participantId) is { Withdrawn: false } found ? found.Detach() : null;
+        var valueIds = new HashSet<string>(StringComparer.Ordinal);
+        CanonicalValue? membership = null;
+        if (participant is not null)
+        {
+            foreach (var item in participant.DrawnItems)
+            {
+                valueIds.Add(item.FromValueId);
+                valueIds.Add(item.ToValueId);
+            }
+
+            if (participant.CardId is { } cardId && state.MergedValueOf(cardId) is { } mergedInto && !participant.MembershipAnswers.ContainsKey(mergedInto))
+            {
+                membership = state.FindValue(mergedInto);
+            }
+        }
+
+        var values = new Dictionary<string, CanonicalValue>(StringComparer.Ordinal);
+        foreach (var valueId in valueIds)
+        {
+            if (state.FindValue(valueId) is { } value)
+            {
+                values[valueId] = value;
+            }
+        }
+
+        return new JourneyView(state.Study!, participant, values, membership, participant is null ? JoinRefusal(state, null) : null);
+    }
+
+    /// <summary>
+    /// The participant's confirmed card, the value it belongs to now and their question's contexts, for "where did my
+    /// value go"; null when they have no card (or no such study, or they withdrew).
+    /// </summary>
+    public Task<MyValueView?> MyValueAsync(string slug, string? participantId, CancellationToken cancellationToken = default) =>
+        studies.ReadAsync(slug, state =>
+            state.Participation.Find(participantId) is { Withdrawn: false, CardId: { } cardId } participant && state.FindCard(cardId) is { } card
+                ? new MyValueView(card, state.ValueOfCard(cardId) is { } valueId ? state.FindValue(valueId) : null, participant.QuestionId,
+                    state.Study!.FindQuestion(participant.QuestionId ?? string.Empty)?.Contexts ?? [])
+                : null,
+            cancellationToken);
 
     /// <summary>Why a new participant cannot join now, as a resource key; null when they can.</summary>
     public static string? JoinRefusal(StudyState state, string? inviteCode)
@@ -79,36 +156,43 @@ public sealed class ParticipationService(IEventLog log, StudyRepository studies,
         return invite.Capacity is { } limit && state.Participation.ActiveCountWithInvite(invite.Code) >= limit ? "Refused.InviteFull" : null;
     }
 
-    /// <summary>Records consent and creates the participant. The first thing ever stored about them.</summary>
+    /// <summary>The invite code of <paramref name="slug"/> that <paramref name="typedCode"/> is (case and spaces aside), or null.</summary>
+    public Task<string?> FindInviteCodeAsync(string slug, string? typedCode, CancellationToken cancellationToken = default) =>
+        studies.ReadAsync(slug, state => state.Study!.FindInviteCode(typedCode)?.Code, cancellationToken);
+
+    /// <summary>
+    /// Records consent and creates the participant — the first thing ever stored about them — together with their
+    /// question when the study assigns it, in one append.
+    /// </summary>
     public async Task<JoinedParticipant> JoinAsync(string slug, string? inviteCode, CancellationToken cancellationToken = default)
     {
-        var gate = _joinGates.GetOrAdd(slug, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+        var participantId = ParticipantIds.New();
+        var code = ResumeCode.Generate();
+        var now = time.GetUtcNow();
+        return await ChangeAsync(slug, state =>
         {
-            var state = await RequireStudyAsync(slug, cancellationToken);
+            var study = state.Study!;
             if (JoinRefusal(state, inviteCode) is { } refusal)
             {
                 throw new JourneyRefusedException(refusal);
             }
 
-            var participantId = ParticipantIds.New();
-            var code = ResumeCode.Generate();
-            var invite = state.Study!.FindInviteCode(inviteCode)?.Code;
-            await AppendAsync(new ParticipantJoined(participantId, ResumeCode.Hash(slug, code), ConsentVersion, state.Study.Languages[0], invite) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId }, cancellationToken);
-            if (state.Study.QuestionAssignment == QuestionAssignment.Balanced || state.Study.Questions.Count == 1)
+            var events = new List<StudyEvent>
+            {
+                new ParticipantJoined(participantId, ResumeCode.Hash(slug, code), ConsentVersion, study.Languages[0], study.FindInviteCode(inviteCode)?.Code)
+                {
+                    StudyId = slug, OccurredAt = now, Actor = participantId,
+                },
+            };
+            if (study.QuestionAssignment == QuestionAssignment.Balanced || study.Questions.Count == 1)
             {
                 // The question with the fewest participants so far; ties go to the study's order.
-                var question = state.Study.Questions.MinBy(q => state.Participation.ActiveCountOnQuestion(q.Id))!;
-                await AppendAsync(new QuestionChosen(participantId, question.Id) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId }, cancellationToken);
+                var question = study.Questions.MinBy(q => state.Participation.ActiveCountOnQuestion(q.Id))!;
+                events.Add(new QuestionChosen(participantId, question.Id) { StudyId = slug, OccurredAt = now, Actor = participantId });
             }
 
-            return new JoinedParticipant(participantId, code);
-        }
-        finally
-        {
-            gate.Release();
-        }
+            return StudyDecision.Append(new JoinedParticipant(participantId, code), events);
+        }, cancellationToken);
     }
 
     /// <summary>The participant whose resume code this is, or null (wrong code, or they withdrew).</summary>
@@ -119,55 +203,63 @@ public sealed class ParticipationService(IEventLog log, StudyRepository studies,
             return null;
         }
 
-        var state = await studies.LoadAsync(slug, cancellationToken);
-        var participant = state?.Participation.FindByResumeCodeHash(ResumeCode.Hash(slug, typedCode));
-        return participant is { Withdrawn: false } ? participant.Id : null;
+        var hash = ResumeCode.Hash(slug, typedCode);
+        return await studies.ReadAsync(slug, state => state.Participation.FindByResumeCodeHash(hash) is { Withdrawn: false } participant ? participant.Id : null, cancellationToken);
     }
 
     /// <summary>Records the participant's question.</summary>
-    public async Task ChooseQuestionAsync(string slug, string participantId, string questionId, CancellationToken cancellationToken = default)
-    {
-        var (state, participant) = await RequireParticipantAsync(slug, participantId, cancellationToken);
-        if (state.Study!.FindQuestion(questionId) is null)
+    public Task ChooseQuestionAsync(string slug, string participantId, string questionId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(slug, state =>
         {
-            throw new JourneyRefusedException("Refused.UnknownQuestion");
-        }
+            var participant = RequireParticipant(state, participantId);
+            if (state.Study!.FindQuestion(questionId) is null)
+            {
+                throw new JourneyRefusedException("Refused.UnknownQuestion");
+            }
 
-        if (participant.QuestionId is null)
-        {
-            await AppendAsync(new QuestionChosen(participantId, questionId) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId }, cancellationToken);
-        }
-    }
+            return participant.QuestionId is not null ? StudyDecision.Nothing(true)
+                : StudyDecision.Append(true, new QuestionChosen(participantId, questionId) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId });
+        }, cancellationToken);
 
     /// <summary>
     /// Continues the interview: posts the participant's message (when given) and streams the interviewer's reply,
     /// storing it when complete. With no message it replies to what is stored — the opening on an empty transcript,
-    /// or the answer a restart interrupted.
+    /// or the answer a restart interrupted. The interviewer (perhaps a model) runs outside the study's gate.
     /// </summary>
     public async IAsyncEnumerable<InterviewUpdate> InterviewAsync(
         string slug, string participantId, string? text, InterviewIntent intent, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var (state, participant) = await RequireParticipantAsync(slug, participantId, cancellationToken);
-        var question = state.Study!.FindQuestion(participant.QuestionId ?? string.Empty) ?? throw new JourneyRefusedException("Refused.NoQuestion");
-        if (state.Study.Phase != StudyPhase.Interviewing || participant.CardId is not null)
+        var now = time.GetUtcNow();
+        var posting = text is not null || intent == InterviewIntent.Done;
+        var turn = await ChangeAsync(slug, state =>
         {
-            throw new JourneyRefusedException("Refused.InterviewClosed");
-        }
+            var participant = RequireParticipant(state, participantId);
+            var question = state.Study!.FindQuestion(participant.QuestionId ?? string.Empty) ?? throw new JourneyRefusedException("Refused.NoQuestion");
+            if (state.Study.Phase != StudyPhase.Interviewing || participant.CardId is not null)
+            {
+                throw new JourneyRefusedException("Refused.InterviewClosed");
+            }
 
-        var transcript = participant.Transcript.ToList();
-        if (text is not null || intent == InterviewIntent.Done)
-        {
+            var transcript = participant.Transcript.ToList();
+            if (!posting)
+            {
+                // Nothing to answer when the interviewer spoke last.
+                var waiting = transcript.Count == 0 || transcript[^1].Role == InterviewRole.Participant;
+                return StudyDecision.Nothing(waiting ? new InterviewTurn(state.Study, question, transcript, participant.Language) : null);
+            }
+
             var message = ParticipantMessage(transcript, text, intent, participant.InterviewStage);
-            await AppendAsync(new InterviewMessagePosted(participantId, question.Id, message) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId }, cancellationToken);
             transcript.Add(message);
-        }
-        else if (transcript.Count > 0 && transcript[^1].Role == InterviewRole.Interviewer)
+            return StudyDecision.Append<InterviewTurn?>(new InterviewTurn(state.Study, question, transcript, participant.Language),
+                new InterviewMessagePosted(participantId, question.Id, message) { StudyId = slug, OccurredAt = now, Actor = participantId });
+        }, cancellationToken);
+        if (turn is null)
         {
             yield break;
         }
 
         var reply = new System.Text.StringBuilder();
-        await foreach (var update in interviewer.ReplyAsync(new InterviewRequest(state.Study, question, transcript, participant.Language), cancellationToken))
+        await foreach (var update in interviewer.ReplyAsync(new InterviewRequest(turn.Study, turn.Question, turn.Transcript, turn.Language), cancellationToken))
         {
             if (update is InterviewTextDelta delta)
             {
@@ -180,17 +272,25 @@ public sealed class ParticipationService(IEventLog log, StudyRepository studies,
             }
             else if (update is InterviewTurnCompleted completed)
             {
-                var message = new InterviewMessage(transcript.Count, InterviewRole.Interviewer, reply.ToString().Trim(), completed.Stage) { Provenance = completed.Provenance, RejectedCardSubmissions = completed.RejectedCardSubmissions };
-                await AppendAsync(new InterviewMessagePosted(participantId, question.Id, message) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId }, cancellationToken);
+                var message = new InterviewMessage(turn.Transcript.Count, InterviewRole.Interviewer, reply.ToString().Trim(), completed.Stage)
+                {
+                    Provenance = completed.Provenance, RejectedCardSubmissions = completed.RejectedCardSubmissions,
+                };
+                var at = time.GetUtcNow();
+                var events = new List<StudyEvent> { new InterviewMessagePosted(participantId, turn.Question.Id, message) { StudyId = slug, OccurredAt = at, Actor = participantId } };
                 if (completed.ProposedCard is { } card)
                 {
-                    await AppendAsync(new CardDraftSaved(participantId, question.Id, card.Title, card.Description, card.Policies) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId, Provenance = completed.Provenance }, cancellationToken);
+                    events.Add(new CardDraftSaved(participantId, turn.Question.Id, card.Title, card.Description, card.Policies) { StudyId = slug, OccurredAt = at, Actor = participantId, Provenance = completed.Provenance });
                 }
+
+                await ChangeAsync(slug, _ => StudyDecision.Append(true, events), cancellationToken);
             }
 
             yield return update;
         }
     }
+
+    private sealed record InterviewTurn(Study Study, Question Question, List<InterviewMessage> Transcript, string Language);
 
     private static InterviewMessage ParticipantMessage(List<InterviewMessage> transcript, string? text, InterviewIntent intent, InterviewStage stage)
     {
@@ -218,162 +318,206 @@ public sealed class ParticipationService(IEventLog log, StudyRepository studies,
     }
 
     /// <summary>Stores the card as the participant is editing it, so nothing typed is lost.</summary>
-    public async Task SaveDraftAsync(string slug, string participantId, CardDraft draft, CancellationToken cancellationToken = default)
+    public Task SaveDraftAsync(string slug, string participantId, CardDraft draft, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        var (_, participant) = await RequireParticipantAsync(slug, participantId, cancellationToken);
-        if (participant.QuestionId is null || participant.CardId is not null)
-        {
-            return;
-        }
 
         // Over-long text is cut rather than refused here: a draft is a safety net, the confirmation is where rules apply.
         var clipped = new CardDraft(Clip(draft.Title, ValuesCardRules.MaxTitleLength), Clip(draft.Description, ValuesCardRules.MaxDescriptionLength),
             [.. draft.Policies.Take(ValuesCardRules.HardMaxPolicies).Select(p => Clip(p, ValuesCardRules.MaxPolicyLength))]);
-        if (participant.Draft is { } saved && saved.Title == clipped.Title && saved.Description == clipped.Description && saved.Policies.SequenceEqual(clipped.Policies))
+        return ChangeAsync(slug, state =>
         {
-            return;
-        }
+            var participant = RequireParticipant(state, participantId);
+            if (participant.QuestionId is null || participant.CardId is not null
+                || participant.Draft is { } saved && saved.Title == clipped.Title && saved.Description == clipped.Description && saved.Policies.SequenceEqual(clipped.Policies))
+            {
+                return StudyDecision.Nothing(true);
+            }
 
-        await AppendAsync(new CardDraftSaved(participantId, participant.QuestionId, clipped.Title, clipped.Description, clipped.Policies) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId }, cancellationToken);
+            return StudyDecision.Append(true, new CardDraftSaved(participantId, participant.QuestionId, clipped.Title, clipped.Description, clipped.Policies)
+            {
+                StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId,
+            });
+        }, cancellationToken);
     }
 
     /// <summary>Validates the card under the strict rules of the participant's language and, when valid, confirms it.</summary>
-    public async Task<ValidationResult<ValuesCard>> ConfirmCardAsync(string slug, string participantId, CardDraft draft, CancellationToken cancellationToken = default)
+    public Task<ValidationResult<ValuesCard>> ConfirmCardAsync(string slug, string participantId, CardDraft draft, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        var (state, participant) = await RequireParticipantAsync(slug, participantId, cancellationToken);
-        if (participant.QuestionId is null || state.Study!.Phase != StudyPhase.Interviewing)
+        return ChangeAsync(slug, state =>
         {
-            throw new JourneyRefusedException("Refused.InterviewClosed");
-        }
+            var participant = RequireParticipant(state, participantId);
+            if (participant.QuestionId is null || state.Study!.Phase != StudyPhase.Interviewing)
+            {
+                throw new JourneyRefusedException("Refused.InterviewClosed");
+            }
 
-        // One card per participant and question, so a second click on "confirm" is the same card, stored once.
-        var cardId = participant.CardId ?? $"c-{participantId}-{participant.QuestionId}";
-        var result = ValuesCard.Create(cardId, participantId, draft.Title, draft.Description, draft.Policies, ValuesCardRules.Strict.ForLanguage(participant.Language));
-        if (result.IsValid && participant.CardId is null)
-        {
-            await AppendAsync(CardSubmitted.From(result.Value!, slug, participant.QuestionId, time.GetUtcNow()), cancellationToken);
-        }
-
-        return result;
+            // One card per participant and question, so a second click on "confirm" is the same card, stored once.
+            var cardId = participant.CardId ?? $"c-{participantId}-{participant.QuestionId}";
+            var result = ValuesCard.Create(cardId, participantId, draft.Title, draft.Description, draft.Policies, ValuesCardRules.Strict.ForLanguage(participant.Language));
+            return result.IsValid && participant.CardId is null
+                ? StudyDecision.Append(result, CardSubmitted.From(result.Value!, slug, participant.QuestionId, time.GetUtcNow()))
+                : StudyDecision.Nothing(result);
+        }, cancellationToken);
     }
 
     /// <summary>The participant's unanswered wiser-than items, drawing them (see <see cref="VoteDraw"/>) on their first visit.</summary>
     public async Task<IReadOnlyList<VoteItem>> PendingItemsAsync(string slug, string participantId, CancellationToken cancellationToken = default)
     {
-        var (state, participant) = await RequireParticipantAsync(slug, participantId, cancellationToken);
-        if (participant.Draws.Count > 0)
+        var draw = await ReadAsync(slug, state =>
         {
-            return [.. participant.PendingItems];
-        }
-
-        var study = state.Study!;
-        IReadOnlyList<string> questions = participant.QuestionId is { } questionId ? [questionId] : [.. study.Questions.Select(q => q.Id)];
-        var candidates = VoteDraw.Choose(state, participantId, questions, study.VoteDrawSize);
-        var items = new List<VoteItem>();
-        foreach (var candidate in candidates)
-        {
-            // A story a model wrote earlier (in the background) is preferred; the draw itself never waits on a model.
-            if (state.Assistance.StoryFor(candidate.Context, candidate.From.Id, candidate.To.Id) is { } written)
+            var participant = RequireParticipant(state, participantId);
+            if (participant.Draws.Count > 0)
             {
-                items.Add(new VoteItem($"i{items.Count}", candidate.Context, candidate.From.Id, candidate.To.Id, written.Story) { StoryProvenance = written.Provenance });
-                continue;
+                return new PlannedDraw([.. participant.PendingItems], []);
             }
 
-            var story = await stories.WriteAsync(candidate.ContextText, candidate.From, candidate.To, cancellationToken);
-            items.Add(new VoteItem($"i{items.Count}", candidate.Context, candidate.From.Id, candidate.To.Id, story));
+            var study = state.Study!;
+            IReadOnlyList<string> questions = participant.QuestionId is { } questionId ? [questionId] : [.. study.Questions.Select(q => q.Id)];
+            // A story a model wrote earlier (in the background) is preferred; the draw itself never waits on a model.
+            return new PlannedDraw(null, [.. VoteDraw.Choose(state, participantId, questions, study.VoteDrawSize)
+                .Select(c => (c, state.Assistance.StoryFor(c.Context, c.From.Id, c.To.Id)))]);
+        }, cancellationToken);
+        if (draw.Existing is { } existing)
+        {
+            return existing;
         }
 
-        // Stored even when empty: the participant then moves on, and a reload shows the same items.
-        var recorded = await AppendAsync(new VoteItemsDrawn(participantId, 0, items) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId }, cancellationToken);
-        return ((VoteItemsDrawn)recorded.Event).Items;
+        // Template stories are written outside the gate; whoever stores a draw first wins, and a second tab sees that one.
+        var items = new List<VoteItem>();
+        foreach (var (candidate, written) in draw.Candidates)
+        {
+            items.Add(written is not null
+                ? new VoteItem($"i{items.Count}", candidate.Context, candidate.From.Id, candidate.To.Id, written.Story) { StoryProvenance = written.Provenance }
+                : new VoteItem($"i{items.Count}", candidate.Context, candidate.From.Id, candidate.To.Id, await stories.WriteAsync(candidate.ContextText, candidate.From, candidate.To, cancellationToken)));
+        }
+
+        return await ChangeAsync(slug, state =>
+        {
+            var participant = RequireParticipant(state, participantId);
+
+            // Stored even when empty: the participant then moves on, and a reload shows the same items.
+            return participant.Draws.Count > 0 ? StudyDecision.Nothing<IReadOnlyList<VoteItem>>([.. participant.PendingItems])
+                : StudyDecision.Append<IReadOnlyList<VoteItem>>(items, new VoteItemsDrawn(participantId, 0, items) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId });
+        }, cancellationToken);
     }
 
-    /// <summary>Records the participant's answer to one of their items.</summary>
-    public async Task VoteAsync(string slug, string participantId, string itemId, Verdict verdict, string? comment, CancellationToken cancellationToken = default)
-    {
-        var (state, participant) = await RequireParticipantAsync(slug, participantId, cancellationToken);
-        if (state.Study!.Phase is not (StudyPhase.Interviewing or StudyPhase.Voting))
-        {
-            throw new JourneyRefusedException("Refused.Closed");
-        }
+    private sealed record PlannedDraw(IReadOnlyList<VoteItem>? Existing, IReadOnlyList<(VoteCandidate Candidate, TransitionStoryWritten? Written)> Candidates);
 
-        var item = participant.DrawnItems.FirstOrDefault(i => i.ItemId == itemId) ?? throw new JourneyRefusedException("Refused.UnknownItem");
+    /// <summary>Records the participant's answer to one of their items; returns how everyone has answered it so far.</summary>
+    public async Task<ItemTally> VoteAsync(string slug, string participantId, string itemId, Verdict verdict, string? comment, CancellationToken cancellationToken = default)
+    {
         var why = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
         if (why is { Length: > MaxCommentLength })
         {
             throw new JourneyRefusedException("Refused.CommentTooLong");
         }
 
-        var now = time.GetUtcNow();
-        var vote = new WiserThanVote(item.VoteIdFor(participantId), participantId, item.FromValueId, item.ToValueId, item.Context, verdict, why, item.Story, now);
-        await AppendAsync(new VoteCast(vote) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId }, cancellationToken);
+        var item = await ChangeAsync(slug, state =>
+        {
+            var participant = RequireParticipant(state, participantId);
+            if (state.Study!.Phase is not (StudyPhase.Interviewing or StudyPhase.Voting))
+            {
+                throw new JourneyRefusedException("Refused.Closed");
+            }
+
+            var item = participant.DrawnItems.FirstOrDefault(i => i.ItemId == itemId) ?? throw new JourneyRefusedException("Refused.UnknownItem");
+            var now = time.GetUtcNow();
+            var vote = new WiserThanVote(item.VoteIdFor(participantId), participantId, item.FromValueId, item.ToValueId, item.Context, verdict, why, item.Story, now);
+            return StudyDecision.Append(item, new VoteCast(vote) { StudyId = slug, OccurredAt = now, Actor = participantId });
+        }, cancellationToken);
+
+        // Read after the vote is on disk, so it is among the answers shown.
+        return await studies.ReadAsync(slug, state => state.TallyOf(state.ResolveValue(item.FromValueId), state.ResolveValue(item.ToValueId), item.Context), cancellationToken);
+    }
+
+    /// <summary>How everyone has answered <paramref name="item"/> so far.</summary>
+    public Task<ItemTally> TallyAsync(string slug, VoteItem item, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return studies.ReadAsync(slug, state => state.TallyOf(state.ResolveValue(item.FromValueId), state.ResolveValue(item.ToValueId), item.Context), cancellationToken);
     }
 
     /// <summary>Records "is this still your value?"; a no gives their card back a value of its own.</summary>
-    public async Task AnswerMembershipAsync(string slug, string participantId, bool stillMine, CancellationToken cancellationToken = default)
-    {
-        var (state, participant) = await RequireParticipantAsync(slug, participantId, cancellationToken);
-        // A value split out for this card is its own, not a merge to ask about: answering "no" again (a retried
-        // request, a second tab) would split it once more and drop every vote cast on it since.
-        if (participant.CardId is not { } cardId || state.MergedValueOf(cardId) is not { } valueId)
+    public Task AnswerMembershipAsync(string slug, string participantId, bool stillMine, CancellationToken cancellationToken = default) =>
+        ChangeAsync(slug, state =>
         {
-            return;
-        }
+            var participant = RequireParticipant(state, participantId);
+            // A value split out for this card is its own, not a merge to ask about: answering "no" again (a retried
+            // request, a second tab) would split it once more and drop every vote cast on it since.
+            if (participant.CardId is not { } cardId || state.MergedValueOf(cardId) is not { } valueId)
+            {
+                return StudyDecision.Nothing(true);
+            }
 
-        await AppendAsync(new ValueMembershipAnswered(participantId, cardId, valueId, stillMine) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId }, cancellationToken);
-        if (!stillMine)
-        {
-            // A new id each time: a card split back out, merged again and split again must not reuse an old value.
-            var newValueId = $"{cardId}-own-{participant.MembershipAnswers.Count + 1}";
-            await AppendAsync(new CardSplit(cardId, newValueId, "The participant said the merged value is not theirs.") { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId }, cancellationToken);
-        }
-    }
+            var now = time.GetUtcNow();
+            var events = new List<StudyEvent> { new ValueMembershipAnswered(participantId, cardId, valueId, stillMine) { StudyId = slug, OccurredAt = now, Actor = participantId } };
+            if (!stillMine)
+            {
+                // A new id each time: a card split back out, merged again and split again must not reuse an old value.
+                var newValueId = $"{cardId}-own-{participant.MembershipAnswers.Count + 1}";
+                events.Add(new CardSplit(cardId, newValueId, "The participant said the merged value is not theirs.") { StudyId = slug, OccurredAt = now, Actor = participantId });
+            }
+
+            return StudyDecision.Append(true, events);
+        }, cancellationToken);
 
     /// <summary>Records the survey (skipped questions allowed).</summary>
-    public async Task AnswerSurveyAsync(string slug, string participantId, IReadOnlyDictionary<string, int> answers, CancellationToken cancellationToken = default)
+    public Task AnswerSurveyAsync(string slug, string participantId, IReadOnlyDictionary<string, int> answers, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(answers);
-        await RequireParticipantAsync(slug, participantId, cancellationToken);
-        if (Survey.Validate(answers).Count > 0)
+        var copy = new Dictionary<string, int>(answers, StringComparer.Ordinal);
+        return ChangeAsync(slug, state =>
         {
-            throw new JourneyRefusedException("Refused.SurveyInvalid");
-        }
+            RequireParticipant(state, participantId);
+            if (Survey.Validate(copy).Count > 0)
+            {
+                throw new JourneyRefusedException("Refused.SurveyInvalid");
+            }
 
-        await AppendAsync(new SurveyAnswered(participantId, new Dictionary<string, int>(answers, StringComparer.Ordinal)) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId }, cancellationToken);
+            return StudyDecision.Append(true, new SurveyAnswered(participantId, copy) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId });
+        }, cancellationToken);
     }
 
     /// <summary>Withdraws the participant: their cards, votes, answers and survey are excluded from everything from now on.</summary>
-    public async Task WithdrawAsync(string slug, string participantId, CancellationToken cancellationToken = default)
+    public Task WithdrawAsync(string slug, string participantId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(slug, state => state.Participation.Find(participantId) is null ? StudyDecision.Nothing(true)
+            : StudyDecision.Append(true, new ParticipantWithdrew(participantId) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId }), cancellationToken);
+
+    private static ParticipantRecord RequireParticipant(StudyState state, string participantId) =>
+        state.Participation.Find(participantId) is { Withdrawn: false } participant ? participant : throw new JourneyRefusedException("Refused.NotParticipant");
+
+    private async Task<T> ReadAsync<T>(string slug, Func<StudyState, T> read, CancellationToken cancellationToken)
     {
-        var state = await RequireStudyAsync(slug, cancellationToken);
-        if (state.Participation.Find(participantId) is not null)
+        var found = false;
+        var result = await studies.ReadAsync(slug, state =>
         {
-            await AppendAsync(new ParticipantWithdrew(participantId) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = participantId }, cancellationToken);
-        }
+            found = true;
+            return read(state);
+        }, cancellationToken);
+        return found ? result! : throw new JourneyRefusedException("Refused.UnknownStudy");
     }
 
-    private async Task<StudyState> RequireStudyAsync(string slug, CancellationToken cancellationToken) =>
-        await studies.LoadAsync(slug, cancellationToken) ?? throw new JourneyRefusedException("Refused.UnknownStudy");
-
-    private async Task<(StudyState State, ParticipantRecord Participant)> RequireParticipantAsync(string slug, string participantId, CancellationToken cancellationToken)
-    {
-        var state = await RequireStudyAsync(slug, cancellationToken);
-        var participant = state.Participation.Find(participantId);
-        return participant is { Withdrawn: false } ? (state, participant) : throw new JourneyRefusedException("Refused.NotParticipant");
-    }
-
-    private async Task<RecordedEvent> AppendAsync(StudyEvent studyEvent, CancellationToken cancellationToken)
+    private async Task<T> ChangeAsync<T>(string slug, Func<StudyState, StudyDecision<T>> decide, CancellationToken cancellationToken)
     {
         try
         {
-            return await log.AppendAsync(studyEvent, cancellationToken);
+            return (await studies.ChangeAsync(slug, decide, cancellationToken)).Result;
+        }
+        catch (StudyNotFoundException)
+        {
+            throw new JourneyRefusedException("Refused.UnknownStudy");
         }
         catch (IdempotencyConflictException)
         {
             // The same submission slot already holds something else (another tab answered first): reload and look.
             throw new JourneyRefusedException("Refused.ChangedElsewhere");
+        }
+        catch (IOException)
+        {
+            // The store refused the write (a full disk, a failed flush): nothing of this action was stored.
+            throw new JourneyRefusedException("Refused.NotSaved");
         }
     }
 

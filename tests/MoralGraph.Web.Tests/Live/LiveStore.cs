@@ -8,8 +8,8 @@ using MoralGraph.Web.Live;
 namespace MoralGraph.Web.Tests.Live;
 
 /// <summary>
-/// The live pieces as the app wires them — a LiteDB log in a temporary folder wrapped in the notifying log, the
-/// broadcaster, the state cache, presence — on a fake clock, with dashboards refreshing without delay.
+/// The live pieces as the app wires them — a LiteDB log in a temporary folder wrapped in the notifying log and the
+/// live study states, the broadcaster, presence — on a fake clock, with dashboards refreshing without delay.
 /// </summary>
 public sealed class LiveStore : IDisposable
 {
@@ -21,8 +21,8 @@ public sealed class LiveStore : IDisposable
         SessionOptions = Options.Create(new LiveSessionOptions { FeedCapacity = feedCapacity, DashboardRefreshInterval = TimeSpan.Zero });
         Store = new LiteDbEventLog(Path.Combine(_folder, "live.db"));
         Broadcaster = new StudyEventBroadcaster(SessionOptions);
-        Log = new NotifyingEventLog(Store, Broadcaster);
-        States = new LiveStudyStates(Log, Broadcaster, Time, SessionOptions);
+        Notifying = new NotifyingEventLog(Store, Broadcaster);
+        States = new StudyStates(Notifying, new NoStudySnapshots(), Time);
         Presence = new ParticipantPresence(Broadcaster);
     }
 
@@ -34,9 +34,13 @@ public sealed class LiveStore : IDisposable
 
     public StudyEventBroadcaster Broadcaster { get; }
 
-    public NotifyingEventLog Log { get; }
+    public NotifyingEventLog Notifying { get; }
 
-    public LiveStudyStates States { get; }
+    /// <summary>The live study states, through which everything is written (as in the app).</summary>
+    public StudyStates States { get; }
+
+    /// <summary>The app's log: the live states over the notifying log over the store.</summary>
+    public StudyStates Log => States;
 
     public ParticipantPresence Presence { get; }
 

@@ -24,12 +24,14 @@ public sealed class LiveWiringTests : IAsyncLifetime
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
-    public void The_app_writes_through_the_notifying_log_around_the_one_LiteDB_log()
+    public void The_app_writes_through_the_live_study_states_then_the_notifying_log_around_the_one_LiteDB_log()
     {
-        var log = Assert.IsType<NotifyingEventLog>(_app.Services.GetRequiredService<IEventLog>());
+        var states = Assert.IsType<StudyStates>(_app.Services.GetRequiredService<IEventLog>());
+        var notifying = Assert.IsType<NotifyingEventLog>(states.Store);
 
-        Assert.Same(_app.Services.GetRequiredService<LiteDbEventLog>(), log.Inner);
-        Assert.Same(log, _app.Services.GetRequiredService<IEventLog>());
+        Assert.Same(_app.Services.GetRequiredService<LiteDbEventLog>(), notifying.Inner);
+        Assert.Same(states, _app.Services.GetRequiredService<StudyStates>());
+        Assert.Same(states, _app.Services.GetRequiredService<IEventLog>());
     }
 
     [Fact]

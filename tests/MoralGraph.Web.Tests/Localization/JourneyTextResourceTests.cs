@@ -45,7 +45,7 @@ public sealed partial class JourneyTextResourceTests
     {
         "e.MessageKey",
         "Refusal",
-        "ParticipationService.JoinRefusal(_state, null)!",
+        "_view.JoinRefusal!",
         "key",
     };
 

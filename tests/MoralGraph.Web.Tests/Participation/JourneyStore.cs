@@ -25,14 +25,19 @@ public sealed class JourneyStore : IDisposable
 
     public JourneyStore()
     {
-        Log = new LiteDbEventLog(Path.Combine(_folder, "journey.db"));
+        Store = new LiteDbEventLog(Path.Combine(_folder, "journey.db"));
+        Log = new StudyStates(Store, new NoStudySnapshots(), Time);
         var phrases = new LocalizedPhrasebook(EnglishJourneyText.Localizer);
-        Service = new ParticipationService(Log, new StudyRepository(Log), new GuidedInterviewer(phrases), new TemplateTransitionStoryWriter(phrases), Time);
+        Service = new ParticipationService(Log, new GuidedInterviewer(phrases), new TemplateTransitionStoryWriter(phrases), Time);
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
 
-    public LiteDbEventLog Log { get; }
+    /// <summary>The LiteDB file.</summary>
+    public LiteDbEventLog Store { get; }
+
+    /// <summary>The live study states over it, which every write goes through (as in the app).</summary>
+    public StudyStates Log { get; }
 
     public ParticipationService Service { get; }
 
@@ -63,7 +68,7 @@ public sealed class JourneyStore : IDisposable
     public async Task<List<T>> EventsAsync<T>()
         where T : StudyEvent => [.. (await EventsAsync()).OfType<T>()];
 
-    public async Task<StudyState> StateAsync() => (await Service.LoadAsync(Slug))!;
+    public async Task<StudyState> StateAsync() => (await new StudyRepository(Log).LoadAsync(Slug))!;
 
     public Task<List<InterviewUpdate>> TurnAsync(string participantId, string? text, InterviewIntent intent = InterviewIntent.Answer) =>
         Service.TurnAsync(Slug, participantId, text, intent);
@@ -77,6 +82,7 @@ public sealed class JourneyStore : IDisposable
     public void Dispose()
     {
         Log.Dispose();
+        Store.Dispose();
         TestFolder.Delete(_folder);
     }
 }

@@ -31,20 +31,22 @@ public sealed class ModelInterviewTests : IDisposable
         ["MOMENTS when silence says more than words", "SIGNS that she wants to talk about him", "TASKS she has no energy for"]);
 
     private readonly string _folder = TestFolder.Create();
-    private readonly LiteDbEventLog _log;
+    private readonly LiteDbEventLog _store;
+    private readonly StudyStates _log;
     private readonly ModelCalls _calls;
     private readonly ScriptedChatClient _chat = new();
     private readonly ParticipationService _service;
 
     public ModelInterviewTests()
     {
-        _log = new LiteDbEventLog(Path.Combine(_folder, "journey.db"));
+        _store = new LiteDbEventLog(Path.Combine(_folder, "journey.db"));
+        _log = new StudyStates(_store, new NoStudySnapshots(), Time);
         var studies = new StudyRepository(_log);
         var options = Options.Create(new LanguageModelOptions { Provider = LanguageModelProvider.Ollama, ChatModel = "scripted-model", TimeoutSeconds = 1 });
         _calls = new ModelCalls(_chat, _log, new ModelBudget(studies, options), options, Time, NullLogger<ModelCalls>.Instance);
         var phrases = new LocalizedPhrasebook(EnglishJourneyText.Localizer);
         var interviewer = new ModelInterviewer(_calls, new GuidedInterviewer(phrases), phrases, NullLogger<ModelInterviewer>.Instance);
-        _service = new ParticipationService(_log, studies, interviewer, new TemplateTransitionStoryWriter(phrases), Time);
+        _service = new ParticipationService(_log, interviewer, new TemplateTransitionStoryWriter(phrases), Time);
     }
 
     private FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
@@ -74,7 +76,7 @@ public sealed class ModelInterviewTests : IDisposable
         Assert.Equal(ModelCard.Policies, draft.Policies);
         Assert.Equal(replies[^1].Provenance, draft.Provenance);
         // The participant is on the review screen with the model's card, and can confirm it as it is.
-        var state = (await _service.LoadAsync(JourneyStore.Slug))!;
+        var state = (await new StudyRepository(_log).LoadAsync(JourneyStore.Slug))!;
         Assert.Equal(InterviewStage.Review, state.Participation.Find(participant.ParticipantId)!.InterviewStage);
         var confirmed = await _service.ConfirmCardAsync(JourneyStore.Slug, participant.ParticipantId, ModelCard);
         Assert.True(confirmed.IsValid, string.Join("; ", confirmed.Problems));
@@ -102,7 +104,7 @@ public sealed class ModelInterviewTests : IDisposable
         // The guided script keeps the interview: the next answer gets its next question and the model is not asked.
         await _service.TurnAsync(JourneyStore.Slug, participant, Attention);
 
-        var transcript = (await _service.LoadAsync(JourneyStore.Slug))!.Participation.Find(participant)!.Transcript;
+        var transcript = (await new StudyRepository(_log).LoadAsync(JourneyStore.Slug))!.Participation.Find(participant)!.Transcript;
         Assert.Equal(EnglishJourneyText.Text("Interview.ExplainPolicies"), transcript[^1].Text);
         Assert.Equal(new[] { Story, Attention }, transcript.Where(m => m.Role == InterviewRole.Participant).Select(m => m.Text));
         Assert.Equal(2, _chat.Requests.Count);
@@ -130,7 +132,7 @@ public sealed class ModelInterviewTests : IDisposable
         var updates = await _service.TurnAsync(JourneyStore.Slug, participant, Attention);
 
         Assert.Empty(updates.OfType<InterviewReplyDiscarded>());
-        var transcript = (await _service.LoadAsync(JourneyStore.Slug))!.Participation.Find(participant)!.Transcript;
+        var transcript = (await new StudyRepository(_log).LoadAsync(JourneyStore.Slug))!.Participation.Find(participant)!.Transcript;
         Assert.Equal(EnglishJourneyText.Text("Interview.AskAttention"), transcript[^1].Text);
         Assert.Null(transcript[^1].Provenance);
         Assert.Equal(5, _chat.Requests.Count);
@@ -152,6 +154,7 @@ public sealed class ModelInterviewTests : IDisposable
     {
         _calls.Dispose();
         _log.Dispose();
+        _store.Dispose();
         TestFolder.Delete(_folder);
     }
 

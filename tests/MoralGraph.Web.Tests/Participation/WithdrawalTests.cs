@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using MoralGraph.Core.Voting;
 using MoralGraph.Web.Participation;
 using MoralGraph.Web.Tests.Access;
@@ -50,7 +51,7 @@ public sealed class WithdrawalTests(JourneyAppFixture app) : IClassFixture<Journ
         await journey.WithdrawAsync(Slug, joined.ParticipantId);
         await journey.WithdrawAsync(Slug, joined.ParticipantId);
 
-        var state = (await journey.LoadAsync(Slug))!;
+        var state = (await app.Factory.Services.GetRequiredService<MoralGraph.Core.Events.StudyRepository>().LoadAsync(Slug))!;
         Assert.True(state.Participation.Find(joined.ParticipantId)!.Withdrawn);
         Assert.DoesNotContain(state.Participation.All.Where(p => !p.Withdrawn), p => p.Id == joined.ParticipantId);
         Assert.Null(await journey.FindByResumeCodeAsync(Slug, joined.ResumeCode));

@@ -1,0 +1,53 @@
+using MoralGraph.Core.Events;
+
+namespace MoralGraph.Web.Live;
+
+/// <summary>
+/// Keeps the live study states' snapshots fresh in the background: every few seconds it writes a snapshot of each study
+/// that applied <see cref="StudyStatesOptions.SnapshotEveryEvents"/> events since its last one, and takes idle studies
+/// out of memory; when the app stops it snapshots every study that changed, so the next start reads a snapshot and a
+/// short tail instead of the whole log. A failed snapshot is logged and tried again later; the log stays the truth.
+/// </summary>
+internal sealed partial class StudySnapshotWriter(StudyStates states, TimeProvider time, ILogger<StudySnapshotWriter> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            foreach (var slug in states.SnapshotsDue())
+            {
+                await TryAsync(slug, () => states.WriteSnapshotAsync(slug, stoppingToken)).ConfigureAwait(false);
+            }
+
+            await TryAsync("(idle studies)", () => states.EvictIdleAsync(stoppingToken)).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await TryAsync("(all studies)", () => states.WriteAllSnapshotsAsync(cancellationToken)).ConfigureAwait(false);
+    }
+
+    private async Task TryAsync(string study, Func<Task> write)
+    {
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+        catch (Exception e)
+        {
+            LogFailed(e, study);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A snapshot of study {Study} could not be written; the next start replays more of the log.")]
+    private partial void LogFailed(Exception exception, string study);
+}
