@@ -93,6 +93,7 @@ public static class MoralGraphServiceExtensions
         builder.Services.TryAddSingleton<ICardCritic, RuleCardCritic>();
         builder.Services.AddScoped<CardSuggestions>();
         builder.Services.AddSingleton<ParticipationService>();
+        builder.Services.AddParticipantApi();
         return builder;
     }
 
@@ -135,6 +136,7 @@ public static class MoralGraphServiceExtensions
         app.UseRequestLocalization(options => options.SetDefaultCulture("en").AddSupportedCultures("en").AddSupportedUICultures("en"));
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         // Every endpoint needs a signed-in facilitator unless marked otherwise (StudyAccess's fallback policy);
@@ -143,6 +145,7 @@ public static class MoralGraphServiceExtensions
         app.MapOpenApi().AllowAnonymous();
         app.MapStudyEndpoints();
         app.MapParticipantEndpoints();
+        app.MapParticipantApi();
         app.MapLiveSession();
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode()

@@ -21,6 +21,10 @@ public sealed class ParticipantCookies(IDataProtectionProvider protection, TimeP
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromMinutes(5);
     private readonly IDataProtector _cookieProtector = protection.CreateProtector("MoralGraph.ParticipantCookie.v1");
     private readonly ITimeLimitedDataProtector _tokenProtector = protection.CreateProtector("MoralGraph.ParticipantToken.v1").ToTimeLimitedDataProtector();
+    private readonly IDataProtector _bearerProtector = protection.CreateProtector("MoralGraph.ParticipantBearer.v1");
+
+    /// <summary>What a participant bearer token starts with (API keys start with <c>mgk_</c>).</summary>
+    public const string BearerPrefix = "mgp_";
 
     /// <summary>The cookie's name for <paramref name="slug"/>.</summary>
     public static string CookieName(string slug) => Prefix + slug;
@@ -58,6 +62,68 @@ public sealed class ParticipantCookies(IDataProtectionProvider protection, TimeP
         return _cookieProtector.Protect($"{session.ParticipantId}\n{session.ResumeCode}");
     }
 
+    /// <summary>
+    /// A bearer token for the participant API (<c>Authorization: Bearer mgp_…</c>): the same pseudonymous session as the
+    /// cookie, for kiosks, chat bridges and other front ends that keep no cookies. It does not expire: like the resume
+    /// code it carries, it is the participant's to keep, and withdrawing ends it.
+    /// </summary>
+    public string CreateBearer(string slug, ParticipantSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return BearerPrefix + _bearerProtector.Protect($"{slug}\n{session.ParticipantId}\n{session.ResumeCode}");
+    }
+
+    /// <summary>The session a bearer token carries for <paramref name="slug"/>, or null when it is forged or for another study.</summary>
+    public ParticipantSession? ReadBearer(string slug, string? token)
+    {
+        if (token is null || !token.StartsWith(BearerPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            var parts = _bearerProtector.Unprotect(token[BearerPrefix.Length..]).Split('\n');
+            return parts.Length == 3 && parts[0] == slug ? new ParticipantSession(parts[1], parts[2]) : null;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The session a request carries for <paramref name="slug"/>: its bearer token, else its cookie; null when neither.</summary>
+    public ParticipantSession? ReadRequest(HttpRequest request, string slug)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Headers.Authorization.ToString() is { Length: > 7 } authorization && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return ReadBearer(slug, authorization[7..].Trim());
+        }
+
+        return request.Cookies.TryGetValue(CookieName(slug), out var cookie) ? Unprotect(cookie) : null;
+    }
+
+    /// <summary>The cookie's options, as the session endpoint sets them.</summary>
+    public static CookieOptions CookieOptionsFor(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = request.IsHttps, IsEssential = true, Path = "/", MaxAge = TimeSpan.FromDays(180) };
+    }
+
+    private ParticipantSession? Unprotect(string value)
+    {
+        try
+        {
+            var parts = _cookieProtector.Unprotect(value).Split('\n');
+            return parts.Length == 2 ? new ParticipantSession(parts[0], parts[1]) : null;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Every study session the request's cookies hold, by slug; unreadable cookies are ignored.</summary>
     public Dictionary<string, ParticipantSession> ReadAll(IRequestCookieCollection cookies)
     {
@@ -70,17 +136,9 @@ public sealed class ParticipantCookies(IDataProtectionProvider protection, TimeP
                 continue;
             }
 
-            try
+            if (Unprotect(value) is { } session)
             {
-                var parts = _cookieProtector.Unprotect(value).Split('\n');
-                if (parts.Length == 2)
-                {
-                    sessions[name[Prefix.Length..]] = new ParticipantSession(parts[0], parts[1]);
-                }
-            }
-            catch (System.Security.Cryptography.CryptographicException)
-            {
-                // A cookie from before a key change, or tampered with: the participant can resume with their code.
+                sessions[name[Prefix.Length..]] = session;
             }
         }
 

@@ -15,15 +15,7 @@ internal static class ParticipantEndpoints
                 return Results.Redirect(StudyLinks.Participant(slug) + "/resume?expired=true");
             }
 
-            context.Response.Cookies.Append(ParticipantCookies.CookieName(slug), cookies.Protect(session), new CookieOptions
-            {
-                HttpOnly = true,
-                SameSite = SameSiteMode.Lax,
-                Secure = context.Request.IsHttps,
-                IsEssential = true,
-                Path = "/",
-                MaxAge = TimeSpan.FromDays(180),
-            });
+            context.Response.Cookies.Append(ParticipantCookies.CookieName(slug), cookies.Protect(session), ParticipantCookies.CookieOptionsFor(context.Request));
             return Results.Redirect(StudyLinks.Participant(slug));
         }).AllowAnonymous().ExcludeFromDescription();
 
