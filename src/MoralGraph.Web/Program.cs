@@ -4,6 +4,7 @@ using MoralGraph.Web.Hosting;
 var builder = WebApplication.CreateBuilder(AppFolder.WebApplicationOptions(args));
 
 builder.UseStaticWebAssetsInEveryEnvironment();
+builder.AddReverseProxySupport();
 builder.AddLiteDbStorage();
 builder.AddStudySeeding();
 builder.AddMoralGraphWeb();

@@ -1,6 +1,10 @@
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+using MoralGraph.Web.Hosting;
+
 namespace MoralGraph.Web.Extensions;
 
-/// <summary>How the app runs where it is deployed: its static files from any build.</summary>
+/// <summary>How the app runs where it is deployed: its static files from any build, and behind a reverse proxy.</summary>
 public static class HostingExtensions
 {
     /// <summary>
@@ -18,6 +22,36 @@ public static class HostingExtensions
             builder.WebHost.UseStaticWebAssets();
         }
 
+        return builder;
+    }
+
+    /// <summary>
+    /// Believes <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> from loopback and the proxies of
+    /// <see cref="ReverseProxyOptions"/>, so behind a TLS-terminating proxy cookies are marked Secure, redirects stay on
+    /// https, and the sign-in throttle counts clients rather than the proxy. <c>X-Forwarded-Host</c> is never believed:
+    /// the proxy passes the Host header on.
+    /// </summary>
+    public static IHostApplicationBuilder AddReverseProxySupport(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<ReverseProxyOptions>()
+            .BindConfiguration(nameof(ReverseProxyOptions))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ReverseProxyOptions>>((forwarded, proxies) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Added to ASP.NET Core's defaults (127.0.0.0/8 and ::1), which stay.
+            foreach (var address in proxies.Value.ProxyAddresses())
+            {
+                forwarded.KnownProxies.Add(address);
+            }
+
+            foreach (var network in proxies.Value.ProxyNetworks())
+            {
+                forwarded.KnownIPNetworks.Add(network);
+            }
+        });
         return builder;
     }
 }
