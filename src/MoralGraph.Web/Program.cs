@@ -1,7 +1,10 @@
 using MoralGraph.Web.Extensions;
+using MoralGraph.Web.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(AppFolder.WebApplicationOptions(args));
 
+builder.UseStaticWebAssetsInEveryEnvironment();
+builder.AddReverseProxySupport();
 builder.AddLiteDbStorage();
 builder.AddStudySeeding();
 builder.AddMoralGraphWeb();

@@ -126,6 +126,8 @@ public static class MoralGraphServiceExtensions
     public static WebApplication MapMoralGraphWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // First, so everything after it (cookies, redirects, the sign-in throttle) sees the client's scheme and address.
+        app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);

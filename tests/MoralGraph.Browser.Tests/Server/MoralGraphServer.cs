@@ -57,6 +57,12 @@ public class MoralGraphServer : IAsyncLifetime
     /// <summary>How many times the app has been started (1 after the fixture is initialised).</summary>
     public int Runs => _run;
 
+    /// <summary>The app's main assembly, started with <c>dotnet</c>: the build's, unless a derived fixture runs another (a published copy).</summary>
+    protected virtual string AppAssemblyPath => BuiltApp.AssemblyPath;
+
+    /// <summary>The folder the app is started in: its project folder, as under <c>dotnet run</c>.</summary>
+    protected virtual string WorkingDirectory => BuiltApp.ProjectDirectory;
+
     /// <summary>The absolute URL of <paramref name="path"/> (e.g. <c>/s/dft-2023-example</c>) on this server.</summary>
     public string Url(string path)
     {
@@ -155,21 +161,19 @@ public class MoralGraphServer : IAsyncLifetime
 
     private ProcessStartInfo StartInfo()
     {
-        if (!File.Exists(BuiltApp.AssemblyPath))
+        if (!File.Exists(AppAssemblyPath))
         {
-            throw new InvalidOperationException($"MoralGraph.Web is not built at {BuiltApp.AssemblyPath}; build the browser test project, which builds the app.");
+            throw new InvalidOperationException($"MoralGraph.Web is not built at {AppAssemblyPath}; build the browser test project, which builds the app.");
         }
 
-        // The SDK tells the processes it starts which dotnet runs them; fall back to the one on the PATH.
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
+        var start = new ProcessStartInfo(BuiltApp.Dotnet)
         {
-            WorkingDirectory = BuiltApp.ProjectDirectory,
+            WorkingDirectory = WorkingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(BuiltApp.AssemblyPath);
+        start.ArgumentList.Add(AppAssemblyPath);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(BaseAddress.GetLeftPart(UriPartial.Authority));
 

@@ -18,11 +18,31 @@ public sealed class StudySeedOptionsTests : IDisposable
     }
 
     [Fact]
-    public void Outside_a_checkout_there_is_no_default_seed_folder()
+    public void Outside_a_checkout_without_published_studies_there_is_no_default_seed_folder()
     {
         var published = Directory.CreateDirectory(Path.Combine(_root, "app")).FullName;
 
         Assert.Null(new StudySeedOptions().ResolveDirectory(published));
+    }
+
+    [Fact]
+    public void Outside_a_checkout_the_studies_published_with_the_app_are_the_default_seed_folder()
+    {
+        var published = Directory.CreateDirectory(Path.Combine(_root, "app")).FullName;
+        var studies = Directory.CreateDirectory(Path.Combine(published, StudySeedOptions.PublishedFolderName)).FullName;
+
+        Assert.Equal(studies, new StudySeedOptions().ResolveDirectory(published));
+    }
+
+    [Fact]
+    public void A_configured_folder_wins_over_the_published_studies()
+    {
+        var published = Directory.CreateDirectory(Path.Combine(_root, "app")).FullName;
+        Directory.CreateDirectory(Path.Combine(published, StudySeedOptions.PublishedFolderName));
+        var own = Path.Combine(_root, "own-studies");
+        var options = new StudySeedOptions { Directory = own };
+
+        Assert.Equal(own, options.ResolveDirectory(published));
     }
 
     [Fact]
