@@ -174,7 +174,7 @@ public static class ParticipantApi
             };
             var reply = new System.Text.StringBuilder();
             InterviewStage? stage = null;
-            await foreach (var update in journey.InterviewAsync(slug, participantId, intent == InterviewIntent.Done ? null : request.Text ?? string.Empty, intent, cancellationToken))
+            await foreach (var update in journey.InterviewAsync(slug, participantId, intent == InterviewIntent.Done ? null : request.Text, intent, cancellationToken))
             {
                 switch (update)
                 {
@@ -203,7 +203,7 @@ public static class ParticipantApi
             return await CurrentAsync(journey, slug, participantId, cancellationToken);
         });
 
-    internal static async Task<Results<Ok<ParticipationResponse>, ValidationProblem, ProblemHttpResult>> ConfirmCardAsync(
+    internal static async Task<Results<Ok<ParticipationResponse>, ProblemHttpResult>> ConfirmCardAsync(
         string slug, CardRequest request, HttpRequest http, ParticipationService journey, ParticipantCookies cookies, IStringLocalizer<JourneyText> text, CancellationToken cancellationToken)
     {
         if (cookies.ReadRequest(http, slug) is not { } session)
@@ -219,7 +219,11 @@ public static class ParticipantApi
                 var problems = result.Problems.Where(p => p.Severity == Core.Elicitation.ProblemSeverity.Error)
                     .GroupBy(p => p.Field, StringComparer.Ordinal)
                     .ToDictionary(g => g.Key, g => g.Select(p => ProblemText.For(text, p)).ToArray(), StringComparer.Ordinal);
-                return TypedResults.ValidationProblem(problems, title: "The card breaks the method's rules.", type: "https://moralgraph.example/problems/card-invalid");
+                // 422: the request was understood, the card breaks the method's rules; each field lists its problems.
+                return TypedResults.Problem(new HttpValidationProblemDetails(problems)
+                {
+                    Status = StatusCodes.Status422UnprocessableEntity, Title = "The card breaks the method's rules.", Extensions = { ["code"] = "Refused.CardInvalid" },
+                });
             }
 
             return TypedResults.Ok(await CurrentAsync(journey, slug, session.ParticipantId, cancellationToken));

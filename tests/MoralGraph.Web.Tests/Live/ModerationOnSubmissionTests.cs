@@ -40,8 +40,10 @@ public sealed class ModerationOnSubmissionTests
         Assert.Equal((ModelCardModerator.Actor, "card-moderation", "llama3.1:8b"), (flag.Actor, flag.Provenance!.PromptId, flag.Provenance.ModelId));
         Assert.Equal(2, state.Assistance.UsageByCapability[ModelCapabilities.Moderation].Calls);
         // Other capabilities queue jobs of their own on a submitted card (contexts from its interview); this one is moderation's.
-        var job = app.Services.GetRequiredService<ModelJobBoard>().StatusOf(TestStudies.KindnessSlug).Single(j => j.Kind == ModelCardModerator.JobKind);
-        Assert.Equal(ModelJobState.Done, job.State);
+        // Its events are in the study's state as soon as they are queued, so the job may still be finishing its last append.
+        var jobs = app.Services.GetRequiredService<ModelJobBoard>();
+        await WaitForAsync(() => Task.FromResult(jobs.StatusOf(TestStudies.KindnessSlug).Single(j => j.Kind == ModelCardModerator.JobKind).State is not (ModelJobState.Running or ModelJobState.Queued)));
+        Assert.Equal(ModelJobState.Done, jobs.StatusOf(TestStudies.KindnessSlug).Single(j => j.Kind == ModelCardModerator.JobKind).State);
     }
 
     private static CardSubmitted Card(string cardId, string title, string policy)
