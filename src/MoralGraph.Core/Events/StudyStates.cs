@@ -259,7 +259,8 @@ public sealed partial class StudyStates : IEventLog, IDisposable
             return false;
         }
 
-        var study = await EnterAsync(slug, cancellationToken).ConfigureAwait(false);
+        // Taking a snapshot is not a use: an idle study stays idle, so it can be evicted after it.
+        var study = await EnterAsync(slug, cancellationToken, markUsed: false).ConfigureAwait(false);
         StudyStateCapture capture;
         long through;
         try
@@ -349,15 +350,19 @@ public sealed partial class StudyStates : IEventLog, IDisposable
         _studies.Clear();
     }
 
-    private async Task<LiveStudy> EnterAsync(string slug, CancellationToken cancellationToken)
+    private async Task<LiveStudy> EnterAsync(string slug, CancellationToken cancellationToken, bool markUsed = true)
     {
         while (true)
         {
-            var study = _studies.GetOrAdd(slug, s => new LiveStudy(s));
+            var study = _studies.GetOrAdd(slug, s => new LiveStudy(s) { LastUsedTicks = _time.GetUtcNow().UtcTicks });
             await study.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             if (!study.Evicted)
             {
-                Volatile.Write(ref study.LastUsedTicks, _time.GetUtcNow().UtcTicks);
+                if (markUsed)
+                {
+                    Volatile.Write(ref study.LastUsedTicks, _time.GetUtcNow().UtcTicks);
+                }
+
                 return study;
             }
 
