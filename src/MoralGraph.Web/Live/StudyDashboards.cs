@@ -17,6 +17,7 @@ public sealed class StudyDashboards(
     IOptions<LiveSessionOptions> options, ILogger<StudyDashboards> logger)
 {
     private readonly ConcurrentDictionary<string, StudyOverview> _overviews = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TimeSpan> _overviewCosts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StudyWatch> _watches = new(StringComparer.Ordinal);
     private readonly Lock _watchGate = new();
 
@@ -82,7 +83,9 @@ public sealed class StudyDashboards(
             return cached;
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var overview = StudyOverview.From(state, through);
+        _overviewCosts[slug] = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         _overviews[slug] = overview;
         return overview;
     }
@@ -137,9 +140,13 @@ public sealed class StudyDashboards(
                 }
 
                 await Task.WhenAll(watch.Snapshot().Select(s => s.NotifyAsync(logger, watch.Slug))).ConfigureAwait(false);
-                if (interval > TimeSpan.Zero)
+
+                // The overview is read under the study's gate, where participants' actions wait: in a large study it
+                // is refreshed less often, so reading it takes at most a tenth of the gate's time.
+                var pause = interval > TimeSpan.Zero && _overviewCosts.TryGetValue(watch.Slug, out var cost) && cost * 9 > interval ? cost * 9 : interval;
+                if (pause > TimeSpan.Zero)
                 {
-                    await Task.Delay(interval, time).ConfigureAwait(false);
+                    await Task.Delay(pause, time).ConfigureAwait(false);
                 }
             }
         }
