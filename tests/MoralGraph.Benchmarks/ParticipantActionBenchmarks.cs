@@ -105,7 +105,7 @@ public class ParticipantActionBenchmarks : IDisposable
     {
         public SingleActionConfig()
         {
-            AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithInvocationCount(1).WithUnrollFactor(1)
+            AddJob(Job.Default.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance).WithStrategy(RunStrategy.Monitoring).WithInvocationCount(1).WithUnrollFactor(1)
                 .WithWarmupCount(3).WithIterationCount(200).WithLaunchCount(1));
             AddColumn(StatisticColumn.P50, StatisticColumn.P95, StatisticColumn.Max);
             SummaryStyle = SummaryStyle.Default.WithTimeUnit(Perfolizer.Horology.TimeUnit.Millisecond);

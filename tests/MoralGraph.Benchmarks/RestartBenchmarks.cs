@@ -87,6 +87,6 @@ public class RestartBenchmarks : IDisposable
 
     private sealed class ColdReadConfig : ManualConfig
     {
-        public ColdReadConfig() => AddJob(Job.Default.WithStrategy(RunStrategy.ColdStart).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5));
+        public ColdReadConfig() => AddJob(Job.Default.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance).WithStrategy(RunStrategy.ColdStart).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5));
     }
 }

@@ -16,7 +16,8 @@ public sealed class StudyDashboards(
     StudyStates states, ParticipantPresence presence, LiveReconciliation reconciliation, StudyEventBroadcaster broadcaster, TimeProvider time,
     IOptions<LiveSessionOptions> options, ILogger<StudyDashboards> logger)
 {
-    private readonly ConcurrentDictionary<string, StudyOverview> _overviews = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (StudyOverview Overview, long EventCount)> _overviews = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _latestPublished = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TimeSpan> _overviewCosts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StudyWatch> _watches = new(StringComparer.Ordinal);
     private readonly Lock _watchGate = new();
@@ -28,7 +29,9 @@ public sealed class StudyDashboards(
     public async Task<StudyDashboard?> BuildAsync(string slug, ContextRef? graph = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(slug);
-        var read = await states.ReadAsync(slug, (state, through) => (Study: state.Study!, Overview: OverviewOf(slug, state, through)), cancellationToken);
+        // The live state holds an event before the log has acknowledged it, and the notification of an event can arrive
+        // before the state has learnt its sequence number: the dashboard says the later of the two.
+        var read = await states.ReadAsync(slug, (state, through) => (Study: state.Study!, Overview: OverviewOf(slug, state, Math.Max(through, _latestPublished.GetValueOrDefault(slug)))), cancellationToken);
         if (read.Study is not { } study)
         {
             return null;
@@ -78,15 +81,16 @@ public sealed class StudyDashboards(
     private StudyOverview OverviewOf(string slug, Core.Events.StudyState state, long through)
     {
         // Runs under the study's read lock, so two consoles refreshing together compute it once.
-        if (_overviews.TryGetValue(slug, out var cached) && cached.ThroughSequence == through)
+        // Keyed by the events applied, not the sequence: the state may hold events the log has not numbered yet.
+        if (_overviews.TryGetValue(slug, out var cached) && cached.EventCount == state.EventCount && cached.Overview.ThroughSequence == through)
         {
-            return cached;
+            return cached.Overview;
         }
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var overview = StudyOverview.From(state, through);
         _overviewCosts[slug] = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        _overviews[slug] = overview;
+        _overviews[slug] = (overview, state.EventCount);
         return overview;
     }
 
@@ -124,6 +128,7 @@ public sealed class StudyDashboards(
         if (ended is not null)
         {
             _overviews.TryRemove(slug, out _);
+            _latestPublished.TryRemove(slug, out _);
         }
     }
 
@@ -135,8 +140,12 @@ public sealed class StudyDashboards(
             while (await watch.Feed.WaitToReadAsync().ConfigureAwait(false))
             {
                 // Whatever arrived is one refresh: the dashboard is rebuilt from the current state, not from the notifications.
-                while (watch.Feed.TryRead(out _))
+                while (watch.Feed.TryRead(out var notification))
                 {
+                    if (notification is EventRecorded { Recorded.Sequence: var sequence })
+                    {
+                        _latestPublished.AddOrUpdate(watch.Slug, sequence, (_, seen) => Math.Max(seen, sequence));
+                    }
                 }
 
                 await Task.WhenAll(watch.Snapshot().Select(s => s.NotifyAsync(logger, watch.Slug))).ConfigureAwait(false);
