@@ -162,7 +162,11 @@ public sealed partial class StudyState
         }
 
         // In the order the cards were submitted, as the snapshot lists members: the earliest card speaks for the value.
-        cards.Sort((a, b) => _cardOrder[a.CardId].CompareTo(_cardOrder[b.CardId]));
+        if (cards.Count > 1)
+        {
+            cards.Sort((a, b) => _cardOrder[a.CardId].CompareTo(_cardOrder[b.CardId]));
+        }
+
         return cards;
     }
 

@@ -69,7 +69,22 @@ public static class VoteDraw
                 .ToList();
             var index = pool.Select((value, i) => (value.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
             var valueHashes = pool.Select(v => StableHash.Of(v.Id)).ToArray();
-            var loads = new Dictionary<(int From, int To, ContextRef Context), int>();
+            var ownTarget = pool.Select(v => own.Contains(v.Id)).ToArray();
+            var contexts = question.Contexts.Select((context, i) => (Context: context, Ref: new ContextRef(question.Id, context.Id), Index: i)).ToList();
+            var contextIndex = contexts.ToDictionary(c => c.Ref, c => c.Index);
+
+            // Items by pool positions and context number packed in one long, so the walk below hashes no strings.
+            long Key(int from, int to, int context) => ((long)from * pool.Count + to) * contexts.Count + context;
+            var loads = new Dictionary<long, int>();
+            var taken = new HashSet<long>();
+            foreach (var (from, to, context) in given)
+            {
+                if (index.TryGetValue(from, out var a) && index.TryGetValue(to, out var b) && contextIndex.TryGetValue(context, out var c))
+                {
+                    taken.Add(Key(a, b, c));
+                }
+            }
+
             for (var from = 0; from < pool.Count; from++)
             {
                 foreach (var ((to, context), count) in state.VotesFrom(pool[from].Id))
@@ -83,20 +98,21 @@ public static class VoteDraw
                 }
             }
 
-            foreach (var context in question.Contexts)
+            foreach (var (context, contextRef, c) in contexts)
             {
-                var contextRef = new ContextRef(question.Id, context.Id);
                 var contextHash = StableHash.Of(contextRef.ToString());
                 for (var from = 0; from < pool.Count; from++)
                 {
+                    var fromHash = Mix(participantHash, valueHashes[from]);
                     for (var to = 0; to < pool.Count; to++)
                     {
-                        if (from == to || own.Contains(pool[to].Id) || given.Contains((pool[from].Id, pool[to].Id, contextRef)))
+                        var key = Key(from, to, c);
+                        if (from == to || ownTarget[to] || taken.Contains(key))
                         {
                             continue;
                         }
 
-                        var rank = (loads.GetValueOrDefault((from, to, contextRef)), Mix(Mix(participantHash, valueHashes[from]), Mix(valueHashes[to], contextHash)));
+                        var rank = (loads.GetValueOrDefault(key), Mix(fromHash, Mix(valueHashes[to], contextHash)));
                         if (best.Count < keep)
                         {
                             best.Enqueue(new VoteCandidate(contextRef, context, pool[from], pool[to]), rank);
@@ -111,9 +127,10 @@ public static class VoteDraw
 
             void AddLoad(int from, string toValueId, ContextRef context, int count)
             {
-                if (index.TryGetValue(state.ResolveValue(toValueId), out var to) && to != from)
+                if (index.TryGetValue(state.ResolveValue(toValueId), out var to) && to != from && contextIndex.TryGetValue(context, out var c))
                 {
-                    loads[(from, to, context)] = loads.GetValueOrDefault((from, to, context)) + count;
+                    var key = Key(from, to, c);
+                    loads[key] = loads.GetValueOrDefault(key) + count;
                 }
             }
         }
