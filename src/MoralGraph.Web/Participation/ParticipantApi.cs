@@ -222,7 +222,7 @@ public static class ParticipantApi
                 // 422: the request was understood, the card breaks the method's rules; each field lists its problems.
                 return TypedResults.Problem(new HttpValidationProblemDetails(problems)
                 {
-                    Status = StatusCodes.Status422UnprocessableEntity, Title = "The card breaks the method's rules.", Extensions = { ["code"] = "Refused.CardInvalid" },
+                    Status = StatusCodes.Status422UnprocessableEntity, Title = text["Refused.CardInvalid"].Value, Extensions = { ["code"] = "Refused.CardInvalid" },
                 });
             }
 
