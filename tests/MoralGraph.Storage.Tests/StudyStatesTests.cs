@@ -78,6 +78,27 @@ public sealed class StudyStatesTests : IDisposable
     }
 
     [Fact]
+    public async Task A_retried_submission_whose_first_try_never_reached_the_disk_is_stored_and_counted_once()
+    {
+        using var store = new LiteDbEventLog(DatabasePath);
+        var refusals = 1;
+        var faulty = new RefusingLog(store, e => e is VoteCast && Interlocked.Decrement(ref refusals) >= 0);
+        using var states = new StudyStates(faulty, new NoStudySnapshots());
+        await states.AppendAsync(Defined());
+
+        // The first try is applied as it is queued; the retry, queued before the first is refused, carries a key the
+        // state has seen, so it is held back as a replay — and the store writes it as new.
+        var first = states.AppendAsync(Vote("v1", T0));
+        var retry = states.AppendAsync(Vote("v1", T0.AddSeconds(5)));
+        await Assert.ThrowsAsync<IOException>(() => first);
+        var stored = await retry;
+
+        Assert.Equal(stored.Sequence, (await store.ReadStudyAsync(Slug)).Single(e => e.Event is VoteCast).Sequence);
+        Assert.Equal(1, await states.ReadAsync(Slug, state => state.Votes.History.Count));
+        Assert.Equal(Capture(StudyState.Replay((await store.ReadStudyAsync(Slug)).Select(e => e.Event))), await CaptureAsync(states));
+    }
+
+    [Fact]
     public async Task After_a_restart_the_state_is_the_snapshot_and_the_events_after_it_and_equals_the_full_replay()
     {
         var events = SyntheticAssembly.Events(Slug, 300, seed: 21);

@@ -18,6 +18,15 @@ public sealed partial class StudyState
     private readonly Dictionary<string, Dictionary<(string To, ContextRef Context), ItemTally>> _votesFrom = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _votesOnValue = new(StringComparer.Ordinal);
 
+    // What values are and which question each answers changes only with cards, merges, splits, hiding, editing and
+    // withdrawals — never with votes or draws, which are most of a live assembly's events — so lookups of values are
+    // kept until one of those arrives. A popular value gathers hundreds of cards; building it once is what keeps a
+    // draw (which reads every value of a question) from walking every card of the study.
+    private readonly Dictionary<string, CanonicalValue?> _valueCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> _answeringCache = new(StringComparer.Ordinal);
+    private long _valuesVersion;
+    private long _cachedVersion;
+
     /// <summary>
     /// The value <paramref name="valueId"/> as <see cref="ToSnapshot"/> would list it (its members, and the words of its
     /// earliest remaining card), or null when it is not in the graph now (merged away, hidden, withdrawn).
@@ -25,6 +34,17 @@ public sealed partial class StudyState
     public CanonicalValue? FindValue(string valueId)
     {
         ArgumentNullException.ThrowIfNull(valueId);
+        InvalidateValueCaches();
+        if (!_valueCache.TryGetValue(valueId, out var value))
+        {
+            _valueCache[valueId] = value = BuildValue(valueId);
+        }
+
+        return value;
+    }
+
+    private CanonicalValue? BuildValue(string valueId)
+    {
         if (_mergedInto.ContainsKey(valueId))
         {
             return null;
@@ -54,11 +74,35 @@ public sealed partial class StudyState
         return new CanonicalValue(valueId, representative.Title, representative.Description, representative.Policies, members);
     }
 
+    /// <summary>Notes an event that may change what a value is or which question it answers.</summary>
+    private void ValuesChanged() => _valuesVersion++;
+
+    private void InvalidateValueCaches()
+    {
+        if (_cachedVersion != _valuesVersion)
+        {
+            _valueCache.Clear();
+            _answeringCache.Clear();
+            _cachedVersion = _valuesVersion;
+        }
+    }
+
     /// <summary>
     /// The values in the graph now that answer <paramref name="questionId"/> (one of their cards was written for it, or
     /// they were defined for it or for any question), in the order they entered the study.
     /// </summary>
-    public IEnumerable<string> ValuesAnswering(string questionId)
+    public IReadOnlyList<string> ValuesAnswering(string questionId)
+    {
+        InvalidateValueCaches();
+        if (!_answeringCache.TryGetValue(questionId, out var values))
+        {
+            _answeringCache[questionId] = values = [.. FindValuesAnswering(questionId)];
+        }
+
+        return values;
+    }
+
+    private IEnumerable<string> FindValuesAnswering(string questionId)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var valueId in _valueOrder)

@@ -129,6 +129,11 @@ public sealed partial class StudyState
 
         Participation.Apply(studyEvent);
         Assistance.Apply(studyEvent);
+        if (studyEvent is CardSubmitted or CanonicalValueDefined or ValuesMerged or CardSplit or CardHidden or CardRestored or CardEdited or ParticipantWithdrew)
+        {
+            ValuesChanged();
+        }
+
         switch (studyEvent)
         {
             case StudyDefined defined:

@@ -164,7 +164,7 @@ public sealed partial class StudyStates : IEventLog, IDisposable
                 throw new ArgumentException($"A decision about study '{slug}' cannot append an event of study '{stray.StudyId}'.", nameof(decide));
             }
 
-            appending = await EnqueueAsync([study], events).ConfigureAwait(false);
+            appending = Enqueue([study], events);
         }
         finally
         {
@@ -216,7 +216,7 @@ public sealed partial class StudyStates : IEventLog, IDisposable
                 await EnsureCurrentAsync(study).ConfigureAwait(false);
             }
 
-            appending = await EnqueueAsync(studies, studyEvents).ConfigureAwait(false);
+            appending = Enqueue(studies, studyEvents);
         }
         finally
         {
@@ -453,40 +453,32 @@ public sealed partial class StudyStates : IEventLog, IDisposable
     }
 
     /// <summary>
-    /// Under the gates of every study the events belong to: queues the events with the store and applies them, or, when
-    /// one may be a replay, appends them and applies what the store says is new. Returns the store's task.
+    /// Under the gates of every study the events belong to: queues the events with the store and applies them. When one
+    /// may be a replay of something stored (its idempotency key is known), none is applied: the store answers with the
+    /// stored event, and should it find any of them new after all (a hash collision, or the original never reached the
+    /// disk) the state is read again. Either way the gate is not held while the store flushes.
     /// </summary>
-    private async Task<Task<IReadOnlyList<RecordedEvent>>> EnqueueAsync(IReadOnlyList<LiveStudy> studies, IReadOnlyList<StudyEvent> events)
+    private Task<IReadOnlyList<RecordedEvent>> Enqueue(IReadOnlyList<LiveStudy> studies, IReadOnlyList<StudyEvent> events)
     {
         var bySlug = studies.ToDictionary(s => s.Slug, StringComparer.Ordinal);
-        if (MayBeReplay(bySlug, events))
-        {
-            var recorded = await _store.AppendAllAsync(events, CancellationToken.None).ConfigureAwait(false);
-            for (var i = 0; i < recorded.Count && i < events.Count; i++)
-            {
-                if (ReferenceEquals(recorded[i].Event, events[i]) && bySlug.TryGetValue(events[i].StudyId, out var study))
-                {
-                    ApplyQueued(study, events[i]);
-                    study.NoteDurable(recorded[i].Sequence);
-                }
-            }
-
-            return Task.FromResult(recorded);
-        }
+        var apply = !MayBeReplay(bySlug, events);
 
         // Queued synchronously, in this order, behind every event queued before: the log's order is the states' order.
         var appending = _store.AppendAllAsync(events, CancellationToken.None);
-        foreach (var studyEvent in events)
+        if (apply)
         {
-            if (bySlug.TryGetValue(studyEvent.StudyId, out var study))
+            foreach (var studyEvent in events)
             {
-                ApplyQueued(study, studyEvent);
+                if (bySlug.TryGetValue(studyEvent.StudyId, out var study))
+                {
+                    ApplyQueued(study, studyEvent);
+                }
             }
         }
 
         foreach (var study in studies)
         {
-            study.Track(appending, events);
+            study.Track(appending, events, applied: apply);
         }
 
         return appending;
@@ -586,23 +578,15 @@ public sealed partial class StudyStates : IEventLog, IDisposable
             }
         }
 
-        public void NoteDurable(long sequence)
-        {
-            lock (_bookkeeping)
-            {
-                _durableThrough = Math.Max(_durableThrough, sequence);
-            }
-        }
-
         /// <summary>Follows an append queued under the gate until the store answers.</summary>
-        public void Track(Task<IReadOnlyList<RecordedEvent>> appending, IReadOnlyList<StudyEvent> events)
+        public void Track(Task<IReadOnlyList<RecordedEvent>> appending, IReadOnlyList<StudyEvent> events, bool applied)
         {
             lock (_bookkeeping)
             {
                 _inFlight++;
             }
 
-            _ = FollowAsync(appending, events);
+            _ = FollowAsync(appending, events, applied);
         }
 
         /// <summary>Completes when nothing this study queued is still on its way to the store.</summary>
@@ -614,7 +598,7 @@ public sealed partial class StudyStates : IEventLog, IDisposable
             }
         }
 
-        private async Task FollowAsync(Task<IReadOnlyList<RecordedEvent>> appending, IReadOnlyList<StudyEvent> events)
+        private async Task FollowAsync(Task<IReadOnlyList<RecordedEvent>> appending, IReadOnlyList<StudyEvent> events, bool applied)
         {
             var landed = false;
             long last = 0;
@@ -622,14 +606,20 @@ public sealed partial class StudyStates : IEventLog, IDisposable
             {
                 var recorded = await appending.ConfigureAwait(false);
 
-                // Applied as new, so the store must have written each as new; a replay it found instead means the state
-                // counted something twice.
-                landed = recorded.Count == events.Count && recorded.Select((r, i) => ReferenceEquals(r.Event, events[i])).All(same => same);
+                // The store must agree with what the state did: events applied were written as new (a replay found
+                // instead means the state counted something twice), events held back as replays were not (a new one
+                // means the state misses it).
+                landed = recorded.Count == events.Count && recorded.Select((r, i) => ReferenceEquals(r.Event, events[i]) == applied || r.Event.StudyId != Slug).All(agrees => agrees);
                 last = recorded.Where(r => r.Event.StudyId == Slug).Select(r => r.Sequence).DefaultIfEmpty(0).Max();
+            }
+            catch (Exception) when (applied)
+            {
+                // The caller sees the failure; the state, which already holds the events, is read again before its next use.
             }
             catch (Exception)
             {
-                // The caller sees the failure; the state, which already holds the events, is read again before its next use.
+                // A refused replay (a conflicting resubmission) changed nothing the state holds; the caller sees why.
+                landed = true;
             }
 
             lock (_bookkeeping)

@@ -33,7 +33,7 @@ public sealed record JoinedParticipant(string ParticipantId, string ResumeCode);
 /// </summary>
 /// <param name="Study">The study.</param>
 /// <param name="Participant">The participant's record (a copy), or null when this browser has not joined or has withdrawn.</param>
-/// <param name="Values">The values their drawn items, card and membership question name, by id; a value no longer in the graph is absent.</param>
+/// <param name="Values">The values their drawn items name, by id, without their members; a value no longer in the graph is absent.</param>
 /// <param name="MembershipValue">The value their card was merged into when they have not yet said whether it is still theirs.</param>
 /// <param name="JoinRefusal">Why a new participant cannot join now (a resource key), or null.</param>
 public sealed record JourneyView(Study Study, ParticipantRecord? Participant, IReadOnlyDictionary<string, CanonicalValue> Values, CanonicalValue? MembershipValue, string? JoinRefusal)
@@ -101,9 +101,11 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
         var values = new Dictionary<string, CanonicalValue>(StringComparer.Ordinal);
         foreach (var valueId in valueIds)
         {
+            // Without its members: a page shows a value's words, and a popular value lists hundreds of cards that every
+            // open circuit would otherwise keep.
             if (state.FindValue(valueId) is { } value)
             {
-                values[valueId] = value;
+                values[valueId] = value with { Members = [] };
             }
         }
 
