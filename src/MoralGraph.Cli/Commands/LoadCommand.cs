@@ -66,7 +66,7 @@ internal static class LoadCommand
                     : new ChaosOptions(parse.GetValue(serverCommand) ?? string.Empty, Parse(() => Durations.Parse(parse.GetValue(killEvery)!), "--kill-every"),
                         parse.GetValue(rounds), Path.GetFullPath(parse.GetValue(db)!)),
             };
-            if (options.Chaos is null && (parse.GetResult(serverCommand) is not null || parse.GetResult(rounds) is not null || parse.GetResult(killEvery) is not null))
+            if (options.Chaos is null && (parse.GetResult(serverCommand) is { Implicit: false } || parse.GetResult(rounds) is { Implicit: false } || parse.GetResult(killEvery) is { Implicit: false }))
             {
                 throw new CliException("--server-command, --kill-every and --rounds go with --chaos kill.");
             }
