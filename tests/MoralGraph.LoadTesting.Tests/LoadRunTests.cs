@@ -58,8 +58,8 @@ public sealed class LoadRunTests(ITestOutputHelper output)
         var reportPath = Path.Combine(sandbox.Folder, "chaos.json");
 
         var (exitCode, printed, error) = await sandbox.RunCliAsync(string.Empty,
-            "load", "--url", sandbox.Url, "--study", ServerSandbox.Slug, "--participants", "100", "--think-time", "100ms..400ms", "--ramp-up", "3s",
-            "--chaos", "kill", "--rounds", "3", "--kill-every", "2s", "--server-command", sandbox.StartCommand, "--report", reportPath);
+            "load", "--url", sandbox.Url, "--study", ServerSandbox.Slug, "--participants", "100", "--think-time", "50ms..150ms", "--ramp-up", "2s",
+            "--chaos", "kill", "--rounds", "3", "--kill-every", "3s", "--server-command", sandbox.StartCommand, "--report", reportPath);
 
         output.WriteLine(printed);
         output.WriteLine(error);

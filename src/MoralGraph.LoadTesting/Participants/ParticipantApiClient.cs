@@ -107,6 +107,9 @@ internal sealed class ParticipantApiClient(HttpClient http, string slug, LoadMea
         }
     }
 
+    /// <summary>Records a failure the journey found in answers that were each acknowledged (a stuck interview).</summary>
+    public void RecordFailure(string actionType, string kind, string message) => measurements.Api(actionType).Failed(kind, message);
+
     /// <summary>True for a failure to reach the server or to read its answer: what a killed server looks like to a client.</summary>
     internal static bool IsConnectionFailure(Exception e) => e switch
     {

@@ -105,6 +105,13 @@ internal sealed class SimulatedParticipant(ParticipantApiClient api, Acknowledge
             var reply = await api.SendAsync<InterviewAnswer>("interview", HttpMethod.Post, "interview", body, ReplyOwedRefusals, cancellationToken);
             if (reply is ApiOutcome<InterviewAnswer>.Refused)
             {
+                if (stage is null)
+                {
+                    // Asked for the owed reply and told to wait for it: the interview is stuck, and saying so beats looping.
+                    api.RecordFailure("interview", "stuck", "interview: the owed reply was asked for and the server answered Refused.WaitForReply.");
+                    return false;
+                }
+
                 stage = null;
                 continue;
             }
