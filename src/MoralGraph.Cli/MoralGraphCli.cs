@@ -36,6 +36,7 @@ internal static class MoralGraphCli
             AccessCommands.Facilitator(db, console),
             AccessCommands.ApiKey(db, console),
             BenchCommands.Create(console),
+            LoadCommand.Create(db, console),
         })
         {
             root.Subcommands.Add(command);

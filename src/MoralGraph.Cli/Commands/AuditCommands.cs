@@ -1,23 +1,10 @@
 using System.CommandLine;
-using MoralGraph.Core.Events;
-using MoralGraph.Storage.EventLog;
 using MoralGraph.Storage.Snapshots;
 
 namespace MoralGraph.Cli.Commands;
 
 internal static class AuditCommands
 {
-    private static string Hash(StudyStateCapture capture) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(capture.ToJsonBytes()));
-
-    private static async Task<string> DescribeSnapshotAsync(FileStudySnapshotStore snapshots, LiteDbEventLog log, string slug, CancellationToken cancellationToken)
-    {
-        await using var snapshot = await snapshots.OpenAsync(slug, cancellationToken);
-        return snapshot is null ? "its log (no snapshot)"
-            : await log.HashAtAsync(snapshot.Info.ThroughSequence, cancellationToken) == snapshot.Info.ThroughHash
-                ? $"its snapshot through event {snapshot.Info.ThroughSequence} and the events after it"
-                : $"its log (the snapshot through event {snapshot.Info.ThroughSequence} does not match the log and is not used)";
-    }
-
     public static Command Create(Option<string> db, CliConsole console)
     {
         var expectHead = new Option<string?>("--expect-head") { Description = "The head printed by an earlier verify: fails if events were removed from the end or the chain was rewritten." };
@@ -62,25 +49,14 @@ internal static class AuditCommands
 
             using var log = CommandStore.Open(path);
             var snapshots = new FileStudySnapshotStore(FileStudySnapshotStore.FolderBeside(path));
-            using var states = new StudyStates(log, snapshots);
             IReadOnlyList<string> slugs = parse.GetValue(study) is { } one ? [one] : [.. (await log.ListAsync(cancellationToken)).Select(s => s.Slug)];
             var differing = 0;
             foreach (var slug in slugs)
             {
-                var events = await log.ReadStudyAsync(slug, cancellationToken);
-                if (events.Count == 0)
-                {
-                    throw new CliException($"no study '{slug}' in the store.");
-                }
-
-                var replayed = Hash(StudyState.Replay(events.Select(e => e.Event)).Capture());
-                var restored = Hash((await states.ReadAsync(slug, state => state.Capture(), cancellationToken))!);
-                var from = await DescribeSnapshotAsync(snapshots, log, slug, cancellationToken);
-                var same = replayed == restored;
-                differing += same ? 0 : 1;
-                await console.Out.WriteLineAsync(same
-                    ? $"{slug}: restored from {from} equals the replay of its {events.Count} events (state {replayed[..16]})."
-                    : $"{slug}: restored from {from} DIFFERS from the replay of its {events.Count} events (restored {restored[..16]}, replayed {replayed[..16]}).");
+                var comparison = await RestoredStateCheck.CompareAsync(log, snapshots, slug, cancellationToken)
+                    ?? throw new CliException($"no study '{slug}' in the store.");
+                differing += comparison.IsSame ? 0 : 1;
+                await console.Out.WriteLineAsync(comparison.ToString());
             }
 
             return differing == 0 ? 0 : throw new CliException($"{differing} of {slugs.Count} studies restore differently from their log. Delete {snapshots.Folder} to make the app replay the log.");

@@ -1,0 +1,138 @@
+namespace MoralGraph.LoadTesting.Harness;
+
+/// <summary>What a load run does; <see cref="Validate"/> lists every problem before anything starts.</summary>
+public sealed record LoadRunOptions
+{
+    /// <summary>The most participants one run simulates: a bound on what the harness may send, whatever is typed.</summary>
+    public const int MaxParticipants = 100_000;
+
+    /// <summary>The longest run: the harness stops by itself.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(1);
+
+    /// <summary>The server, on a loopback address (see <see cref="LoopbackUrl"/>).</summary>
+    public required Uri Url { get; init; }
+
+    /// <summary>The study's slug.</summary>
+    public required string Study { get; init; }
+
+    /// <summary>Simulated participants on the HTTP API; each takes the journey once.</summary>
+    public int Participants { get; init; } = 1000;
+
+    /// <summary>How long the load lasts; participants still on their way are stopped then.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The pause before each action.</summary>
+    public ThinkTime ThinkTime { get; init; } = ThinkTime.Human;
+
+    /// <summary>Arrivals are spread over this time from the start, as people open a link over a few seconds, not at one instant.</summary>
+    public TimeSpan? RampUp { get; init; }
+
+    /// <summary>Real browsers (Blazor circuits) taking the journey in Chromium.</summary>
+    public int Browsers { get; init; }
+
+    /// <summary>The Chromium binary the browsers run.</summary>
+    public string ChromiumPath { get; init; } = "/usr/bin/chromium";
+
+    /// <summary>Dashboards listening on the study hub.</summary>
+    public int Dashboards { get; init; }
+
+    /// <summary>The facilitator the dashboards sign in as (needed when <see cref="Dashboards"/> &gt; 0).</summary>
+    public FacilitatorCredentials? Facilitator { get; init; }
+
+    /// <summary>The server's process id; found from the port it listens on when null.</summary>
+    public int? ServerPid { get; init; }
+
+    /// <summary>Seeds every random choice (arrivals, pauses, verdicts), so a run can be repeated.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>The crash-proof mode, or null for a plain load run.</summary>
+    public ChaosOptions? Chaos { get; init; }
+
+    /// <summary>The arrival window: the given one, else a third of the run, at most ten seconds.</summary>
+    public TimeSpan EffectiveRampUp => RampUp ?? TimeSpan.FromTicks(Math.Min(Duration.Ticks / 3, TimeSpan.FromSeconds(10).Ticks));
+
+    /// <summary>Every problem with these options, one sentence each; empty when the run can start.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (!LoopbackUrl.IsLoopback(Url))
+        {
+            problems.Add($"--url {Url} is not a loopback address.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Study))
+        {
+            problems.Add("--study names no study.");
+        }
+
+        if (Participants is < 0 or > MaxParticipants)
+        {
+            problems.Add($"--participants {Participants} is outside 0–{MaxParticipants}.");
+        }
+
+        if (Duration <= TimeSpan.Zero || Duration > MaxDuration)
+        {
+            problems.Add($"--duration {Durations.Format(Duration)} is outside 1ms–1h.");
+        }
+
+        if (Browsers is < 0 or > 100)
+        {
+            problems.Add($"--browsers {Browsers} is outside 0–100.");
+        }
+
+        if (Dashboards is < 0 or > 100)
+        {
+            problems.Add($"--dashboards {Dashboards} is outside 0–100.");
+        }
+
+        if (Dashboards > 0 && Facilitator is null)
+        {
+            problems.Add("--dashboards needs --facilitator NAME (and the password in MORALGRAPH_LOAD_PASSWORD or on standard input).");
+        }
+
+        if (Chaos is { } chaos)
+        {
+            if (chaos.Rounds is < 1 or > 1000)
+            {
+                problems.Add($"--rounds {chaos.Rounds} is outside 1–1000.");
+            }
+
+            if (chaos.KillEvery < TimeSpan.FromMilliseconds(100) || chaos.KillEvery > TimeSpan.FromMinutes(10))
+            {
+                problems.Add($"--kill-every {Durations.Format(chaos.KillEvery)} is outside 100ms–10m.");
+            }
+
+            if (string.IsNullOrWhiteSpace(chaos.ServerCommand))
+            {
+                problems.Add("--chaos kill needs --server-command: the harness starts, kills and restarts the server itself.");
+            }
+
+            if (ServerPid is not null)
+            {
+                problems.Add("--server-pid does not go with --chaos: the harness starts the server and knows its process.");
+            }
+        }
+
+        return problems;
+    }
+}
+
+/// <summary>A facilitator's sign-in.</summary>
+/// <param name="Username">The account.</param>
+/// <param name="Password">Its password (never printed or written to the report).</param>
+public sealed record FacilitatorCredentials(string Username, string Password)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{Username} (password hidden)";
+}
+
+/// <summary>The crash-proof mode: the harness owns the server process and kills it with SIGKILL during the load.</summary>
+/// <param name="ServerCommand">A shell command that starts the server on <see cref="LoadRunOptions.Url"/>'s port, run with <c>/bin/sh -c</c>.</param>
+/// <param name="KillEvery">Load time between one restart answering and the next kill.</param>
+/// <param name="Rounds">Kills (each followed by a restart).</param>
+/// <param name="DatabasePath">The store the server writes, read after the last round to check what it acknowledged.</param>
+public sealed record ChaosOptions(string ServerCommand, TimeSpan KillEvery, int Rounds, string DatabasePath)
+{
+    /// <summary>The longest a restarted server may take to answer before the run fails.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(120);
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using MoralGraph.LoadTesting.Reporting;
+using Xunit.Abstractions;
+
+namespace MoralGraph.LoadTesting.Tests;
+
+/// <summary>
+/// The short form of the load and crash-proof runs, through the command as a user types it, against the real
+/// app on loopback: a load of 100 participants for 10 s with one browser and one dashboard, and a chaos run of three
+/// SIGKILL rounds. Both run in this one class, so one after the other: the machine has two cores.
+/// </summary>
+public sealed class LoadRunTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_short_load_run_acknowledges_votes_without_errors_and_writes_the_report_shape()
+    {
+        await using var sandbox = await ServerSandbox.CreateAsync();
+        await sandbox.StartAsync();
+        var reportPath = Path.Combine(sandbox.Folder, "report.json");
+
+        var (exitCode, printed, error) = await sandbox.RunCliAsync(ServerSandbox.Password + "\n",
+            "load", "--url", sandbox.Url, "--study", ServerSandbox.Slug, "--participants", "100", "--duration", "10s", "--think-time", "50ms..200ms",
+            "--browsers", "1", "--dashboards", "1", "--facilitator", ServerSandbox.Facilitator, "--report", reportPath);
+
+        output.WriteLine(printed);
+        output.WriteLine(error);
+        Assert.True(exitCode == 0, $"exit code {exitCode}: {error}\n{printed}\n--- server ---\n{sandbox.Log}");
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(reportPath));
+        var root = report.RootElement;
+        Assert.Equal(100, root.GetProperty("participants").GetInt32());
+        Assert.InRange(root.GetProperty("durationSeconds").GetDouble(), 9.5, 30);
+        Assert.True(root.GetProperty("serverRssMb").GetDouble() > 0);
+        var lag = root.GetProperty("dashboardLag");
+        Assert.True(lag.GetProperty("p50Ms").GetDouble() >= 0 && lag.GetProperty("p99Ms").GetDouble() >= lag.GetProperty("p50Ms").GetDouble());
+        var actions = root.GetProperty("actions");
+        // The survey comes last and may not be reached in 10 s on a busy machine (the whole suite runs beside this test).
+        foreach (var type in new[] { "join", "me", "interview", "confirm", "items", "vote" })
+        {
+            var action = actions.GetProperty(type);
+            Assert.True(action.GetProperty("count").GetInt32() > 0, $"no {type} was acknowledged");
+            Assert.Equal(0, action.GetProperty("errors").GetInt32());
+            foreach (var percentile in new[] { "p50Ms", "p95Ms", "p99Ms" })
+            {
+                Assert.True(action.GetProperty(percentile).GetDouble() > 0, $"{type}.{percentile}");
+            }
+        }
+
+        Assert.Equal(0, root.GetProperty("errors").GetProperty("total").GetInt32());
+        Assert.Equal(1, root.GetProperty("browserActions").GetProperty("join").GetProperty("count").GetInt32());
+        Assert.True(root.GetProperty("circuits").GetProperty("perCircuitKb").ValueKind == JsonValueKind.Number);
+        Assert.Contains("api      vote", printed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Three_kill_rounds_lose_no_acknowledged_action_and_leave_a_store_that_verifies_and_replays()
+    {
+        await using var sandbox = await ServerSandbox.CreateAsync();
+        var reportPath = Path.Combine(sandbox.Folder, "chaos.json");
+
+        var (exitCode, printed, error) = await sandbox.RunCliAsync(string.Empty,
+            "load", "--url", sandbox.Url, "--study", ServerSandbox.Slug, "--participants", "100", "--think-time", "50ms..150ms", "--ramp-up", "2s",
+            "--chaos", "kill", "--rounds", "3", "--kill-every", "3s", "--server-command", sandbox.StartCommand, "--report", reportPath);
+
+        output.WriteLine(printed);
+        output.WriteLine(error);
+        Assert.True(File.Exists(reportPath), $"exit code {exitCode}, no report: {error}\n{printed}");
+        var chaos = LoadReport.FromJson(await File.ReadAllTextAsync(reportPath))!.Chaos!;
+        Assert.Equal(3, chaos.Rounds);
+        Assert.Equal(3, chaos.RecoveryMs.Count);
+        Assert.Equal(0, chaos.LostAcknowledgedActions);
+        Assert.True(chaos.ChainVerified, string.Join('\n', chaos.StoreChecks));
+        Assert.True(chaos.StateEqualsReplay, string.Join('\n', chaos.StoreChecks));
+        Assert.Empty(chaos.InconsistentAnswers);
+        Assert.True(chaos.Acknowledged["vote"] > 0 && chaos.Acknowledged["join"] > 0, "Nothing was acknowledged: the load did not run.");
+
+        // The same checks as the commands, on the store the harness read.
+        var verify = await sandbox.RunCliAsync(string.Empty, "audit", "verify");
+        Assert.True(verify.ExitCode == 0, verify.Error);
+        var replay = await sandbox.RunCliAsync(string.Empty, "audit", "replay");
+        Assert.True(replay.ExitCode == 0, replay.Error);
+    }
+}
