@@ -23,10 +23,11 @@ public sealed class JourneyStore : IDisposable
 
     private readonly string _folder = TestFolder.Create();
 
-    public JourneyStore()
+    /// <param name="around">Wraps the store before the live states (a store that fails, say); the store itself when null.</param>
+    public JourneyStore(Func<IEventLog, IEventLog>? around = null)
     {
         Store = new LiteDbEventLog(Path.Combine(_folder, "journey.db"));
-        Log = new StudyStates(Store, new NoStudySnapshots(), Time);
+        Log = new StudyStates(around?.Invoke(Store) ?? Store, new NoStudySnapshots(), Time);
         var phrases = new LocalizedPhrasebook(EnglishJourneyText.Localizer);
         Service = new ParticipationService(Log, new GuidedInterviewer(phrases), new TemplateTransitionStoryWriter(phrases), Time);
     }
