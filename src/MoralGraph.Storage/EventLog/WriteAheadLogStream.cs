@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace MoralGraph.Storage.EventLog;
 
 /// <summary>
@@ -21,7 +23,6 @@ internal sealed class WriteAheadLogStream : Stream
     private readonly FileStream _file;
     // Guards the three fields below; Monitor's wait and pulse let FlushThrough sleep until LiteDB writes.
     private readonly object _progress = new();
-    private readonly Lock _flushing = new();
 
     // Pages are appended in order, so the end of the last page written covers every page before it.
     private long _writtenEnd;
@@ -73,21 +74,21 @@ internal sealed class WriteAheadLogStream : Stream
     /// <summary>
     /// Returns once the log is on disk up to <paramref name="end"/> (LiteDB's length of its log after a commit):
     /// waits for LiteDB's queue to write those pages, then flushes the file unless a flush already covered them.
-    /// Throws an <see cref="IOException"/> if a write or the flush failed.
+    /// Throws an <see cref="IOException"/> if a write or the flush failed. Called by the one thread that commits.
     /// </summary>
     public void FlushThrough(long end)
     {
         lock (_progress)
         {
             var lastProgress = _writtenEnd;
-            var stalledSince = DateTime.UtcNow;
+            var stalledSince = Stopwatch.GetTimestamp();
             while (_writtenEnd < end && _failure is null)
             {
                 if (_writtenEnd != lastProgress)
                 {
-                    (lastProgress, stalledSince) = (_writtenEnd, DateTime.UtcNow);
+                    (lastProgress, stalledSince) = (_writtenEnd, Stopwatch.GetTimestamp());
                 }
-                else if (DateTime.UtcNow - stalledSince > StallLimit)
+                else if (Stopwatch.GetElapsedTime(stalledSince) > StallLimit)
                 {
                     _failure = new IOException($"LiteDB wrote no page of its log for {StallLimit.TotalSeconds:F0} s ({_writtenEnd} of {end} bytes written).");
                     break;
@@ -102,34 +103,31 @@ internal sealed class WriteAheadLogStream : Stream
             }
         }
 
-        // One flush at a time: a second caller finds its pages already covered and returns without flushing again.
-        lock (_flushing)
+        long covered;
+        lock (_progress)
         {
-            long covered;
-            lock (_progress)
+            // A commit that wrote nothing (every event a replay) has nothing new to flush.
+            if (_durableEnd >= end)
             {
-                if (_durableEnd >= end)
-                {
-                    return;
-                }
-
-                covered = _writtenEnd;
+                return;
             }
 
-            try
-            {
-                _file.Flush(flushToDisk: true);
-            }
-            catch (IOException e)
-            {
-                Fail(e);
-                throw new IOException($"The store's log could not be flushed to disk: {e.Message}", e);
-            }
+            covered = _writtenEnd;
+        }
 
-            lock (_progress)
-            {
-                _durableEnd = Math.Max(_durableEnd, covered);
-            }
+        try
+        {
+            _file.Flush(flushToDisk: true);
+        }
+        catch (IOException e)
+        {
+            Fail(e);
+            throw new IOException($"The store's log could not be flushed to disk: {e.Message}", e);
+        }
+
+        lock (_progress)
+        {
+            _durableEnd = Math.Max(_durableEnd, covered);
         }
     }
 
