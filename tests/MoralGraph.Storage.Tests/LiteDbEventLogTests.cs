@@ -277,6 +277,32 @@ public sealed class LiteDbEventLogTests : IDisposable
     }
 
     [Fact]
+    public async Task After_an_io_error_shuts_LiteDB_down_the_store_is_reopened_for_readers_and_writers()
+    {
+        using var log = new LiteDbEventLog(DatabasePath);
+        await log.AppendAsync(Defined());
+        var first = await log.AppendAsync(VoteEvent("p", 1));
+
+        // After an I/O error anywhere, a reader's included, LiteDB closes its engine and rethrows that error from then on.
+        ShutDownAfterIoError(log);
+        Assert.Equal(2, (await log.ReadStudyAsync("s")).Count);
+
+        ShutDownAfterIoError(log);
+        var next = await log.AppendAsync(VoteEvent("p", 2));
+        Assert.Equal((3L, first.Hash), (next.Sequence, next.PreviousHash));
+        Assert.True((await log.VerifyAsync()).IsIntact);
+
+        static void ShutDownAfterIoError(LiteDbEventLog log)
+        {
+            const System.Reflection.BindingFlags hidden = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance;
+            var store = (LiteDbStore)typeof(LiteDbEventLog).GetField("_store", hidden)!.GetValue(log)!;
+            var engine = typeof(LiteDatabase).GetField("_engine", hidden)!.GetValue(store.Database)!;
+            var state = engine.GetType().GetField("_state", hidden)!.GetValue(engine)!;
+            state.GetType().GetMethod("Handle")!.Invoke(state, [new IOException("Input/output error (simulated)")]);
+        }
+    }
+
+    [Fact]
     public async Task The_chain_continues_across_restarts()
     {
         using (var log = new LiteDbEventLog(DatabasePath))

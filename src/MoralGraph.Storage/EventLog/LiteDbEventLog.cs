@@ -242,7 +242,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
 
                 failure = _unavailable ?? new IOException($"The store {Path} is not open.");
             }
-            catch (Exception e) when (IsStorageFailure(e))
+            catch (Exception e) when (IsStorageFailure(e, store))
             {
                 failure = e;
             }
@@ -321,7 +321,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
                     CommitIsolatingBadAppends(store, group);
                 }
             }
-            catch (Exception e) when (IsStorageFailure(e))
+            catch (Exception e) when (IsStorageFailure(e, store))
             {
                 storageFailure = e;
             }
@@ -354,30 +354,39 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
         try
         {
             CommitDurably(store, group);
+            return;
         }
-        catch (Exception e) when (!IsStorageFailure(e) && group.Count > 1 && TryResynchronizeHead(store))
+        catch (Exception e) when (!IsStorageFailure(e, store))
         {
-            // One bad append must not fail its neighbours: retry each on its own.
-            foreach (var single in group)
+            if (!TryResynchronizeHead(store))
             {
-                try
-                {
-                    CommitDurably(store, [single]);
-                }
-                catch (Exception singleFailure) when (!IsStorageFailure(singleFailure))
-                {
-                    single.Completion.TrySetException(singleFailure);
-                    if (!TryResynchronizeHead(store))
-                    {
-                        FailAll(group, _fault!);
-                        return;
-                    }
-                }
+                FailAll(group, _fault!);
+                return;
+            }
+
+            if (group.Count == 1)
+            {
+                FailAll(group, e);
+                return;
             }
         }
-        catch (Exception e) when (!IsStorageFailure(e))
+
+        // One bad append must not fail its neighbours: retry each on its own.
+        foreach (var single in group)
         {
-            FailAll(group, TryResynchronizeHead(store) ? e : _fault!);
+            try
+            {
+                CommitDurably(store, [single]);
+            }
+            catch (Exception e) when (!IsStorageFailure(e, store))
+            {
+                single.Completion.TrySetException(e);
+                if (!TryResynchronizeHead(store))
+                {
+                    FailAll(group, _fault!);
+                    return;
+                }
+            }
         }
     }
 
@@ -409,7 +418,11 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             : new IOException($"The store {Path} could not be written, so nothing was recorded: {failure.Message}", failure);
     }
 
-    private static bool IsStorageFailure(Exception error)
+    /// <summary>
+    /// True when <paramref name="error"/> comes from the disk rather than from the events: an I/O error, or LiteDB
+    /// refusing to work because <paramref name="store"/>'s engine shut down after one.
+    /// </summary>
+    private static bool IsStorageFailure(Exception error, LiteDbStore? store)
     {
         for (var e = error; e is not null; e = e.InnerException)
         {
@@ -419,7 +432,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             }
         }
 
-        return false;
+        return error is LiteException or ObjectDisposedException && store is not null && store.WasShutDownByIoError();
     }
 
     /// <summary>
@@ -481,7 +494,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             store.Checkpoint();
             return;
         }
-        catch (Exception e) when (!IsStorageFailure(e))
+        catch (Exception e) when (!IsStorageFailure(e, store))
         {
             // Readers held the store past LiteDB's lock timeout, or the engine shut down (the next group finds out):
             // the log stays, and a later group tries again.
@@ -502,7 +515,8 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
     /// <summary>
     /// Re-reads the chain's head after a failed group so the next append links to what is stored. If even that fails,
     /// the store is unusable (the engine shut down for a reason other than the disk): the log is marked faulted and
-    /// refuses appends from then on with that reason, rather than guessing at the head.
+    /// refuses appends from then on with that reason, rather than guessing at the head. A storage failure (LiteDB
+    /// rethrows the I/O error it shut down after) is thrown, for <see cref="Write"/> to reopen the store.
     /// </summary>
     private bool TryResynchronizeHead(LiteDbStore store)
     {
@@ -511,7 +525,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             (_lastSequence, _lastHash) = ReadHead(store.Database);
             return true;
         }
-        catch (Exception e)
+        catch (Exception e) when (!IsStorageFailure(e, store))
         {
             _fault = new IOException($"The store {Path} can no longer be written: {e.Message}. Restart the app after fixing the cause.", e);
             return false;

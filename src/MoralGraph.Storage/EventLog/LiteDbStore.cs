@@ -67,6 +67,29 @@ internal sealed class LiteDbStore : IDisposable
         _log.FlushThrough(unchecked((uint)reported));
     }
 
+    /// <summary>
+    /// True when LiteDB has shut its engine down after an I/O error. It does that after any I/O error, a reader's too,
+    /// and from then on rethrows that error from the calls that check the engine first, while others fail with an
+    /// <see cref="ObjectDisposedException"/>; so this asks one that checks first, Commit, which does nothing else when
+    /// the calling thread has no transaction open (queries keep theirs off the thread).
+    /// </summary>
+    public bool WasShutDownByIoError()
+    {
+        try
+        {
+            Database.Commit();
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (Exception e) when (e is LiteException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Copies the log into the data file, flushes it and empties the log (LiteDB's checkpoint).</summary>
     public void Checkpoint() => Database.Checkpoint();
 
