@@ -286,9 +286,12 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
                 continue;
             }
 
-            // Whatever goes wrong, the writer thread lives on: losing it would leave every caller waiting.
-            Write(group);
-            CheckpointWhenTheLogIsLarge();
+            // Whatever goes wrong, the writer thread lives on: losing it would leave every caller waiting. After a
+            // storage failure there is no checkpoint: on a full disk it would fail too, and cost a reopen each time.
+            if (Write(group))
+            {
+                CheckpointWhenTheLogIsLarge();
+            }
         }
     }
 
@@ -296,8 +299,9 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
     /// Commits a group and completes its appends. A storage failure fails the group and reopens the store, so the next
     /// group starts from what is on disk; if the failure came before anything was committed (LiteDB had shut down
     /// after an earlier error, a reader's perhaps), the group is first tried once more on the reopened store.
+    /// Returns false after a storage failure.
     /// </summary>
-    private void Write(List<PendingAppend> group)
+    private bool Write(List<PendingAppend> group)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -332,7 +336,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
 
             if (storageFailure is null)
             {
-                return;
+                return true;
             }
 
             ReplaceStore(store);
@@ -345,7 +349,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             }
 
             FailAll(group, DescribeWriteFailure(storageFailure));
-            return;
+            return false;
         }
     }
 
