@@ -254,7 +254,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             ReplaceStore(store);
             if (attempt == 2)
             {
-                throw StoreFullException.IsCause(failure) ? new StoreFullException(Path, failure)
+                throw StoreFullException.IsCause(failure) ? StoreFullException.NotRead(Path, failure)
                     : new IOException($"The store {Path} could not be read: {failure.Message}", failure);
             }
         }
@@ -418,7 +418,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             }
         }
 
-        return StoreFullException.IsCause(failure) ? new StoreFullException(Path, failure)
+        return StoreFullException.IsCause(failure) ? StoreFullException.NotRecorded(Path, failure)
             : new IOException($"The store {Path} could not be written, so nothing was recorded: {failure.Message}", failure);
     }
 
@@ -787,17 +787,27 @@ public sealed class IdempotencyConflictException(string key, long existingSequen
 }
 
 /// <summary>
-/// The disk (or the disk quota) holding the store is full, so an append was not recorded: none of its events are
-/// stored and the hash chain is as it was. The store carries on by itself once there is room again; retrying the
-/// append then is safe (a submission with the same id is stored once).
+/// The disk (or the disk quota) holding the store is full. An append that fails with it was not recorded: none of its
+/// events are stored and the hash chain is as it was. The store carries on by itself once there is room again;
+/// retrying the append then is safe (a submission with the same id is stored once).
 /// </summary>
-public sealed class StoreFullException(string path, Exception inner)
-    : IOException($"The disk holding the store {path} is full, so this was not recorded. Free some disk space: the store carries on by itself once there is room.", inner)
+public sealed class StoreFullException : IOException
 {
     // Linux and macOS report ENOSPC (28) as the HResult of an IOException, and EDQUOT (122 on Linux, 69 on macOS) for a
     // full quota; Windows reports ERROR_DISK_FULL or ERROR_HANDLE_DISK_FULL as HRESULTs.
     private static readonly int[] FullDiskCodes = OperatingSystem.IsWindows() ? [unchecked((int)0x80070070), unchecked((int)0x80070027)]
         : OperatingSystem.IsLinux() ? [28, 122] : [28, 69];
+
+    private StoreFullException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    internal static StoreFullException NotRecorded(string path, Exception inner) =>
+        new($"The disk holding the store {path} is full, so this was not recorded. Free some disk space: the store carries on by itself once there is room.", inner);
+
+    internal static StoreFullException NotRead(string path, Exception inner) =>
+        new($"The disk holding the store {path} is full, so it could not be read (LiteDB needed room for a temporary file). Free some disk space: the store carries on by itself once there is room.", inner);
 
     /// <summary>True when <paramref name="error"/>, or an exception inside it, says the disk or the quota is full.</summary>
     internal static bool IsCause(Exception error)
