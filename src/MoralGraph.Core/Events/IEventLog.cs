@@ -25,6 +25,19 @@ public sealed record ChainVerification(bool IsIntact, long EventCount, long? Fir
 /// <summary>
 /// The append-only, hash-chained store of study events. When an append returns, the event is on disk.
 /// Implementations must be safe for concurrent writers.
+/// <para>
+/// Appends are committed in the order in which <see cref="AppendAsync"/> and <see cref="AppendAllAsync"/> were
+/// called: a call queues its events before it returns its task, whether or not that task is awaited, so two calls
+/// made one after the other (from one thread, or from several under a lock) get sequence numbers in that order, and
+/// the events of one call are consecutive in the log. Cancelling the wait does not unqueue the events.
+/// </para>
+/// <para>
+/// An append that is refused (a conflicting idempotency key, a full disk) leaves nothing behind: none of its events
+/// are stored and the hash chain is unchanged. When the store's disk is full, appends fail with an
+/// <see cref="IOException"/> (the LiteDB store's <c>StoreFullException</c>) and succeed again once there is room,
+/// without a restart. (Should the disk fail only after the events were written, the error names the events
+/// that were recorded without being confirmed on disk.)
+/// </para>
 /// </summary>
 public interface IEventLog
 {

@@ -5,11 +5,18 @@ using MoralGraph.Core.Events;
 namespace MoralGraph.Storage.EventLog;
 
 /// <summary>
-/// The event log in a LiteDB file. One writer thread takes appends from every caller and commits them
-/// in groups (group commit): each group is one LiteDB transaction followed by a checkpoint, which flushes
-/// the data to disk, and only then are the callers' tasks completed. So an acknowledged append survives a
-/// killed process, the hash chain is extended in one place without locks, and many concurrent voters
-/// share one disk flush instead of paying one each.
+/// The event log in a LiteDB file. One writer thread takes appends from every caller, in the order they were
+/// queued, and commits them in groups (group commit): each group is one LiteDB transaction, and only once LiteDB's
+/// log holds the whole transaction on disk (one flush of the log file per group) are the callers' tasks completed.
+/// So an acknowledged append survives a killed process and a power cut, the hash chain is extended in one place
+/// without locks, and many concurrent voters share one disk flush instead of paying one each. The log is copied
+/// into the data file (a checkpoint) only once it has grown past a few megabytes, after the group's callers have
+/// their answer.
+/// <para>
+/// When the disk is full, the group that did not fit fails with <see cref="StoreFullException"/>, with none of its
+/// events stored; the store is read back from its files (LiteDB's memory may hold the failed group) and later
+/// appends go through as soon as there is room again.
+/// </para>
 /// </summary>
 public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
 {
@@ -18,19 +25,37 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
     private const string StudiesCollection = "studies";
     private const int MaxEventsPerGroup = 2_000;
 
-    private readonly LiteDatabase _database;
+    // LiteDB's own default (1,000 pages of 8 KB): a checkpoint copies every page version in the log, so a larger
+    // log saves flushes of the data file but makes the append that waits behind a checkpoint wait longer.
+    private const long DefaultCheckpointLogBytes = 8 * 1024 * 1024;
+
     private readonly BlockingCollection<PendingAppend> _pending = new();
     private readonly Thread _writer;
     private readonly FileStream _ownership;
+    private readonly long _checkpointLogBytes;
+
+    // Readers and the writer's commits share the open store (read lock); replacing it after a storage failure
+    // waits for them (write lock).
+    private readonly ReaderWriterLockSlim _storeLock = new();
+    private LiteDbStore? _store;
+    private Exception? _unavailable;
     private volatile Exception? _fault;
     private long _lastSequence;
-    private string _lastHash;
+    private string _lastHash = EventHashChain.Genesis;
     private bool _disposed;
 
     /// <summary>Opens (or creates) the store at <paramref name="path"/>, creating its folder.</summary>
     public LiteDbEventLog(string path)
+        : this(path, DefaultCheckpointLogBytes)
+    {
+    }
+
+    /// <summary>Opens the store, copying LiteDB's log into the data file once it holds <paramref name="checkpointLogBytes"/>.</summary>
+    internal LiteDbEventLog(string path, long checkpointLogBytes)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(checkpointLogBytes);
+        _checkpointLogBytes = checkpointLogBytes;
         var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(folder))
         {
@@ -52,16 +77,13 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
 
         try
         {
-            _database = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct });
-            var events = _database.GetCollection<EventDocument>(EventsCollection);
-            events.EnsureIndex(e => e.StudyId);
-            var last = events.Query().OrderByDescending(e => e.Id).Limit(1).FirstOrDefault();
-            _lastSequence = last?.Id ?? 0;
-            _lastHash = last?.Hash ?? EventHashChain.Genesis;
+            _store = LiteDbStore.Open(Path);
+            _store.Database.GetCollection<EventDocument>(EventsCollection).EnsureIndex(e => e.StudyId);
+            (_lastSequence, _lastHash) = ReadHead(_store.Database);
         }
         catch
         {
-            _database?.Dispose();
+            _store?.Dispose();
             _ownership.Dispose();
             throw;
         }
@@ -105,16 +127,15 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<RecordedEvent>> ReadStudyAsync(string studyId, CancellationToken cancellationToken = default) =>
-        Task.FromResult(ToRecorded(_database.GetCollection<EventDocument>(EventsCollection)
-            .Query().Where(e => e.StudyId == studyId).OrderBy(e => e.Id).ToList()));
+    public Task<IReadOnlyList<RecordedEvent>> ReadStudyAsync(string studyId, CancellationToken cancellationToken = default) => Task.FromResult(Read(database =>
+        ToRecorded(database.GetCollection<EventDocument>(EventsCollection).Query().Where(e => e.StudyId == studyId).OrderBy(e => e.Id).ToList())));
 
     /// <inheritdoc />
     /// <remarks>Walks the sequence index from <paramref name="afterSequence"/>, so a short tail is read quickly however long the log.</remarks>
     public Task<IReadOnlyList<RecordedEvent>> ReadStudyAsync(string studyId, long afterSequence, CancellationToken cancellationToken = default) =>
         afterSequence <= 0 ? ReadStudyAsync(studyId, cancellationToken)
-            : Task.FromResult(ToRecorded(_database.GetCollection<EventDocument>(EventsCollection)
-                .Find(Query.GT("_id", afterSequence)).Where(e => e.StudyId == studyId).OrderBy(e => e.Id).ToList()));
+            : Task.FromResult(Read(database => ToRecorded(database.GetCollection<EventDocument>(EventsCollection)
+                .Find(Query.GT("_id", afterSequence)).Where(e => e.StudyId == studyId).OrderBy(e => e.Id).ToList())));
 
     private static IReadOnlyList<RecordedEvent> ToRecorded(List<EventDocument> documents)
     {
@@ -130,11 +151,11 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    public Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default) => Task.FromResult(Read(database =>
     {
         var previous = EventHashChain.Genesis;
         long expected = 1;
-        foreach (var document in _database.GetCollection<EventDocument>(EventsCollection).Query().OrderBy(e => e.Id).ToEnumerable())
+        foreach (var document in database.GetCollection<EventDocument>(EventsCollection).Query().OrderBy(e => e.Id).ToEnumerable())
         {
             cancellationToken.ThrowIfCancellationRequested();
             string? problem = null;
@@ -157,30 +178,30 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
 
             if (problem is not null)
             {
-                return Task.FromResult(new ChainVerification(false, expected - 1, document.Id, problem));
+                return new ChainVerification(false, expected - 1, document.Id, problem);
             }
 
             previous = document.Hash;
             expected++;
         }
 
-        return Task.FromResult(new ChainVerification(true, expected - 1, null, null) { HeadHash = previous });
-    }
+        return new ChainVerification(true, expected - 1, null, null) { HeadHash = previous };
+    }));
 
     /// <inheritdoc />
     public Task<string?> HashAtAsync(long sequence, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_database.GetCollection<EventDocument>(EventsCollection).FindById(sequence)?.Hash);
+        Task.FromResult(Read(database => database.GetCollection<EventDocument>(EventsCollection).FindById(sequence)?.Hash));
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<StudySummary>> ListAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<StudySummary>> ListAsync(CancellationToken cancellationToken = default) => Task.FromResult(Read(database =>
     {
-        IReadOnlyList<StudySummary> studies = _database.GetCollection<StudyDocument>(StudiesCollection).FindAll()
+        IReadOnlyList<StudySummary> studies = database.GetCollection<StudyDocument>(StudiesCollection).FindAll()
             .OrderBy(s => s.Id, StringComparer.Ordinal)
             .Select(s => new StudySummary(s.Id, s.Title, s.Phase, s.QuestionCount, s.EventCount)).ToList();
-        return Task.FromResult(studies);
-    }
+        return studies;
+    }));
 
-    /// <summary>Finishes queued writes, then closes the file.</summary>
+    /// <summary>Finishes queued writes, copies LiteDB's log into the data file, then closes the files.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -192,8 +213,59 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
         _pending.CompleteAdding();
         _writer.Join();
         _pending.Dispose();
-        _database.Dispose();
+        _storeLock.EnterWriteLock();
+        try
+        {
+            _store?.Dispose();
+            _store = null;
+        }
+        finally
+        {
+            _storeLock.ExitWriteLock();
+        }
+
+        _storeLock.Dispose();
         _ownership.Dispose();
+    }
+
+    /// <summary>
+    /// Runs a read on the open store. LiteDB shuts its engine down after any I/O error, a reader's too (a query that
+    /// sorts on a full disk), so after such a failure the store is opened again and the read tried once more.
+    /// </summary>
+    private T Read<T>(Func<LiteDatabase, T> read)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        for (var attempt = 1; ; attempt++)
+        {
+            LiteDbStore? store = null;
+            Exception failure;
+            _storeLock.EnterReadLock();
+            try
+            {
+                store = _store;
+                if (store is not null)
+                {
+                    return read(store.Database);
+                }
+
+                failure = _unavailable ?? new IOException($"The store {Path} is not open.");
+            }
+            catch (Exception e) when (IsStorageFailure(e, store))
+            {
+                failure = e;
+            }
+            finally
+            {
+                _storeLock.ExitReadLock();
+            }
+
+            ReplaceStore(store);
+            if (attempt == 2)
+            {
+                throw StoreFullException.IsCause(failure) ? StoreFullException.NotRead(Path, failure)
+                    : new IOException($"The store {Path} could not be read: {failure.Message}", failure);
+            }
+        }
     }
 
     private void WriteLoop()
@@ -206,6 +278,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
                 continue;
             }
 
+            // Appends that arrived while the previous group was being flushed all go into this one.
             group.Clear();
             group.Add(first);
             var count = first.Events.Count;
@@ -221,34 +294,110 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
                 continue;
             }
 
+            // Whatever goes wrong, the writer thread lives on: losing it would leave every caller waiting. After a
+            // storage failure there is no checkpoint: on a full disk it would fail too, and cost a reopen each time.
+            if (Write(group))
+            {
+                CheckpointWhenTheLogIsLarge();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Commits a group and completes its appends. A storage failure fails the group and reopens the store, so the next
+    /// group starts from what is on disk; if the failure came before anything was committed (LiteDB had shut down
+    /// after an earlier error, a reader's perhaps), the group is first tried once more on the reopened store.
+    /// Returns false after a storage failure.
+    /// </summary>
+    private bool Write(List<PendingAppend> group)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (_store is null)
+            {
+                ReplaceStore(null);
+            }
+
+            LiteDbStore? store = null;
+            Exception? storageFailure = null;
+            _storeLock.EnterReadLock();
             try
             {
-                Commit(group);
-            }
-            catch (Exception) when (group.Count > 1 && TryResynchronizeHead())
-            {
-                // One bad append must not fail its neighbours: retry each on its own.
-                foreach (var single in group)
+                store = _store;
+                if (store is null)
                 {
-                    try
-                    {
-                        Commit([single]);
-                    }
-                    catch (Exception e)
-                    {
-                        single.Completion.TrySetException(e);
-                        if (!TryResynchronizeHead())
-                        {
-                            FailAll(group, _fault!);
-                            break;
-                        }
-                    }
+                    storageFailure = _unavailable ?? new IOException($"The store {Path} is not open.");
+                }
+                else
+                {
+                    CommitIsolatingBadAppends(store, group);
                 }
             }
-            catch (Exception e)
+            catch (Exception e) when (IsStorageFailure(e, store))
             {
-                // Whatever went wrong, the writer thread lives on: losing it would leave every caller waiting.
-                FailAll(group, TryResynchronizeHead() ? e : _fault!);
+                storageFailure = e;
+            }
+            finally
+            {
+                _storeLock.ExitReadLock();
+            }
+
+            if (storageFailure is null)
+            {
+                return true;
+            }
+
+            ReplaceStore(store);
+
+            // Appends already committed on their own (after a bad neighbour) are done and must not be written twice.
+            group.RemoveAll(append => append.Completion.Task.IsCompleted);
+            if (attempt == 1 && store is not null && storageFailure is not LogNotOnDiskException)
+            {
+                continue;
+            }
+
+            FailAll(group, DescribeWriteFailure(storageFailure));
+            return false;
+        }
+    }
+
+    private void CommitIsolatingBadAppends(LiteDbStore store, List<PendingAppend> group)
+    {
+        try
+        {
+            CommitDurably(store, group);
+            return;
+        }
+        catch (Exception e) when (!IsStorageFailure(e, store))
+        {
+            if (!TryResynchronizeHead(store))
+            {
+                FailAll(group, _fault!);
+                return;
+            }
+
+            if (group.Count == 1)
+            {
+                FailAll(group, e);
+                return;
+            }
+        }
+
+        // One bad append must not fail its neighbours: retry each on its own.
+        foreach (var single in group)
+        {
+            try
+            {
+                CommitDurably(store, [single]);
+            }
+            catch (Exception e) when (!IsStorageFailure(e, store))
+            {
+                single.Completion.TrySetException(e);
+                if (!TryResynchronizeHead(store))
+                {
+                    FailAll(group, _fault!);
+                    return;
+                }
             }
         }
     }
@@ -261,62 +410,193 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
         }
     }
 
+    private Exception DescribeWriteFailure(Exception failure)
+    {
+        // A group is one transaction: once the store is read back, either all of it is there or none of it.
+        if (failure is LogNotOnDiskException notOnDisk)
+        {
+            if (_store is null)
+            {
+                return new IOException($"The store {Path} could not confirm events after {notOnDisk.HeadBefore} on disk, nor be reopened to check whether they were recorded: {failure.Message}", failure);
+            }
+
+            if (_lastSequence > notOnDisk.HeadBefore)
+            {
+                return new IOException($"Events {notOnDisk.HeadBefore + 1}–{_lastSequence} were recorded but could not be confirmed on disk: {failure.Message}", failure);
+            }
+        }
+
+        return StoreFullException.IsCause(failure) ? StoreFullException.NotRecorded(Path, failure)
+            : new IOException($"The store {Path} could not be written, so nothing was recorded: {failure.Message}", failure);
+    }
+
     /// <summary>
-    /// Re-reads the chain's head after a failure so the next append links to what is stored. If even that fails,
-    /// the store is unusable (disk gone, engine shut down): the log is marked faulted and refuses appends from
-    /// then on with that reason, rather than guessing at the head.
+    /// True when <paramref name="error"/> comes from the disk rather than from the events: an I/O error, or LiteDB
+    /// refusing to work because <paramref name="store"/>'s engine shut down after one.
     /// </summary>
-    private bool TryResynchronizeHead()
+    private static bool IsStorageFailure(Exception error, LiteDbStore? store)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is IOException)
+            {
+                return true;
+            }
+        }
+
+        return error is LiteException or ObjectDisposedException && store is not null && store.WasShutDownByIoError();
+    }
+
+    /// <summary>
+    /// Closes <paramref name="failed"/> and opens the store again: after a storage failure LiteDB's memory may hold a
+    /// group that never reached the disk, or LiteDB may have shut its engine down, so the store and the chain's head are
+    /// read back from the files. Opening needs no free space. If it fails anyway, the next group or read tries again.
+    /// Does nothing if another thread has already replaced <paramref name="failed"/>.
+    /// </summary>
+    private void ReplaceStore(LiteDbStore? failed)
+    {
+        _storeLock.EnterWriteLock();
+        try
+        {
+            if (!ReferenceEquals(_store, failed) || _disposed)
+            {
+                return;
+            }
+
+            try
+            {
+                _store?.Abandon();
+            }
+            catch (Exception e) when (e is IOException or LiteException or ObjectDisposedException)
+            {
+                // Closing a store that failed can fail too; the new one is opened from the files regardless.
+            }
+
+            _store = null;
+            try
+            {
+                var store = LiteDbStore.Open(Path);
+                (_lastSequence, _lastHash) = ReadHead(store.Database);
+                _store = store;
+                _unavailable = null;
+            }
+            catch (Exception e)
+            {
+                _unavailable = e;
+            }
+        }
+        finally
+        {
+            _storeLock.ExitWriteLock();
+        }
+    }
+
+    private void CheckpointWhenTheLogIsLarge()
+    {
+        LiteDbStore? store = null;
+        _storeLock.EnterReadLock();
+        try
+        {
+            store = _store;
+            if (store is null || store.LogLength < _checkpointLogBytes)
+            {
+                return;
+            }
+
+            store.Checkpoint();
+            return;
+        }
+        catch (Exception e) when (!IsStorageFailure(e, store))
+        {
+            // Readers held the store past LiteDB's lock timeout, or the engine shut down (the next group finds out):
+            // the log stays, and a later group tries again.
+            return;
+        }
+        catch (Exception)
+        {
+            // Acknowledged appends are safe in the log, which the reopened store reads back; a later group checkpoints.
+        }
+        finally
+        {
+            _storeLock.ExitReadLock();
+        }
+
+        ReplaceStore(store);
+    }
+
+    /// <summary>
+    /// Re-reads the chain's head after a failed group so the next append links to what is stored. If even that fails,
+    /// the store is unusable (the engine shut down for a reason other than the disk): the log is marked faulted and
+    /// refuses appends from then on with that reason, rather than guessing at the head. A storage failure (LiteDB
+    /// rethrows the I/O error it shut down after) is thrown, for <see cref="Write"/> to reopen the store.
+    /// </summary>
+    private bool TryResynchronizeHead(LiteDbStore store)
     {
         try
         {
-            ResynchronizeHead();
+            (_lastSequence, _lastHash) = ReadHead(store.Database);
             return true;
         }
-        catch (Exception e)
+        catch (Exception e) when (!IsStorageFailure(e, store))
         {
             _fault = new IOException($"The store {Path} can no longer be written: {e.Message}. Restart the app after fixing the cause.", e);
             return false;
         }
     }
 
-    /// <summary>Commits a group in one transaction, or throws with nothing written.</summary>
-    private void Commit(IReadOnlyList<PendingAppend> group)
+    /// <summary>
+    /// Writes the group in one transaction and waits until the log holds it on disk, then completes each append with
+    /// its events, or with the conflict that kept it out. Throws with nothing committed if the transaction fails, and
+    /// a <see cref="LogNotOnDiskException"/> if it was committed but could not be flushed.
+    /// </summary>
+    private void CommitDurably(LiteDbStore store, IReadOnlyList<PendingAppend> group)
     {
+        var database = store.Database;
         var sequence = _lastSequence;
         var hash = _lastHash;
-        var results = new List<List<RecordedEvent>>(group.Count);
-        _database.BeginTrans();
+        var outcomes = new List<(PendingAppend Append, IReadOnlyList<RecordedEvent>? Recorded, Exception? Refusal)>(group.Count);
+        database.BeginTrans();
         try
         {
-            var events = _database.GetCollection<EventDocument>(EventsCollection);
-            var keys = _database.GetCollection<KeyDocument>(KeysCollection);
-            var studies = _database.GetCollection<StudyDocument>(StudiesCollection);
+            var events = database.GetCollection<EventDocument>(EventsCollection);
+            var keys = database.GetCollection<KeyDocument>(KeysCollection);
+            var studies = database.GetCollection<StudyDocument>(StudiesCollection);
             var seenKeys = new Dictionary<string, RecordedEvent>(StringComparer.Ordinal);
             var touchedStudies = new Dictionary<string, StudyDocument>(StringComparer.Ordinal);
             foreach (var append in group)
             {
-                var recorded = new List<RecordedEvent>(append.Events.Count);
-                foreach (var (studyEvent, payload) in append.Events)
+                // Every key of an append is checked before any of its events is written, so a conflicting append
+                // leaves nothing behind and its neighbours in the group go ahead.
+                var plan = Plan(append, sequence, keys, events, seenKeys, out var conflict);
+                if (conflict is not null)
                 {
-                    if (studyEvent.IdempotencyKey is { } key && FindExisting(key, keys, events, seenKeys) is { } existing)
-                    {
-                        if (!existing.Event.IsSameSubmissionAs(studyEvent))
-                        {
-                            throw new IdempotencyConflictException(key, existing.Sequence);
-                        }
+                    outcomes.Add((append, null, conflict));
+                    continue;
+                }
 
-                        recorded.Add(existing);
+                var recorded = new List<RecordedEvent>(plan.Count);
+                foreach (var step in plan)
+                {
+                    if (step.Stored is { } stored)
+                    {
+                        recorded.Add(stored);
                         continue;
                     }
 
+                    if (step.SameAs >= 0)
+                    {
+                        recorded.Add(recorded[step.SameAs]);
+                        continue;
+                    }
+
+                    var studyEvent = step.Event;
                     sequence++;
-                    var eventHash = EventHashChain.ComputeHash(hash, sequence, payload);
+                    var eventHash = EventHashChain.ComputeHash(hash, sequence, step.Payload);
                     events.Insert(new EventDocument
                     {
-                        Id = sequence, StudyId = studyEvent.StudyId, Type = studyEvent.GetType().Name, Payload = payload, PreviousHash = hash, Hash = eventHash,
+                        Id = sequence, StudyId = studyEvent.StudyId, Type = studyEvent.GetType().Name, Payload = step.Payload, PreviousHash = hash, Hash = eventHash,
                     });
-                    var result = new RecordedEvent(sequence, studyEvent, payload, hash, eventHash);
+                    var result = new RecordedEvent(sequence, studyEvent, step.Payload, hash, eventHash);
                     if (studyEvent.IdempotencyKey is { } newKey)
                     {
                         keys.Insert(new KeyDocument { Id = newKey, Sequence = sequence });
@@ -333,7 +613,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
                     recorded.Add(result);
                 }
 
-                results.Add(recorded);
+                outcomes.Add((append, recorded, null));
             }
 
             foreach (var study in touchedStudies.Values)
@@ -341,46 +621,94 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
                 studies.Upsert(study);
             }
 
-            _database.Commit();
+            database.Commit();
         }
         catch
         {
-            _database.Rollback();
+            database.Rollback();
             throw;
+        }
+
+        try
+        {
+            store.WaitUntilCommitsAreOnDisk();
+        }
+        catch (Exception e)
+        {
+            // Committed in LiteDB's memory but not confirmed on disk: never retried (that could record the events
+            // twice); the store is read back from the files, and the head with it.
+            throw new LogNotOnDiskException(_lastSequence, e);
         }
 
         _lastSequence = sequence;
         _lastHash = hash;
-        try
+        foreach (var (append, recorded, refusal) in outcomes)
         {
-            // LiteDB 5 hands committed log pages to a background writer; a checkpoint waits for it and
-            // flushes the data file, so the acknowledgement below really follows the disk write.
-            _database.Checkpoint();
-        }
-        catch (Exception e)
-        {
-            // Committed, so not to be retried (that would record the events twice), but not confirmed on disk.
-            var failure = new IOException($"Events {results.SelectMany(r => r).Min(r => r.Sequence)}–{sequence} were recorded but the flush to disk failed: {e.Message}", e);
-            foreach (var append in group)
+            if (refusal is null)
             {
-                append.Completion.TrySetException(failure);
+                append.Completion.TrySetResult(recorded!);
             }
-
-            return;
-        }
-
-        for (var i = 0; i < group.Count; i++)
-        {
-            group[i].Completion.TrySetResult(results[i]);
+            else
+            {
+                append.Completion.TrySetException(refusal);
+            }
         }
     }
 
-    /// <summary>Re-reads the chain's head from the file after a failure, so the next append links to what is stored.</summary>
-    private void ResynchronizeHead()
+    /// <summary>
+    /// Resolves each event of an append to a stored event (a replay), an earlier event of the same append, or a new
+    /// event, without writing anything; or finds the key that was already used for different content.
+    /// </summary>
+    private static List<PlannedEvent> Plan(
+        PendingAppend append, long lastSequence, ILiteCollection<KeyDocument> keys, ILiteCollection<EventDocument> events,
+        Dictionary<string, RecordedEvent> seenKeys, out IdempotencyConflictException? conflict)
     {
-        var last = _database.GetCollection<EventDocument>(EventsCollection).Query().OrderByDescending(e => e.Id).Limit(1).FirstOrDefault();
-        _lastSequence = last?.Id ?? 0;
-        _lastHash = last?.Hash ?? EventHashChain.Genesis;
+        conflict = null;
+        var plan = new List<PlannedEvent>(append.Events.Count);
+        Dictionary<string, int>? newKeys = null;
+        foreach (var (studyEvent, payload) in append.Events)
+        {
+            if (studyEvent.IdempotencyKey is not { } key)
+            {
+                plan.Add(new PlannedEvent(studyEvent, payload, null, -1));
+                continue;
+            }
+
+            if (newKeys is not null && newKeys.TryGetValue(key, out var first))
+            {
+                if (!plan[first].Event.IsSameSubmissionAs(studyEvent))
+                {
+                    conflict = new IdempotencyConflictException(key, lastSequence + 1 + plan.Take(first).Count(p => p.IsNew));
+                    return plan;
+                }
+
+                plan.Add(new PlannedEvent(studyEvent, payload, null, first));
+                continue;
+            }
+
+            if (FindExisting(key, keys, events, seenKeys) is { } existing)
+            {
+                if (!existing.Event.IsSameSubmissionAs(studyEvent))
+                {
+                    conflict = new IdempotencyConflictException(key, existing.Sequence);
+                    return plan;
+                }
+
+                plan.Add(new PlannedEvent(studyEvent, payload, existing, -1));
+                continue;
+            }
+
+            (newKeys ??= new Dictionary<string, int>(StringComparer.Ordinal))[key] = plan.Count;
+            plan.Add(new PlannedEvent(studyEvent, payload, null, -1));
+        }
+
+        return plan;
+    }
+
+    private static (long Sequence, string Hash) ReadHead(LiteDatabase database)
+    {
+        var last = database.GetCollection<EventDocument>(EventsCollection).Query().OrderByDescending(e => e.Id).Limit(1).FirstOrDefault();
+        return (last?.Id ?? 0, last?.Hash ?? EventHashChain.Genesis);
     }
 
     private static string? DescribeColumnMismatch(EventDocument document)
@@ -440,6 +768,18 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
     {
         public TaskCompletionSource<IReadOnlyList<RecordedEvent>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    /// <summary>An event of an append as planned: already <paramref name="Stored"/>, the same as the append's event at <paramref name="SameAs"/>, or new.</summary>
+    private readonly record struct PlannedEvent(StudyEvent Event, string Payload, RecordedEvent? Stored, int SameAs)
+    {
+        public bool IsNew => Stored is null && SameAs < 0;
+    }
+
+    /// <summary>A group following event <paramref name="headBefore"/> was committed in LiteDB's memory, but its log could not be written or flushed to disk.</summary>
+    private sealed class LogNotOnDiskException(long headBefore, Exception inner) : IOException(inner.Message, inner)
+    {
+        public long HeadBefore { get; } = headBefore;
+    }
 }
 
 /// <summary>Another process (or another log in this one) has the store open.</summary>
@@ -452,4 +792,42 @@ public sealed class IdempotencyConflictException(string key, long existingSequen
 {
     /// <summary>The reused key.</summary>
     public string Key { get; } = key;
+}
+
+/// <summary>
+/// The disk (or the disk quota) holding the store is full. An append that fails with it was not recorded: none of its
+/// events are stored and the hash chain is as it was. The store carries on by itself once there is room again;
+/// retrying the append then is safe (a submission with the same id is stored once).
+/// </summary>
+public sealed class StoreFullException : IOException
+{
+    // Linux and macOS report ENOSPC (28) as the HResult of an IOException, and EDQUOT (122 on Linux, 69 on macOS) for a
+    // full quota; Windows reports ERROR_DISK_FULL or ERROR_HANDLE_DISK_FULL as HRESULTs.
+    private static readonly int[] FullDiskCodes = OperatingSystem.IsWindows() ? [unchecked((int)0x80070070), unchecked((int)0x80070027)]
+        : OperatingSystem.IsLinux() ? [28, 122] : [28, 69];
+
+    private StoreFullException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    internal static StoreFullException NotRecorded(string path, Exception inner) =>
+        new($"The disk holding the store {path} is full, so this was not recorded. Free some disk space: the store carries on by itself once there is room.", inner);
+
+    internal static StoreFullException NotRead(string path, Exception inner) =>
+        new($"The disk holding the store {path} is full, so it could not be read (LiteDB needed room for a temporary file). Free some disk space: the store carries on by itself once there is room.", inner);
+
+    /// <summary>True when <paramref name="error"/>, or an exception inside it, says the disk or the quota is full.</summary>
+    internal static bool IsCause(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is IOException && FullDiskCodes.Contains(e.HResult))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
