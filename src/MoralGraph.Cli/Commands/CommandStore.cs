@@ -28,6 +28,17 @@ internal static class CommandStore
             ?? throw new CliException($"no study '{slug}' in the store. Import one with 'moralgraph import' or 'moralgraph import-mai'.");
     }
 
+    /// <summary>
+    /// Appends a study's events (a demo, an import) through the live states and leaves a snapshot of the study beside the
+    /// store, so the app's first request after a large import reads the snapshot instead of replaying the study.
+    /// </summary>
+    public static async Task AppendAndSnapshotAsync(LiteDbEventLog log, string slug, IReadOnlyList<StudyEvent> events, CancellationToken cancellationToken)
+    {
+        using var states = new StudyStates(log, new Storage.Snapshots.FileStudySnapshotStore(Storage.Snapshots.FileStudySnapshotStore.FolderBeside(log.Path)));
+        await states.AppendAllAsync(events, cancellationToken);
+        await states.WriteSnapshotAsync(slug, cancellationToken);
+    }
+
     /// <summary>Writes via a temporary file in the same folder and renames it, so a failure never leaves half a file.</summary>
     public static async Task WriteAtomicallyAsync(string path, Func<Stream, Task> write)
     {

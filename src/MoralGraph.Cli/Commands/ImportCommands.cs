@@ -38,7 +38,7 @@ internal static class ImportCommands
 
             using var log = CommandStore.Open(parse.GetValue(db)!);
             await EnsureNewStudyAsync(log, slug, cancellationToken);
-            await log.AppendAllAsync(result.Events, cancellationToken);
+            await CommandStore.AppendAndSnapshotAsync(log, slug, result.Events, cancellationToken);
             var votes = result.Events.OfType<VoteCast>().Count();
             var values = result.Events.OfType<CanonicalValueDefined>().Count();
             await console.Out.WriteLineAsync($"Imported study '{slug}': {values} values, {votes} votes ({result.SkippedVotes} after the time cut left out), {result.Warnings.Count} warnings about historical cards.");

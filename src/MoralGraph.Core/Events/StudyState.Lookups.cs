@@ -147,7 +147,8 @@ public sealed partial class StudyState
     }
 
     /// <summary>Votes that count cast on the value (as A or B), with the votes on the values merged into it.</summary>
-    public int VotesOnValue(string valueId) => AliasesOf(valueId).Sum(v => _votesOnValue.GetValueOrDefault(v));
+    public int VotesOnValue(string valueId) =>
+        _absorbed.ContainsKey(valueId) ? AliasesOf(valueId).Sum(v => _votesOnValue.GetValueOrDefault(v)) : _votesOnValue.GetValueOrDefault(valueId);
 
     /// <summary>
     /// Votes that count cast from <paramref name="fromValueId"/> (as value A), by (value B, context), on the values as they

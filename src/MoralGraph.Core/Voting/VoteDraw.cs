@@ -61,12 +61,7 @@ public static class VoteDraw
         var best = new PriorityQueue<VoteCandidate, (int Load, ulong Shuffle)>(keep + 1, LastFirst.Instance);
         foreach (var question in questionIds.Select(study.FindQuestion).OfType<Question>())
         {
-            var pool = state.ValuesAnswering(question.Id)
-                .Select(id => (Id: id, Votes: state.VotesOnValue(id), Shuffle: Mix(participantHash, StableHash.Of(id))))
-                .OrderBy(v => v.Votes).ThenBy(v => v.Shuffle)
-                .Take(MaxPoolSize)
-                .Select(v => state.FindValue(v.Id)!)
-                .ToList();
+            var pool = LeastVoted(state, state.ValuesAnswering(question.Id), participantHash);
             var index = pool.Select((value, i) => (value.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
             var valueHashes = pool.Select(v => StableHash.Of(v.Id)).ToArray();
             var ownTarget = pool.Select(v => own.Contains(v.Id)).ToArray();
@@ -107,12 +102,12 @@ public static class VoteDraw
                     for (var to = 0; to < pool.Count; to++)
                     {
                         var key = Key(from, to, c);
-                        if (from == to || ownTarget[to] || taken.Contains(key))
+                        if (from == to || ownTarget[to] || taken.Count > 0 && taken.Contains(key))
                         {
                             continue;
                         }
 
-                        var rank = (loads.GetValueOrDefault(key), Mix(fromHash, Mix(valueHashes[to], contextHash)));
+                        var rank = (loads.Count > 0 ? loads.GetValueOrDefault(key) : 0, Mix(fromHash, Mix(valueHashes[to], contextHash)));
                         if (best.Count < keep)
                         {
                             best.Enqueue(new VoteCandidate(contextRef, context, pool[from], pool[to]), rank);
@@ -159,6 +154,36 @@ public static class VoteDraw
         }
 
         return chosen;
+    }
+
+    /// <summary>
+    /// The <see cref="MaxPoolSize"/> values with the fewest votes, ties in the participant's shuffle order, kept in a
+    /// bounded heap while the question's values are walked (a question of thousands of values is not sorted whole).
+    /// </summary>
+    private static List<CanonicalValue> LeastVoted(StudyState state, IReadOnlyList<string> valueIds, ulong participantHash)
+    {
+        var kept = new PriorityQueue<string, (int Load, ulong Shuffle)>(MaxPoolSize + 1, LastFirst.Instance);
+        foreach (var id in valueIds)
+        {
+            var rank = (state.VotesOnValue(id), Mix(participantHash, StableHash.Of(id)));
+            if (kept.Count < MaxPoolSize)
+            {
+                kept.Enqueue(id, rank);
+            }
+            else if (kept.TryPeek(out _, out var worst) && Compare(rank, worst) < 0)
+            {
+                kept.EnqueueDequeue(id, rank);
+            }
+        }
+
+        var pool = new List<(string Id, (int, ulong) Rank)>(kept.Count);
+        while (kept.TryDequeue(out var id, out var rank))
+        {
+            pool.Add((id, rank));
+        }
+
+        pool.Sort((a, b) => Compare(a.Rank, b.Rank));
+        return [.. pool.Select(v => state.FindValue(v.Id)!)];
     }
 
     private static int Compare((int Load, ulong Shuffle) a, (int Load, ulong Shuffle) b) =>

@@ -3,17 +3,27 @@ using MoralGraph.Core.Events;
 namespace MoralGraph.Web.Live;
 
 /// <summary>
-/// Keeps the live study states' snapshots fresh in the background: every few seconds it writes a snapshot of each study
+/// Reads every study into memory when the app starts, and keeps the live study states' snapshots fresh in the
+/// background: every few seconds it writes a snapshot of each study
 /// that applied <see cref="StudyStatesOptions.SnapshotEveryEvents"/> events since its last one, and takes idle studies
 /// out of memory; when the app stops it snapshots every study that changed, so the next start reads a snapshot and a
 /// short tail instead of the whole log. A failed snapshot is logged and tried again later; the log stays the truth.
 /// </summary>
-internal sealed partial class StudySnapshotWriter(StudyStates states, TimeProvider time, ILogger<StudySnapshotWriter> logger) : BackgroundService
+internal sealed partial class StudySnapshotWriter(StudyStates states, IStudyCatalog catalog, TimeProvider time, ILogger<StudySnapshotWriter> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Every study is read into memory as the app starts, not by its first participant: a large study without a recent
+        // snapshot takes seconds to replay, and a study read from its log alone is snapshotted on the first tick below.
+        // (In the background: the store reads synchronously, and the host waits for this method's first yield.)
+        await Task.Yield();
+        foreach (var study in await catalog.ListAsync(stoppingToken).ConfigureAwait(false))
+        {
+            await TryAsync(study.Slug, () => states.ReadAsync(study.Slug, state => state.EventCount, stoppingToken)).ConfigureAwait(false);
+        }
+
         using var timer = new PeriodicTimer(Interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
