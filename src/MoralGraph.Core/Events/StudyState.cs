@@ -12,7 +12,7 @@ namespace MoralGraph.Core.Events;
 /// starts from. Apply events in log order; <see cref="ToSnapshot"/> gives the moral graph's input with
 /// withdrawn participants' contributions removed.
 /// </summary>
-public sealed class StudyState
+public sealed partial class StudyState
 {
     private readonly Dictionary<string, CardSubmitted> _cards = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _valueOfCard = new(StringComparer.Ordinal);
@@ -250,20 +250,8 @@ public sealed class StudyState
             }
         }
 
-        // Votes on a merged-away value count for the value it joined. A vote that now compares a value with itself
-        // says nothing and is dropped; if one person's votes now name the same item, the latest counts.
-        var valueIds = values.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
-        var remapped = new VoteLedger();
-        foreach (var vote in Votes.EffectiveVotes())
-        {
-            var (from, to) = (Resolve(vote.FromValueId), Resolve(vote.ToValueId));
-            if (!_withdrawn.Contains(vote.ParticipantId) && from != to && valueIds.Contains(from) && valueIds.Contains(to))
-            {
-                remapped.Append(vote with { FromValueId = from, ToValueId = to });
-            }
-        }
-
-        return new MoralGraphSnapshot(study, values, remapped.EffectiveVotes());
+        // Votes on a merged-away value count for the value it joined (see StudyState.Votes.cs).
+        return new MoralGraphSnapshot(study, values, EffectiveVotesOf(values));
     }
 
     private bool IsCurrentValue(string valueId) =>

@@ -99,21 +99,3 @@ public static class AlignmentSpecBuilder
         new SpecCounts.EdgeCounts(e.Counts.MarkedWiser, e.Counts.MarkedNotWiser, e.Counts.MarkedLessWise, e.Counts.MarkedUnsure, e.Counts.Impressions),
         new SpecEdgeSummary(e.WiserLikelihood, e.Entropy), e.InRanking, e.IsContested, e.ContestedReason);
 }
-
-/// <summary>A read-only list that maps another on access, so the spec does not copy millions of edges.</summary>
-internal sealed class ProjectedList<TSource, TResult>(IReadOnlyList<TSource> source, Func<TSource, TResult> map) : IReadOnlyList<TResult>
-{
-    public int Count => source.Count;
-
-    public TResult this[int index] => map(source[index]);
-
-    public IEnumerator<TResult> GetEnumerator()
-    {
-        for (var i = 0; i < source.Count; i++)
-        {
-            yield return map(source[i]);
-        }
-    }
-
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-}
