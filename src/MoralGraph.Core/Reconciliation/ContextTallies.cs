@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using MoralGraph.Core.Voting;
 
 namespace MoralGraph.Core.Reconciliation;
@@ -51,29 +50,18 @@ internal sealed class ContextTallies
 
         NodeIds = [.. nodes];
 
-        var pairIndex = new Dictionary<long, int>(voteIndices.Length, MixedPairKeyComparer.Instance);
         // Participants renumbered densely, in order of first vote here (the bootstrap draws over these numbers).
         var participantOf = new int[encoding.ParticipantCount];
         Array.Fill(participantOf, -1);
         var participants = 0;
-        var pairFrom = new List<int>();
-        var pairTo = new List<int>();
-        _votePair = new int[voteIndices.Length];
+        var voteFrom = new int[voteIndices.Length];
+        var voteTo = new int[voteIndices.Length];
         _voteVerdict = new Verdict[voteIndices.Length];
         _voteParticipant = new int[voteIndices.Length];
         for (var k = 0; k < voteIndices.Length; k++)
         {
             var i = voteIndices[k];
-            var (a, b) = (localOf[encoding.From[i]], localOf[encoding.To[i]]);
-            ref var pair = ref CollectionsMarshal.GetValueRefOrAddDefault(pairIndex, Key(a, b), out var pairExists);
-            if (!pairExists)
-            {
-                pair = pairFrom.Count;
-                pairFrom.Add(a);
-                pairTo.Add(b);
-            }
-
-            _votePair[k] = pair;
+            (voteFrom[k], voteTo[k]) = (localOf[encoding.From[i]], localOf[encoding.To[i]]);
             _voteVerdict[k] = encoding.Verdict[i];
             ref var participant = ref participantOf[encoding.Participant[i]];
             if (participant < 0)
@@ -84,14 +72,8 @@ internal sealed class ContextTallies
             _voteParticipant[k] = participant;
         }
 
-        _pairFrom = [.. pairFrom];
-        _pairTo = [.. pairTo];
-        _reverse = new int[_pairFrom.Length];
-        for (var p = 0; p < _pairFrom.Length; p++)
-        {
-            _reverse[p] = pairIndex.TryGetValue(Key(_pairTo[p], _pairFrom[p]), out var reverse) ? reverse : -1;
-        }
-
+        (_votePair, _pairFrom, _pairTo) = NumberPairs(NodeIds.Length, voteFrom, voteTo);
+        _reverse = ReversePairs(NodeIds.Length, _pairFrom, _pairTo);
         ParticipantCount = participants;
         _full = Count(null);
 
@@ -207,7 +189,108 @@ internal sealed class ContextTallies
         return total == 0 ? 0 : (double)(wiser - notWiser) / total;
     }
 
-    private static long Key(int from, int to) => ((long)from << 32) | (uint)to;
+    /// <summary>
+    /// Numbers the directed pairs the votes name in the order each was first voted on, and gives each vote its pair.
+    /// Arrays rather than a hash of pair keys: votes are bucketed by their from-node (a counting sort), and within a
+    /// bucket a mark per to-node finds the pair's first vote, so the work is a few passes over the votes however they fall.
+    /// </summary>
+    private static (int[] VotePair, int[] PairFrom, int[] PairTo) NumberPairs(int nodeCount, int[] voteFrom, int[] voteTo)
+    {
+        var byFrom = BucketBy(nodeCount, voteFrom, out var offsets);
+
+        // firstVote[k]: the first vote (lowest index) naming vote k's pair; buckets list votes in index order.
+        var firstVote = new int[voteFrom.Length];
+        var markedBy = new int[nodeCount];
+        var firstOfTarget = new int[nodeCount];
+        Array.Fill(markedBy, -1);
+        for (var from = 0; from < nodeCount; from++)
+        {
+            for (var slot = offsets[from]; slot < offsets[from + 1]; slot++)
+            {
+                var k = byFrom[slot];
+                var to = voteTo[k];
+                if (markedBy[to] != from)
+                {
+                    markedBy[to] = from;
+                    firstOfTarget[to] = k;
+                }
+
+                firstVote[k] = firstOfTarget[to];
+            }
+        }
+
+        // A pair's number is its rank among first votes; later votes take their first vote's number, already given.
+        var votePair = firstVote;
+        var pairFrom = new List<int>();
+        var pairTo = new List<int>();
+        for (var k = 0; k < votePair.Length; k++)
+        {
+            if (firstVote[k] == k)
+            {
+                votePair[k] = pairFrom.Count;
+                pairFrom.Add(voteFrom[k]);
+                pairTo.Add(voteTo[k]);
+            }
+            else
+            {
+                votePair[k] = votePair[firstVote[k]];
+            }
+        }
+
+        return (votePair, [.. pairFrom], [.. pairTo]);
+    }
+
+    /// <summary>Each pair's reverse (B→A for A→B), or −1: per node, its out-pairs mark their targets, then its in-pairs look.</summary>
+    private static int[] ReversePairs(int nodeCount, int[] pairFrom, int[] pairTo)
+    {
+        var outPairs = BucketBy(nodeCount, pairFrom, out var outOffsets);
+        var inPairs = BucketBy(nodeCount, pairTo, out var inOffsets);
+        var reverse = new int[pairFrom.Length];
+        var markedBy = new int[nodeCount];
+        var pairToTarget = new int[nodeCount];
+        Array.Fill(markedBy, -1);
+        for (var node = 0; node < nodeCount; node++)
+        {
+            for (var slot = outOffsets[node]; slot < outOffsets[node + 1]; slot++)
+            {
+                var p = outPairs[slot];
+                markedBy[pairTo[p]] = node;
+                pairToTarget[pairTo[p]] = p;
+            }
+
+            for (var slot = inOffsets[node]; slot < inOffsets[node + 1]; slot++)
+            {
+                var p = inPairs[slot];
+                reverse[p] = markedBy[pairFrom[p]] == node ? pairToTarget[pairFrom[p]] : -1;
+            }
+        }
+
+        return reverse;
+    }
+
+    /// <summary>The indices 0..n−1 grouped by <paramref name="keys"/> (a stable counting sort); group g is at [offsets[g], offsets[g+1]).</summary>
+    private static int[] BucketBy(int keyCount, int[] keys, out int[] offsets)
+    {
+        offsets = new int[keyCount + 1];
+        foreach (var key in keys)
+        {
+            offsets[key + 1]++;
+        }
+
+        for (var key = 0; key < keyCount; key++)
+        {
+            offsets[key + 1] += offsets[key];
+        }
+
+        var cursor = offsets[..keyCount];
+        var sorted = new int[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            sorted[cursor[keys[i]]++] = i;
+        }
+
+        return sorted;
+    }
 
     private Counts Count(int[]? participantWeight)
     {
@@ -236,9 +319,23 @@ internal sealed class ContextTallies
 
     private sealed record Counts(int[] Wiser, int[] NotWiser, int[] Unsure, int[] Shown);
 
-    private sealed class EdgeView(ContextTallies tallies, int minWiser, IReadOnlyList<string> contexts, int[] cycles) : IReadOnlyList<RankedEdge>
+    private sealed class EdgeView(ContextTallies tallies, int minWiser, IReadOnlyList<string> contexts, int[] cycles) : IReadOnlyList<RankedEdge>, IContestedEdges
     {
         public int Count => tallies._candidatePairs.Length;
+
+        public bool IsContested(int index)
+        {
+            var full = tallies._full;
+            var p = tallies._candidatePairs[index];
+            var reverse = tallies._reverse[p];
+            if (reverse >= 0 && full.Wiser[reverse] > 0)
+            {
+                return true;
+            }
+
+            var (from, to) = (tallies._pairFrom[p], tallies._pairTo[p]);
+            return full.Wiser[p] >= minWiser && Likelihood(full.Wiser[p], full.NotWiser[p], full.Unsure[p]) > 0 && cycles[from] >= 0 && cycles[from] == cycles[to];
+        }
 
         public RankedEdge this[int index]
         {
@@ -275,17 +372,11 @@ internal sealed class ContextTallies
     }
 }
 
-/// <summary>
-/// Hashes a (from, to) pair key with a multiplicative mix. long.GetHashCode folds the halves with XOR, which
-/// for node indices below 2^20 leaves most of 5 million pairs sharing a million buckets.
-/// </summary>
-internal sealed class MixedPairKeyComparer : IEqualityComparer<long>
+/// <summary>Edges that say whether one is contested without being made into a record (millions are, in a big graph).</summary>
+internal interface IContestedEdges
 {
-    public static readonly MixedPairKeyComparer Instance = new();
-
-    public bool Equals(long x, long y) => x == y;
-
-    public int GetHashCode(long obj) => (int)((ulong)obj * 0x9E3779B97F4A7C15UL >> 32);
+    /// <summary>Whether edge <paramref name="index"/> is contested: <see cref="RankedEdge.IsContested"/>, cheaply.</summary>
+    bool IsContested(int index);
 }
 
 /// <summary>One context's scores.</summary>
