@@ -37,7 +37,7 @@ internal sealed class EncodedVoteList : IReadOnlyList<WiserThanVote>
             var (rows, encoding) = _encoded.Value;
             var row = rows[index];
             return new WiserThanVote(
-                _columns.VoteId[row], encoding.ParticipantIds[encoding.Participant[index]], encoding.ValueIds[encoding.From[index]],
+                _columns.VoteId(row), encoding.ParticipantIds[encoding.Participant[index]], encoding.ValueIds[encoding.From[index]],
                 encoding.ValueIds[encoding.To[index]], _columns.Contexts[_columns.Context[row]], encoding.Verdict[index],
                 Comment: null, Story: null, new DateTimeOffset(_columns.CastAtTicks[row], TimeSpan.Zero));
         }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace MoralGraph.Core.Voting;
 
@@ -19,10 +20,16 @@ public sealed class VoteColumns
     private readonly InternTable<string> _values = new(StringComparer.Ordinal);
     private readonly InternTable<ContextRef> _contexts = new(EqualityComparer<ContextRef>.Default);
     private readonly InternTable<string> _participants = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _voteIds = new(StringComparer.Ordinal);
 
-    // Keys are numbered in the order they were first voted on, which is the order effective votes come in.
-    private readonly Dictionary<KeyNumbers, int> _keyNumbers = [];
+    // Vote ids are kept as UTF-8 in one buffer (row r's id ends at IdEnd[r]), found again through an index of rows:
+    // a study of millions of votes then holds a few arrays rather than millions of strings and set entries.
+    private readonly EntryIndex _rowsById = new();
+    private byte[] _idBytes = [];
+
+    // Keys are numbered in the order they were first voted on, which is the order effective votes come in; a key is
+    // found again by comparing the columns of its first row.
+    private readonly EntryIndex _keysByItem = new();
+    private int[] _firstRowOfKey = [];
     private RowArrays _rows = new(0);
     private int _count;
     private int _keyCount;
@@ -40,7 +47,31 @@ public sealed class VoteColumns
     public bool Append(WiserThanVote vote)
     {
         ArgumentNullException.ThrowIfNull(vote);
-        if (!_voteIds.Add(vote.VoteId))
+        var row = _count;
+        var idEnd = row == 0 ? 0 : _rows.IdEnd[row - 1];
+        var idLength = Encoding.UTF8.GetByteCount(vote.VoteId);
+        var idBytes = _idBytes;
+        if ((long)idEnd + idLength > idBytes.Length)
+        {
+            var needed = (long)idEnd + idLength;
+            if (needed > Array.MaxLength)
+            {
+                throw new InvalidOperationException($"The vote ids of this study exceed {Array.MaxLength:N0} bytes of UTF-8.");
+            }
+
+            var grown = new byte[(int)Math.Min(Array.MaxLength, Math.Max(needed, Math.Max(4096, idBytes.Length + (idBytes.Length / 2))))];
+            idBytes.AsSpan(0, idEnd).CopyTo(grown);
+            idBytes = grown;
+            Volatile.Write(ref _idBytes, grown);
+        }
+
+        // The id is written above every published row first, then looked up: a replay leaves it there unpublished.
+        var id = idBytes.AsSpan(idEnd, idLength);
+        Encoding.UTF8.GetBytes(vote.VoteId, id);
+        var idHash = HashOf(id);
+        var rows = _rows;
+        var sameId = new SameVoteId(rows.IdEnd, idBytes, id);
+        if (_rowsById.Find(idHash, ref sameId) >= 0)
         {
             return false;
         }
@@ -49,18 +80,25 @@ public sealed class VoteColumns
         var from = _values.Intern(vote.FromValueId);
         var to = _values.Intern(vote.ToValueId);
         var context = _contexts.Intern(vote.Context);
-        ref var key = ref CollectionsMarshal.GetValueRefOrAddDefault(_keyNumbers, new KeyNumbers(participant, from, to, context), out var known);
-        if (!known)
+        var keyHash = HashCode.Combine(participant, from, to, context);
+        var sameItem = new SameItem(rows, _firstRowOfKey, participant, from, to, context);
+        var key = _keysByItem.Find(keyHash, ref sameItem);
+        if (key < 0)
         {
             key = _keyCount;
-            Volatile.Write(ref _keyCount, _keyCount + 1);
+            if (key == _firstRowOfKey.Length)
+            {
+                Array.Resize(ref _firstRowOfKey, Math.Max(InitialCapacity, key + (key / 2)));
+            }
+
+            _firstRowOfKey[key] = row;
+            _keysByItem.Add(key, keyHash);
+            Volatile.Write(ref _keyCount, key + 1);
         }
 
-        var row = _count;
-        var rows = _rows;
         if (row == rows.Capacity)
         {
-            rows = rows.Grown(Math.Max(InitialCapacity, rows.Capacity * 2), row);
+            rows = rows.Grown(Math.Max(InitialCapacity, rows.Capacity + (rows.Capacity / 2)), row);
             Volatile.Write(ref _rows, rows);
         }
 
@@ -71,7 +109,8 @@ public sealed class VoteColumns
         rows.Key[row] = key;
         rows.Verdict[row] = vote.Verdict;
         rows.CastAtTicks[row] = vote.CastAt.UtcTicks;
-        rows.VoteId[row] = vote.VoteId;
+        rows.IdEnd[row] = idEnd + idLength;
+        _rowsById.Add(row, idHash);
 
         // Published last: a reader that sees the count sees the row and every table entry it names.
         Volatile.Write(ref _count, row + 1);
@@ -85,7 +124,13 @@ public sealed class VoteColumns
         var from = _values.IndexOf(key.FromValueId);
         var to = _values.IndexOf(key.ToValueId);
         var context = _contexts.IndexOf(key.Context);
-        return participant >= 0 && from >= 0 && to >= 0 && context >= 0 && _keyNumbers.ContainsKey(new KeyNumbers(participant, from, to, context));
+        if (participant < 0 || from < 0 || to < 0 || context < 0)
+        {
+            return false;
+        }
+
+        var sameItem = new SameItem(_rows, _firstRowOfKey, participant, from, to, context);
+        return _keysByItem.Find(HashCode.Combine(participant, from, to, context), ref sameItem) >= 0;
     }
 
     /// <summary>
@@ -97,10 +142,37 @@ public sealed class VoteColumns
         // The count first: every array and table entry read after it holds at least the rows it covers.
         var count = Volatile.Read(ref _count);
         var keyCount = Volatile.Read(ref _keyCount);
-        return new FrozenVoteColumns(count, keyCount, Volatile.Read(ref _rows), _values.Freeze(), _contexts.Freeze(), _participants.Freeze());
+        return new FrozenVoteColumns(count, keyCount, Volatile.Read(ref _rows), Volatile.Read(ref _idBytes), _values.Freeze(), _contexts.Freeze(), _participants.Freeze());
     }
 
-    private readonly record struct KeyNumbers(int Participant, int From, int To, int Context);
+    private static int HashOf(ReadOnlySpan<byte> id)
+    {
+        var hash = default(HashCode);
+        hash.AddBytes(id);
+        return hash.ToHashCode();
+    }
+
+    /// <summary>Matches the row whose vote id has these bytes.</summary>
+    private readonly ref struct SameVoteId(int[] idEnd, byte[] idBytes, ReadOnlySpan<byte> id) : EntryIndex.IMatch
+    {
+        private readonly ReadOnlySpan<byte> _id = id;
+
+        public bool Matches(int row)
+        {
+            var start = row == 0 ? 0 : idEnd[row - 1];
+            return idBytes.AsSpan(start, idEnd[row] - start).SequenceEqual(_id);
+        }
+    }
+
+    /// <summary>Matches the key whose first row has this participant, pair and context.</summary>
+    private readonly struct SameItem(RowArrays rows, int[] firstRowOfKey, int participant, int from, int to, int context) : EntryIndex.IMatch
+    {
+        public bool Matches(int key)
+        {
+            var row = firstRowOfKey[key];
+            return rows.Participant[row] == participant && rows.FromValue[row] == from && rows.ToValue[row] == to && rows.Context[row] == context;
+        }
+    }
 
     /// <summary>The row columns at one capacity; replaced, never resized, when it fills up.</summary>
     internal sealed class RowArrays(int capacity)
@@ -113,7 +185,9 @@ public sealed class VoteColumns
         public int[] Key { get; } = new int[capacity];
         public Verdict[] Verdict { get; } = new Verdict[capacity];
         public long[] CastAtTicks { get; } = new long[capacity];
-        public string[] VoteId { get; } = new string[capacity];
+
+        /// <summary>Where each row's vote id ends in the id bytes (it starts where the previous row's ends).</summary>
+        public int[] IdEnd { get; } = new int[capacity];
 
         public RowArrays Grown(int capacity, int count)
         {
@@ -125,7 +199,7 @@ public sealed class VoteColumns
             Array.Copy(Key, grown.Key, count);
             Array.Copy(Verdict, grown.Verdict, count);
             Array.Copy(CastAtTicks, grown.CastAtTicks, count);
-            Array.Copy(VoteId, grown.VoteId, count);
+            Array.Copy(IdEnd, grown.IdEnd, count);
             return grown;
         }
     }
@@ -177,15 +251,18 @@ public sealed class VoteColumns
 public sealed class FrozenVoteColumns
 {
     private readonly VoteColumns.RowArrays _rows;
+    private readonly byte[] _idBytes;
     private readonly ArraySegment<string> _valueIds;
     private readonly ArraySegment<ContextRef> _contexts;
     private readonly ArraySegment<string> _participantIds;
 
-    internal FrozenVoteColumns(int count, int keyCount, VoteColumns.RowArrays rows, ArraySegment<string> valueIds, ArraySegment<ContextRef> contexts, ArraySegment<string> participantIds)
+    internal FrozenVoteColumns(
+        int count, int keyCount, VoteColumns.RowArrays rows, byte[] idBytes, ArraySegment<string> valueIds, ArraySegment<ContextRef> contexts, ArraySegment<string> participantIds)
     {
         Count = count;
         KeyCount = keyCount;
         _rows = rows;
+        _idBytes = idBytes;
         _valueIds = valueIds;
         _contexts = contexts;
         _participantIds = participantIds;
@@ -221,8 +298,14 @@ public sealed class FrozenVoteColumns
     /// <summary>When each row was cast, in UTC ticks.</summary>
     public ReadOnlySpan<long> CastAtTicks => _rows.CastAtTicks.AsSpan(0, Count);
 
-    /// <summary>The vote id of each row.</summary>
-    public ReadOnlySpan<string> VoteId => _rows.VoteId.AsSpan(0, Count);
+    /// <summary>The vote id of row <paramref name="row"/> (kept as UTF-8; made a string on each call).</summary>
+    public string VoteId(int row)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(row);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Count);
+        var start = row == 0 ? 0 : _rows.IdEnd[row - 1];
+        return Encoding.UTF8.GetString(_idBytes, start, _rows.IdEnd[row] - start);
+    }
 
     /// <summary>Value ids by index, in the order votes first named them.</summary>
     public ReadOnlySpan<string> ValueIds => _valueIds;
@@ -275,7 +358,7 @@ public sealed class FrozenVoteColumns
         ArgumentOutOfRangeException.ThrowIfNegative(row);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Count);
         return new WiserThanVote(
-            _rows.VoteId[row], _participantIds[_rows.Participant[row]], _valueIds[_rows.FromValue[row]], _valueIds[_rows.ToValue[row]],
+            VoteId(row), _participantIds[_rows.Participant[row]], _valueIds[_rows.FromValue[row]], _valueIds[_rows.ToValue[row]],
             _contexts[_rows.Context[row]], _rows.Verdict[row], Comment: null, Story: null, new DateTimeOffset(_rows.CastAtTicks[row], TimeSpan.Zero));
     }
 }

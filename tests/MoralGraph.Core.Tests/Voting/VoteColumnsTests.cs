@@ -44,7 +44,7 @@ public class VoteColumnsTests
         columns.Append(Vote("p1", "a", "b", Verdict.Unsure, minute: 5, id: "5"));
 
         var frozen = columns.Freeze();
-        Assert.Equal(["5", "4"], frozen.EffectiveRows().Select(row => frozen.VoteId[row]));
+        Assert.Equal(["5", "4"], frozen.EffectiveRows().Select(row => frozen.VoteId(row)));
         Assert.Equal(2, columns.EffectiveCount);
     }
 
@@ -107,11 +107,11 @@ public class VoteColumnsTests
         while (!writer.IsCompleted || checks == 0)
         {
             var frozen = columns.Freeze();
-            var (from, to, participants, keys, ids) = (frozen.FromValue.ToArray(), frozen.ToValue.ToArray(), frozen.Participant.ToArray(), frozen.Key.ToArray(), frozen.VoteId.ToArray());
+            var (from, to, participants, keys, ids) = (frozen.FromValue.ToArray(), frozen.ToValue.ToArray(), frozen.Participant.ToArray(), frozen.Key.ToArray(), Enumerable.Range(0, frozen.Count).Select(frozen.VoteId).ToArray());
             Assert.All(from.Concat(to), v => Assert.InRange(v, 0, frozen.ValueIds.Length - 1));
             Assert.All(participants, p => Assert.InRange(p, 0, frozen.ParticipantIds.Length - 1));
             Assert.All(keys, k => Assert.InRange(k, 0, frozen.KeyCount - 1));
-            Assert.All(ids, id => Assert.NotNull(id));
+            Assert.Equal(ids.Length, ids.Distinct().Count());
             Assert.All(frozen.EffectiveRows(), row => Assert.InRange(row, 0, frozen.Count - 1));
             checks++;
         }
