@@ -7,6 +7,7 @@ namespace MoralGraph.Core.Reconciliation;
 internal sealed class PairTally(string from, string to)
 {
     private List<string>? _contexts;
+    private List<ContextRef>? _contextRefs;
 
     public string From { get; } = from;
     public string To { get; } = to;
@@ -16,6 +17,7 @@ internal sealed class PairTally(string from, string to)
     public int LessWise { get; set; }
     public int Impressions { get; set; }
     public IReadOnlyList<string> Contexts => _contexts ?? (IReadOnlyList<string>)[];
+    public IReadOnlyList<ContextRef> ContextRefs => _contextRefs ?? (IReadOnlyList<ContextRef>)[];
 
     public double WiserLikelihood
     {
@@ -26,12 +28,18 @@ internal sealed class PairTally(string from, string to)
         }
     }
 
-    public void AddContext(string context)
+    public void AddContext(ContextRef context, string text)
     {
         _contexts ??= [];
-        if (!_contexts.Contains(context))
+        if (!_contexts.Contains(text))
         {
-            _contexts.Add(context);
+            _contexts.Add(text);
+        }
+
+        _contextRefs ??= [];
+        if (!_contextRefs.Contains(context))
+        {
+            _contextRefs.Add(context);
         }
     }
 
