@@ -134,7 +134,7 @@ public static class AlignmentSpecBuilder
                 var contested = new List<int>();
                 for (var e = 0; e < edges.Count; e++)
                 {
-                    if (edges is IContestedEdges flags ? flags.IsContested(e) : edges[e].IsContested)
+                    if ((edges is IContestedEdges flags ? flags.ContestedReason(e) : edges[e].ContestedReason) is not null)
                     {
                         contested.Add(e);
                     }
@@ -160,9 +160,7 @@ public static class AlignmentSpecBuilder
                     g++;
                 }
 
-                var graph = _graphs[g];
-                var edge = graph.Edges[_edges[g][index - _before[g]]];
-                return new SpecContestedEdge(graph.QuestionId, graph.ContextId, edge.SourceValueId, edge.WiserValueId, edge.ContestedReason!);
+                return Contested(_graphs[g], _edges[g][index - _before[g]]);
             }
         }
 
@@ -170,13 +168,23 @@ public static class AlignmentSpecBuilder
         {
             for (var g = 0; g < _graphs.Count; g++)
             {
-                var graph = _graphs[g];
                 foreach (var e in _edges[g])
                 {
-                    var edge = graph.Edges[e];
-                    yield return new SpecContestedEdge(graph.QuestionId, graph.ContextId, edge.SourceValueId, edge.WiserValueId, edge.ContestedReason!);
+                    yield return Contested(_graphs[g], e);
                 }
             }
+        }
+
+        private static SpecContestedEdge Contested(ContextGraph graph, int index)
+        {
+            if (graph.Edges is IContestedEdges edges)
+            {
+                var (source, wiser) = edges.Pair(index);
+                return new SpecContestedEdge(graph.QuestionId, graph.ContextId, source, wiser, edges.ContestedReason(index)!);
+            }
+
+            var edge = graph.Edges[index];
+            return new SpecContestedEdge(graph.QuestionId, graph.ContextId, edge.SourceValueId, edge.WiserValueId, edge.ContestedReason!);
         }
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();

@@ -272,48 +272,48 @@ internal sealed class AlignmentSpecWriter : IDisposable
     private static void WriteValue(Utf8JsonWriter json, SpecValue value)
     {
         json.WriteStartObject();
-        json.WriteString("id", value.Id);
-        json.WriteString("title", value.Title);
-        json.WriteString("description", value.Description);
-        json.WriteStartArray("policies");
+        json.WriteString(Names.Id, value.Id);
+        json.WriteString(Names.Title, value.Title);
+        json.WriteString(Names.Description, value.Description);
+        json.WriteStartArray(Names.Policies);
         foreach (var policy in value.Policies)
         {
             json.WriteStringValue(policy);
         }
 
         json.WriteEndArray();
-        json.WriteStartArray("members");
+        json.WriteStartArray(Names.Members);
         foreach (var member in value.Members)
         {
             json.WriteStartObject();
-            json.WriteString("cardId", member.CardId);
-            json.WriteString("participantId", member.ParticipantId);
+            json.WriteString(Names.CardId, member.CardId);
+            json.WriteString(Names.ParticipantId, member.ParticipantId);
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
-        json.WriteNumber("participantCount", value.ParticipantCount);
+        json.WriteNumber(Names.ParticipantCount, value.ParticipantCount);
         json.WriteEndObject();
     }
 
     private static void WriteRanking(Utf8JsonWriter json, SpecRanking ranked)
     {
         json.WriteStartObject();
-        json.WriteString("valueId", ranked.ValueId);
-        json.WriteNumber("rank", ranked.Rank);
-        json.WriteNumber("score", ranked.Score);
-        OptionalNumber(json, "winShare", ranked.WinShare);
-        OptionalNumber(json, "scoreLow", ranked.ScoreLow);
-        OptionalNumber(json, "scoreHigh", ranked.ScoreHigh);
+        json.WriteString(Names.ValueId, ranked.ValueId);
+        json.WriteNumber(Names.Rank, ranked.Rank);
+        json.WriteNumber(Names.Score, ranked.Score);
+        OptionalNumber(json, Names.WinShare, ranked.WinShare);
+        OptionalNumber(json, Names.ScoreLow, ranked.ScoreLow);
+        OptionalNumber(json, Names.ScoreHigh, ranked.ScoreHigh);
         json.WriteEndObject();
     }
 
     private static void WriteEdge(Utf8JsonWriter json, SpecEdge edge)
     {
         json.WriteStartObject();
-        json.WriteString("sourceValueId", edge.SourceValueId);
-        json.WriteString("wiserValueId", edge.WiserValueId);
-        json.WriteStartArray("contexts");
+        json.WriteString(Names.SourceValueId, edge.SourceValueId);
+        json.WriteString(Names.WiserValueId, edge.WiserValueId);
+        json.WriteStartArray(Names.Contexts);
         foreach (var context in edge.Contexts)
         {
             json.WriteStringValue(context);
@@ -322,34 +322,34 @@ internal sealed class AlignmentSpecWriter : IDisposable
         json.WriteEndArray();
         if (edge.ContextRefs is { } references)
         {
-            json.WriteStartArray("contextRefs");
+            json.WriteStartArray(Names.ContextRefs);
             foreach (var reference in references)
             {
                 json.WriteStartObject();
-                json.WriteString("questionId", reference.QuestionId);
-                json.WriteString("contextId", reference.ContextId);
+                json.WriteString(Names.QuestionId, reference.QuestionId);
+                json.WriteString(Names.ContextId, reference.ContextId);
                 json.WriteEndObject();
             }
 
             json.WriteEndArray();
         }
 
-        json.WriteStartObject("counts");
-        json.WriteNumber("markedWiser", edge.Counts.MarkedWiser);
-        json.WriteNumber("markedNotWiser", edge.Counts.MarkedNotWiser);
-        json.WriteNumber("markedLessWise", edge.Counts.MarkedLessWise);
-        json.WriteNumber("markedUnsure", edge.Counts.MarkedUnsure);
-        json.WriteNumber("impressions", edge.Counts.Impressions);
+        json.WriteStartObject(Names.Counts);
+        json.WriteNumber(Names.MarkedWiser, edge.Counts.MarkedWiser);
+        json.WriteNumber(Names.MarkedNotWiser, edge.Counts.MarkedNotWiser);
+        json.WriteNumber(Names.MarkedLessWise, edge.Counts.MarkedLessWise);
+        json.WriteNumber(Names.MarkedUnsure, edge.Counts.MarkedUnsure);
+        json.WriteNumber(Names.Impressions, edge.Counts.Impressions);
         json.WriteEndObject();
-        json.WriteStartObject("summary");
-        json.WriteNumber("wiserLikelihood", edge.Summary.WiserLikelihood);
-        json.WriteNumber("entropy", edge.Summary.Entropy);
+        json.WriteStartObject(Names.Summary);
+        json.WriteNumber(Names.WiserLikelihood, edge.Summary.WiserLikelihood);
+        json.WriteNumber(Names.Entropy, edge.Summary.Entropy);
         json.WriteEndObject();
-        json.WriteBoolean("inRanking", edge.InRanking);
-        json.WriteBoolean("contested", edge.Contested);
+        json.WriteBoolean(Names.InRanking, edge.InRanking);
+        json.WriteBoolean(Names.Contested, edge.Contested);
         if (edge.ContestedReason is { } reason)
         {
-            json.WriteString("contestedReason", reason);
+            json.WriteString(Names.ContestedReason, reason);
         }
 
         json.WriteEndObject();
@@ -360,30 +360,30 @@ internal sealed class AlignmentSpecWriter : IDisposable
         json.WriteStartObject();
         if (edge.QuestionId is { } question)
         {
-            json.WriteString("questionId", question);
+            json.WriteString(Names.QuestionId, question);
         }
 
         if (edge.ContextId is { } context)
         {
-            json.WriteString("contextId", context);
+            json.WriteString(Names.ContextId, context);
         }
 
-        json.WriteString("sourceValueId", edge.SourceValueId);
-        json.WriteString("wiserValueId", edge.WiserValueId);
-        json.WriteString("reason", edge.Reason);
+        json.WriteString(Names.SourceValueId, edge.SourceValueId);
+        json.WriteString(Names.WiserValueId, edge.WiserValueId);
+        json.WriteString(Names.Reason, edge.Reason);
         json.WriteEndObject();
     }
 
     private static void WriteLatitudeValue(Utf8JsonWriter json, SpecLatitudeValue value)
     {
         json.WriteStartObject();
-        json.WriteString("valueId", value.ValueId);
-        json.WriteNumber("wiserVotesReceived", value.WiserVotesReceived);
-        OptionalNumber(json, "winShare", value.WinShare);
+        json.WriteString(Names.ValueId, value.ValueId);
+        json.WriteNumber(Names.WiserVotesReceived, value.WiserVotesReceived);
+        OptionalNumber(json, Names.WinShare, value.WinShare);
         json.WriteEndObject();
     }
 
-    private static void OptionalNumber(Utf8JsonWriter json, string name, double? number)
+    private static void OptionalNumber(Utf8JsonWriter json, JsonEncodedText name, double? number)
     {
         if (number is { } value)
         {
@@ -494,5 +494,44 @@ internal sealed class AlignmentSpecWriter : IDisposable
     {
         _output?.WriteNumber(name, value);
         _hashed.WriteNumber(name, value);
+    }
+
+    /// <summary>Property names of the items, encoded once: written millions of times, they would be transcoded and checked each time.</summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText CardId = JsonEncodedText.Encode("cardId");
+        public static readonly JsonEncodedText Contested = JsonEncodedText.Encode("contested");
+        public static readonly JsonEncodedText ContestedReason = JsonEncodedText.Encode("contestedReason");
+        public static readonly JsonEncodedText ContextId = JsonEncodedText.Encode("contextId");
+        public static readonly JsonEncodedText ContextRefs = JsonEncodedText.Encode("contextRefs");
+        public static readonly JsonEncodedText Contexts = JsonEncodedText.Encode("contexts");
+        public static readonly JsonEncodedText Counts = JsonEncodedText.Encode("counts");
+        public static readonly JsonEncodedText Description = JsonEncodedText.Encode("description");
+        public static readonly JsonEncodedText Entropy = JsonEncodedText.Encode("entropy");
+        public static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
+        public static readonly JsonEncodedText Impressions = JsonEncodedText.Encode("impressions");
+        public static readonly JsonEncodedText InRanking = JsonEncodedText.Encode("inRanking");
+        public static readonly JsonEncodedText MarkedLessWise = JsonEncodedText.Encode("markedLessWise");
+        public static readonly JsonEncodedText MarkedNotWiser = JsonEncodedText.Encode("markedNotWiser");
+        public static readonly JsonEncodedText MarkedUnsure = JsonEncodedText.Encode("markedUnsure");
+        public static readonly JsonEncodedText MarkedWiser = JsonEncodedText.Encode("markedWiser");
+        public static readonly JsonEncodedText Members = JsonEncodedText.Encode("members");
+        public static readonly JsonEncodedText ParticipantCount = JsonEncodedText.Encode("participantCount");
+        public static readonly JsonEncodedText ParticipantId = JsonEncodedText.Encode("participantId");
+        public static readonly JsonEncodedText Policies = JsonEncodedText.Encode("policies");
+        public static readonly JsonEncodedText QuestionId = JsonEncodedText.Encode("questionId");
+        public static readonly JsonEncodedText Rank = JsonEncodedText.Encode("rank");
+        public static readonly JsonEncodedText Reason = JsonEncodedText.Encode("reason");
+        public static readonly JsonEncodedText Score = JsonEncodedText.Encode("score");
+        public static readonly JsonEncodedText ScoreHigh = JsonEncodedText.Encode("scoreHigh");
+        public static readonly JsonEncodedText ScoreLow = JsonEncodedText.Encode("scoreLow");
+        public static readonly JsonEncodedText SourceValueId = JsonEncodedText.Encode("sourceValueId");
+        public static readonly JsonEncodedText Summary = JsonEncodedText.Encode("summary");
+        public static readonly JsonEncodedText Title = JsonEncodedText.Encode("title");
+        public static readonly JsonEncodedText ValueId = JsonEncodedText.Encode("valueId");
+        public static readonly JsonEncodedText WinShare = JsonEncodedText.Encode("winShare");
+        public static readonly JsonEncodedText WiserLikelihood = JsonEncodedText.Encode("wiserLikelihood");
+        public static readonly JsonEncodedText WiserValueId = JsonEncodedText.Encode("wiserValueId");
+        public static readonly JsonEncodedText WiserVotesReceived = JsonEncodedText.Encode("wiserVotesReceived");
     }
 }

@@ -323,18 +323,25 @@ internal sealed class ContextTallies
     {
         public int Count => tallies._candidatePairs.Length;
 
-        public bool IsContested(int index)
+        public string? ContestedReason(int index)
         {
             var full = tallies._full;
             var p = tallies._candidatePairs[index];
             var reverse = tallies._reverse[p];
             if (reverse >= 0 && full.Wiser[reverse] > 0)
             {
-                return true;
+                return "both-directions";
             }
 
             var (from, to) = (tallies._pairFrom[p], tallies._pairTo[p]);
-            return full.Wiser[p] >= minWiser && Likelihood(full.Wiser[p], full.NotWiser[p], full.Unsure[p]) > 0 && cycles[from] >= 0 && cycles[from] == cycles[to];
+            var inRanking = full.Wiser[p] >= minWiser && Likelihood(full.Wiser[p], full.NotWiser[p], full.Unsure[p]) > 0;
+            return inRanking && cycles[from] >= 0 && cycles[from] == cycles[to] ? "cycle" : null;
+        }
+
+        public (string SourceValueId, string WiserValueId) Pair(int index)
+        {
+            var p = tallies._candidatePairs[index];
+            return (tallies.NodeIds[tallies._pairFrom[p]], tallies.NodeIds[tallies._pairTo[p]]);
         }
 
         public RankedEdge this[int index]
@@ -354,9 +361,7 @@ internal sealed class ContextTallies
                     new EdgeTallies(full.Wiser[p], full.NotWiser[p], lessWise, full.Unsure[p], impressions),
                     likelihood, Entropy.Bits(full.Wiser[p], full.NotWiser[p], full.Unsure[p]),
                     inRanking,
-                    ContestedReason: lessWise > 0 ? "both-directions"
-                        : inRanking && cycles[from] >= 0 && cycles[from] == cycles[to] ? "cycle"
-                        : null);
+                    ContestedReason(index));
             }
         }
 
@@ -372,11 +377,14 @@ internal sealed class ContextTallies
     }
 }
 
-/// <summary>Edges that say whether one is contested without being made into a record (millions are, in a big graph).</summary>
+/// <summary>Edges that say whether one is contested, and between which values, without being made into records (a big graph has millions).</summary>
 internal interface IContestedEdges
 {
-    /// <summary>Whether edge <paramref name="index"/> is contested: <see cref="RankedEdge.IsContested"/>, cheaply.</summary>
-    bool IsContested(int index);
+    /// <summary><see cref="RankedEdge.ContestedReason"/> of edge <paramref name="index"/>, cheaply.</summary>
+    string? ContestedReason(int index);
+
+    /// <summary>The source and wiser values of edge <paramref name="index"/>.</summary>
+    (string SourceValueId, string WiserValueId) Pair(int index);
 }
 
 /// <summary>One context's scores.</summary>
