@@ -18,20 +18,31 @@ public sealed partial class StudyState
     private EncodedVoteList EffectiveVotesOf(List<CanonicalValue> values)
     {
         var columns = Votes.Columns.Freeze();
-        var positionOf = new Dictionary<string, int>(values.Count, StringComparer.Ordinal);
-        for (var p = 0; p < values.Count; p++)
-        {
-            positionOf.TryAdd(values[p].Id, p);
-        }
-
         var valueIds = columns.ValueIds;
         var position = new int[valueIds.Length];
+        Array.Fill(position, -1);
+        for (var p = 0; p < values.Count; p++)
+        {
+            // A value first voted on after the freeze has an index beyond the view's table: its votes are not in the view.
+            var v = Votes.Columns.ValueIndexOf(values[p].Id);
+            if (v >= 0 && v < position.Length)
+            {
+                position[v] = p;
+            }
+        }
+
         var merged = new bool[valueIds.Length];
+        Dictionary<string, int>? positionOf = null;
         for (var v = 0; v < valueIds.Length; v++)
         {
-            var resolved = Resolve(valueIds[v]);
-            merged[v] = !string.Equals(resolved, valueIds[v], StringComparison.Ordinal);
-            position[v] = positionOf.TryGetValue(resolved, out var at) ? at : -1;
+            if (_mergedInto.ContainsKey(valueIds[v]))
+            {
+                merged[v] = true;
+                var into = Resolve(valueIds[v]);
+                var intoIndex = Votes.Columns.ValueIndexOf(into);
+                position[v] = intoIndex >= 0 && intoIndex < position.Length ? position[intoIndex]
+                    : (positionOf ??= values.Select((value, at) => (value.Id, at)).ToDictionary(p => p.Id, p => p.at, StringComparer.Ordinal)).GetValueOrDefault(into, -1);
+            }
         }
 
         var participantIds = columns.ParticipantIds;

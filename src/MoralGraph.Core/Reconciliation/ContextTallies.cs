@@ -38,17 +38,18 @@ internal sealed class ContextTallies
             localOf[encoding.To[i]] = 1;
         }
 
-        var nodes = new List<string>();
+        // Arrays sized exactly, here and below: at millions of votes each is on the large object heap, where every
+        // doubling of a list stays allocated until a full collection.
+        NodeIds = new string[localOf.Length - localOf.AsSpan().Count(0)];
+        var node = 0;
         for (var position = 0; position < localOf.Length; position++)
         {
             if (localOf[position] != 0)
             {
-                localOf[position] = nodes.Count;
-                nodes.Add(encoding.ValueIds[position]);
+                localOf[position] = node;
+                NodeIds[node++] = encoding.ValueIds[position];
             }
         }
-
-        NodeIds = [.. nodes];
 
         // Participants renumbered densely, in order of first vote here (the bootstrap draws over these numbers).
         var participantOf = new int[encoding.ParticipantCount];
@@ -77,18 +78,18 @@ internal sealed class ContextTallies
         ParticipantCount = participants;
         _full = Count(null);
 
-        var candidates = new List<int>();
+        _candidatePairs = new int[_pairFrom.Length - _full.Wiser.AsSpan().Count(0)];
+        var candidate = 0;
         for (var p = 0; p < _pairFrom.Length; p++)
         {
             if (_full.Wiser[p] > 0)
             {
-                candidates.Add(p);
+                _candidatePairs[candidate++] = p;
             }
         }
 
-        _candidatePairs = [.. candidates];
         _layout = CompactGraph.Layout.Create(NodeIds.Length,
-            _candidatePairs.Select(p => _pairFrom[p]).ToArray(), _candidatePairs.Select(p => _pairTo[p]).ToArray());
+            Array.ConvertAll(_candidatePairs, p => _pairFrom[p]), Array.ConvertAll(_candidatePairs, p => _pairTo[p]));
     }
 
     /// <summary>The value id of each node: the values voted on in this context, in study order.</summary>
@@ -220,16 +221,22 @@ internal sealed class ContextTallies
         }
 
         // A pair's number is its rank among first votes; later votes take their first vote's number, already given.
+        var pairCount = 0;
+        for (var k = 0; k < firstVote.Length; k++)
+        {
+            pairCount += firstVote[k] == k ? 1 : 0;
+        }
+
         var votePair = firstVote;
-        var pairFrom = new List<int>();
-        var pairTo = new List<int>();
+        var pairFrom = new int[pairCount];
+        var pairTo = new int[pairCount];
+        var pair = 0;
         for (var k = 0; k < votePair.Length; k++)
         {
             if (firstVote[k] == k)
             {
-                votePair[k] = pairFrom.Count;
-                pairFrom.Add(voteFrom[k]);
-                pairTo.Add(voteTo[k]);
+                (pairFrom[pair], pairTo[pair]) = (voteFrom[k], voteTo[k]);
+                votePair[k] = pair++;
             }
             else
             {
@@ -237,7 +244,7 @@ internal sealed class ContextTallies
             }
         }
 
-        return (votePair, [.. pairFrom], [.. pairTo]);
+        return (votePair, pairFrom, pairTo);
     }
 
     /// <summary>Each pair's reverse (B→A for A→B), or −1: per node, its out-pairs mark their targets, then its in-pairs look.</summary>

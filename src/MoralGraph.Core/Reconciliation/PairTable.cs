@@ -141,8 +141,11 @@ internal static class RankingGraph
         return index;
     }
 
-    /// <summary>Values by descending score; ties by id (ordinal) so the order never depends on input order.</summary>
-    public static List<RankedValue> Order(IReadOnlyList<string> valueIds, double[] scores, int[] wiserVotesReceived,
+    /// <summary>
+    /// Values by descending score; ties by id (ordinal) so the order never depends on input order. A view over the arrays:
+    /// each place is made when read, so a ranking of a million values holds arrays, not a million records.
+    /// </summary>
+    public static IReadOnlyList<RankedValue> Order(IReadOnlyList<string> valueIds, double[] scores, int[] wiserVotesReceived,
         double[]? winShare = null, double[]? low = null, double[]? high = null)
     {
         // Sort by score over plain arrays, then put each run of equal scores in id order.
@@ -172,13 +175,10 @@ internal static class RankingGraph
             start = end;
         }
 
-        var ranking = new List<RankedValue>(order.Length);
-        for (var position = 0; position < order.Length; position++)
+        return new IndexedList<RankedValue>(order.Length, position =>
         {
             var i = order[position];
-            ranking.Add(new RankedValue(valueIds[i], position + 1, scores[i], wiserVotesReceived[i], winShare?[i], low?[i], high?[i]));
-        }
-
-        return ranking;
+            return new RankedValue(valueIds[i], position + 1, scores[i], wiserVotesReceived[i], winShare?[i], low?[i], high?[i]);
+        });
     }
 }

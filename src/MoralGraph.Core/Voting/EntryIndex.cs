@@ -7,7 +7,8 @@ namespace MoralGraph.Core.Voting;
 /// </summary>
 internal sealed class EntryIndex
 {
-    // Slots hold entry + 1; 0 is empty. The table is a power of two at most half full, so probes stay short.
+    // Slots hold entry + 1; 0 is empty. The table is a power of two at most three quarters full: probes stay short
+    // (entries are compared by hash first) and millions of entries cost 4–8 bytes of slots each.
     private int[] _slots = new int[16];
     private int[] _hashOfEntry = new int[16];
     private int _count;
@@ -48,12 +49,12 @@ internal sealed class EntryIndex
 
         if (entry == _hashOfEntry.Length)
         {
-            Array.Resize(ref _hashOfEntry, entry * 2);
+            Array.Resize(ref _hashOfEntry, entry + (entry / 2));
         }
 
         _hashOfEntry[entry] = hash;
         _count++;
-        if (_count * 2 > _slots.Length)
+        if ((long)_count * 4 > (long)_slots.Length * 3)
         {
             _slots = new int[_slots.Length * 2];
             for (var e = 0; e < _count; e++)

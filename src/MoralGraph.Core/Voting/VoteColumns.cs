@@ -117,6 +117,9 @@ public sealed class VoteColumns
         return true;
     }
 
+    /// <summary>The index of a value id in the value table (<see cref="FrozenVoteColumns.ValueIds"/>), or −1 if no vote named it. Writer side.</summary>
+    public int ValueIndexOf(string valueId) => _values.IndexOf(valueId);
+
     /// <summary>Whether this participant has a vote that counts on this item. Writer side.</summary>
     public bool HasVoted(VoteKey key)
     {

@@ -66,6 +66,23 @@ public class ColumnsReconcileTests
         Assert.NotEmpty(new DefaultProfile().Reconcile(fewer).Graphs);
     }
 
+    [Fact]
+    public void A_vote_on_a_value_merged_into_one_no_vote_names_counts_for_that_one()
+    {
+        var state = StudyState.Replay(
+        [
+            Defined(Study()),
+            Submitted("a", "ann"),
+            Submitted("x", "xavier"),
+            Submitted("y", "yves"),
+            Cast(Vote("pat", "a", "x", Verdict.Wiser, id: "1")),
+            new ValuesMerged("x", "y", "same") { StudyId = "test-study", OccurredAt = T0, Actor = "facilitator" },
+        ]);
+
+        var vote = Assert.Single(state.ToSnapshot().Votes);
+        Assert.Equal(("1", "a", "y"), (vote.VoteId, vote.FromValueId, vote.ToValueId));
+    }
+
     private static string SpecJson(MoralGraphSnapshot snapshot, IReconciliationProfile profile) =>
         AlignmentSpecJson.Write(ExportFormats.Prepare(snapshot, profile, GeneratedAt).Spec);
 
