@@ -302,7 +302,7 @@ internal sealed class ContextTallies
     private Counts Count(int[]? participantWeight)
     {
         var pairs = _pairFrom.Length;
-        var counts = new Counts(new int[pairs], new int[pairs], new int[pairs], new int[pairs]);
+        var counts = new Counts(new int[pairs], new int[pairs], new int[pairs]);
         for (var i = 0; i < _votePair.Length; i++)
         {
             var weight = participantWeight?[_voteParticipant[i]] ?? 1;
@@ -312,7 +312,6 @@ internal sealed class ContextTallies
             }
 
             var p = _votePair[i];
-            counts.Shown[p] += weight;
             switch (_voteVerdict[i])
             {
                 case Verdict.Wiser: counts.Wiser[p] += weight; break;
@@ -324,7 +323,11 @@ internal sealed class ContextTallies
         return counts;
     }
 
-    private sealed record Counts(int[] Wiser, int[] NotWiser, int[] Unsure, int[] Shown);
+    /// <summary>Verdicts per pair; every vote has one, so their sum is the times the pair was shown.</summary>
+    private sealed record Counts(int[] Wiser, int[] NotWiser, int[] Unsure)
+    {
+        public int Shown(int pair) => Wiser[pair] + NotWiser[pair] + Unsure[pair];
+    }
 
     private sealed class EdgeView(ContextTallies tallies, int minWiser, IReadOnlyList<string> contexts, int[] cycles) : IReadOnlyList<RankedEdge>, IContestedEdges
     {
@@ -362,7 +365,7 @@ internal sealed class ContextTallies
                 var likelihood = Likelihood(full.Wiser[p], full.NotWiser[p], full.Unsure[p]);
                 var inRanking = full.Wiser[p] >= minWiser && likelihood > 0;
                 var (from, to) = (tallies._pairFrom[p], tallies._pairTo[p]);
-                var impressions = full.Shown[p] + (reverse < 0 ? 0 : full.Shown[reverse]);
+                var impressions = full.Shown(p) + (reverse < 0 ? 0 : full.Shown(reverse));
                 return new RankedEdge(
                     tallies.NodeIds[from], tallies.NodeIds[to], contexts,
                     new EdgeTallies(full.Wiser[p], full.NotWiser[p], lessWise, full.Unsure[p], impressions),
