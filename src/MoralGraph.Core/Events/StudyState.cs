@@ -236,7 +236,7 @@ public sealed partial class StudyState
             }
 
             membersByValue.TryGetValue(valueId, out var cards);
-            var members = cards is null ? [] : cards.Select(c => new ValueMember(c.CardId, c.ParticipantId)).ToList();
+            var members = (cards ?? []).Select(c => new ValueMember(c.CardId, c.ParticipantId)).ToList();
             members.AddRange(inheritedMembers[valueId].Where(m => !_withdrawn.Contains(m.ParticipantId)));
             if (_definedValues.TryGetValue(valueId, out var defined))
             {
