@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Unicode;
 
 namespace MoralGraph.Core.Voting;
 
@@ -49,11 +51,11 @@ public sealed class VoteColumns
         ArgumentNullException.ThrowIfNull(vote);
         var row = _count;
         var idEnd = row == 0 ? 0 : _rows.IdEnd[row - 1];
-        var idLength = Encoding.UTF8.GetByteCount(vote.VoteId);
+        var idRoom = 1 + (3 * vote.VoteId.Length);
         var idBytes = _idBytes;
-        if ((long)idEnd + idLength > idBytes.Length)
+        if ((long)idEnd + idRoom > idBytes.Length)
         {
-            var needed = (long)idEnd + idLength;
+            var needed = (long)idEnd + idRoom;
             if (needed > Array.MaxLength)
             {
                 throw new InvalidOperationException($"The vote ids of this study exceed {Array.MaxLength:N0} bytes of UTF-8.");
@@ -66,8 +68,8 @@ public sealed class VoteColumns
         }
 
         // The id is written above every published row first, then looked up: a replay leaves it there unpublished.
+        var idLength = WriteId(vote.VoteId, idBytes.AsSpan(idEnd, idRoom));
         var id = idBytes.AsSpan(idEnd, idLength);
-        Encoding.UTF8.GetBytes(vote.VoteId, id);
         var idHash = HashOf(id);
         var rows = _rows;
         var sameId = new SameVoteId(rows.IdEnd, idBytes, id);
@@ -147,6 +149,27 @@ public sealed class VoteColumns
         var keyCount = Volatile.Read(ref _keyCount);
         return new FrozenVoteColumns(count, keyCount, Volatile.Read(ref _rows), Volatile.Read(ref _idBytes), _values.Freeze(), _contexts.Freeze(), _participants.Freeze());
     }
+
+    /// <summary>
+    /// Writes a vote id as UTF-8, its length returned. An id that is not valid UTF-16 (an unpaired surrogate) would lose
+    /// that in UTF-8, and two such ids could read as one: it is kept as its UTF-16 code units behind a 0xFF byte, which
+    /// UTF-8 never holds, so every id reads back exactly and equal bytes mean equal ids.
+    /// </summary>
+    private static int WriteId(string id, Span<byte> destination)
+    {
+        if (Utf8.FromUtf16(id, destination, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done)
+        {
+            return written;
+        }
+
+        destination[0] = 0xFF;
+        MemoryMarshal.AsBytes(id.AsSpan()).CopyTo(destination[1..]);
+        return 1 + (2 * id.Length);
+    }
+
+    /// <summary>The vote id <see cref="WriteId"/> wrote.</summary>
+    internal static string ReadId(ReadOnlySpan<byte> bytes) =>
+        bytes.Length > 0 && bytes[0] == 0xFF ? new string(MemoryMarshal.Cast<byte, char>(bytes[1..])) : Encoding.UTF8.GetString(bytes);
 
     private static int HashOf(ReadOnlySpan<byte> id)
     {
@@ -301,13 +324,13 @@ public sealed class FrozenVoteColumns
     /// <summary>When each row was cast, in UTC ticks.</summary>
     public ReadOnlySpan<long> CastAtTicks => _rows.CastAtTicks.AsSpan(0, Count);
 
-    /// <summary>The vote id of row <paramref name="row"/> (kept as UTF-8; made a string on each call).</summary>
+    /// <summary>The vote id of row <paramref name="row"/> (kept as bytes; made a string on each call).</summary>
     public string VoteId(int row)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(row);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Count);
         var start = row == 0 ? 0 : _rows.IdEnd[row - 1];
-        return Encoding.UTF8.GetString(_idBytes, start, _rows.IdEnd[row] - start);
+        return VoteColumns.ReadId(_idBytes.AsSpan(start, _rows.IdEnd[row] - start));
     }
 
     /// <summary>Value ids by index, in the order votes first named them.</summary>

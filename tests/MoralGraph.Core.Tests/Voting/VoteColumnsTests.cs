@@ -61,6 +61,30 @@ public class VoteColumnsTests
         Assert.False(columns.HasVoted(new VoteKey("p2", "b", "c", new ContextRef("q", "c"))));
     }
 
+    [Theory]
+    [InlineData("ümlaut-ß-✓-😀")]
+    [InlineData("half a pair \uD800")]
+    [InlineData("\uDC00 the other half")]
+    public void A_vote_id_reads_back_exactly_and_names_one_vote(string id)
+    {
+        var columns = new VoteColumns();
+
+        Assert.True(columns.Append(Vote("p1", "a", "b", id: id)));
+        Assert.False(columns.Append(Vote("p2", "b", "a", id: id)));
+        Assert.Equal(id, columns.Freeze().VoteId(0));
+    }
+
+    [Fact]
+    public void Ids_that_differ_only_in_an_unpaired_surrogate_are_two_votes()
+    {
+        // UTF-8 would turn both into "x\uFFFD".
+        var columns = new VoteColumns();
+
+        Assert.True(columns.Append(Vote("p1", "a", "b", id: "x\uD800")));
+        Assert.True(columns.Append(Vote("p1", "a", "b", id: "x\uD801")));
+        Assert.Equal(["x\uD800", "x\uD801"], Enumerable.Range(0, 2).Select(columns.Freeze().VoteId));
+    }
+
     [Fact]
     public void A_frozen_view_stays_as_it_was_while_appends_grow_the_columns()
     {
