@@ -236,12 +236,13 @@ public sealed partial class StudyState
             }
 
             membersByValue.TryGetValue(valueId, out var cards);
-            var members = (cards ?? []).Select(c => new ValueMember(c.CardId, c.ParticipantId)).ToList();
+            var members = cards is null ? [] : cards.Select(c => new ValueMember(c.CardId, c.ParticipantId)).ToList();
             members.AddRange(inheritedMembers[valueId].Where(m => !_withdrawn.Contains(m.ParticipantId)));
             if (_definedValues.TryGetValue(valueId, out var defined))
             {
-                // An imported value that gained and lost no member is itself: no copy (a study may import a million).
-                var unchanged = members.Count == 0 && !defined.Members.Any(m => _withdrawn.Contains(m.ParticipantId));
+                // An imported value that gained and lost no member is itself: no copy, nor garbage per value (a study may
+                // import a million, and a snapshot's garbage adds to the peak memory of the reconciliation it feeds).
+                var unchanged = members.Count == 0 && (_withdrawn.Count == 0 || !defined.Members.Any(m => _withdrawn.Contains(m.ParticipantId)));
                 values.Add(unchanged ? defined : defined with { Members = [.. defined.Members.Where(m => !_withdrawn.Contains(m.ParticipantId)), .. members] });
             }
             else if (members.Count > 0 && cards is { Count: > 0 })

@@ -130,22 +130,31 @@ public static class AlignmentSpecBuilder
             _before = new int[graphs.Count + 1];
             for (var g = 0; g < graphs.Count; g++)
             {
+                // Counted, then listed: a list doubling to millions of entries would leave its copies as garbage.
                 var edges = graphs[g].Edges;
-                var contested = new List<int>();
+                var count = 0;
                 for (var e = 0; e < edges.Count; e++)
                 {
-                    if ((edges is IContestedEdges flags ? flags.ContestedReason(e) : edges[e].ContestedReason) is not null)
+                    count += IsContested(edges, e) ? 1 : 0;
+                }
+
+                _edges[g] = new int[count];
+                for (int e = 0, next = 0; next < count; e++)
+                {
+                    if (IsContested(edges, e))
                     {
-                        contested.Add(e);
+                        _edges[g][next++] = e;
                     }
                 }
 
-                _edges[g] = [.. contested];
-                _before[g + 1] = _before[g] + contested.Count;
+                _before[g + 1] = _before[g] + count;
             }
         }
 
         public int Count => _before[^1];
+
+        private static bool IsContested(IReadOnlyList<RankedEdge> edges, int index) =>
+            (edges is IContestedEdges flags ? flags.ContestedReason(index) : edges[index].ContestedReason) is not null;
 
         public SpecContestedEdge this[int index]
         {

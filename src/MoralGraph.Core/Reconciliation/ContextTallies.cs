@@ -55,14 +55,11 @@ internal sealed class ContextTallies
         var participantOf = new int[encoding.ParticipantCount];
         Array.Fill(participantOf, -1);
         var participants = 0;
-        var voteFrom = new int[voteIndices.Length];
-        var voteTo = new int[voteIndices.Length];
         _voteVerdict = new Verdict[voteIndices.Length];
         _voteParticipant = new int[voteIndices.Length];
         for (var k = 0; k < voteIndices.Length; k++)
         {
             var i = voteIndices[k];
-            (voteFrom[k], voteTo[k]) = (localOf[encoding.From[i]], localOf[encoding.To[i]]);
             _voteVerdict[k] = encoding.Verdict[i];
             ref var participant = ref participantOf[encoding.Participant[i]];
             if (participant < 0)
@@ -73,7 +70,7 @@ internal sealed class ContextTallies
             _voteParticipant[k] = participant;
         }
 
-        (_votePair, _pairFrom, _pairTo) = NumberPairs(NodeIds.Length, voteFrom, voteTo);
+        (_votePair, _pairFrom, _pairTo) = NumberPairs(NodeIds.Length, new LocalEnds(localOf, encoding, voteIndices));
         _reverse = ReversePairs(NodeIds.Length, _pairFrom, _pairTo);
         ParticipantCount = participants;
         _full = Count(null);
@@ -195,12 +192,12 @@ internal sealed class ContextTallies
     /// Arrays rather than a hash of pair keys: votes are bucketed by their from-node (a counting sort), and within a
     /// bucket a mark per to-node finds the pair's first vote, so the work is a few passes over the votes however they fall.
     /// </summary>
-    private static (int[] VotePair, int[] PairFrom, int[] PairTo) NumberPairs(int nodeCount, int[] voteFrom, int[] voteTo)
+    private static (int[] VotePair, int[] PairFrom, int[] PairTo) NumberPairs(int nodeCount, LocalEnds votes)
     {
-        var byFrom = BucketBy(nodeCount, voteFrom, out var offsets);
+        var byFrom = BucketBy(nodeCount, votes, out var offsets);
 
         // firstVote[k]: the first vote (lowest index) naming vote k's pair; buckets list votes in index order.
-        var firstVote = new int[voteFrom.Length];
+        var firstVote = new int[votes.Count];
         var markedBy = new int[nodeCount];
         var firstOfTarget = new int[nodeCount];
         Array.Fill(markedBy, -1);
@@ -209,7 +206,7 @@ internal sealed class ContextTallies
             for (var slot = offsets[from]; slot < offsets[from + 1]; slot++)
             {
                 var k = byFrom[slot];
-                var to = voteTo[k];
+                var to = votes.To(k);
                 if (markedBy[to] != from)
                 {
                     markedBy[to] = from;
@@ -235,7 +232,7 @@ internal sealed class ContextTallies
         {
             if (firstVote[k] == k)
             {
-                (pairFrom[pair], pairTo[pair]) = (voteFrom[k], voteTo[k]);
+                (pairFrom[pair], pairTo[pair]) = (votes.From(k), votes.To(k));
                 votePair[k] = pair++;
             }
             else
@@ -247,11 +244,26 @@ internal sealed class ContextTallies
         return (votePair, pairFrom, pairTo);
     }
 
+    /// <summary>
+    /// This context's votes' values as local node numbers, read through the snapshot's columns rather than copied: at
+    /// millions of votes, two more vote-long arrays would be garbage on the large object heap.
+    /// </summary>
+    private readonly struct LocalEnds(int[] localOf, VoteEncoding encoding, int[] voteIndices) : IBucketKeys
+    {
+        public int Count => voteIndices.Length;
+
+        public int KeyOf(int k) => From(k);
+
+        public int From(int k) => localOf[encoding.From[voteIndices[k]]];
+
+        public int To(int k) => localOf[encoding.To[voteIndices[k]]];
+    }
+
     /// <summary>Each pair's reverse (B→A for A→B), or −1: per node, its out-pairs mark their targets, then its in-pairs look.</summary>
     private static int[] ReversePairs(int nodeCount, int[] pairFrom, int[] pairTo)
     {
-        var outPairs = BucketBy(nodeCount, pairFrom, out var outOffsets);
-        var inPairs = BucketBy(nodeCount, pairTo, out var inOffsets);
+        var outPairs = BucketBy(nodeCount, new ArrayKeys(pairFrom), out var outOffsets);
+        var inPairs = BucketBy(nodeCount, new ArrayKeys(pairTo), out var inOffsets);
         var reverse = new int[pairFrom.Length];
         var markedBy = new int[nodeCount];
         var pairToTarget = new int[nodeCount];
@@ -276,12 +288,12 @@ internal sealed class ContextTallies
     }
 
     /// <summary>The indices 0..n−1 grouped by <paramref name="keys"/> (a stable counting sort); group g is at [offsets[g], offsets[g+1]).</summary>
-    private static int[] BucketBy(int keyCount, int[] keys, out int[] offsets)
+    private static int[] BucketBy<TKeys>(int keyCount, TKeys keys, out int[] offsets) where TKeys : IBucketKeys
     {
         offsets = new int[keyCount + 1];
-        foreach (var key in keys)
+        for (var i = 0; i < keys.Count; i++)
         {
-            offsets[key + 1]++;
+            offsets[keys.KeyOf(i) + 1]++;
         }
 
         for (var key = 0; key < keyCount; key++)
@@ -290,13 +302,28 @@ internal sealed class ContextTallies
         }
 
         var cursor = offsets[..keyCount];
-        var sorted = new int[keys.Length];
-        for (var i = 0; i < keys.Length; i++)
+        var sorted = new int[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
         {
-            sorted[cursor[keys[i]]++] = i;
+            sorted[cursor[keys.KeyOf(i)]++] = i;
         }
 
         return sorted;
+    }
+
+    /// <summary>What <see cref="BucketBy"/> groups by: a key in 0..keyCount−1 per index.</summary>
+    private interface IBucketKeys
+    {
+        int Count { get; }
+
+        int KeyOf(int index);
+    }
+
+    private readonly struct ArrayKeys(int[] keys) : IBucketKeys
+    {
+        public int Count => keys.Length;
+
+        public int KeyOf(int index) => keys[index];
     }
 
     private Counts Count(int[]? participantWeight)
