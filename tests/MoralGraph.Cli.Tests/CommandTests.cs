@@ -199,5 +199,17 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("bad.csv line 2", refused.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Bench_reconciles_a_synthetic_study_from_its_state_and_reports_the_spec_write_and_memory()
+    {
+        var run = await _sandbox.RunAsync("bench", "--sizes", "2000", "--bootstrap", "20");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("2,000", run.Output, StringComparison.Ordinal);
+        Assert.Contains("10,000", run.Output, StringComparison.Ordinal);
+        Assert.Contains("peak: JSON", run.Output, StringComparison.Ordinal);
+        Assert.Matches(@"\d+\.\d{3} s \(\d+ MB\)", run.Output);
+    }
+
     public void Dispose() => _sandbox.Dispose();
 }

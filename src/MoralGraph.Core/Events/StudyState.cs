@@ -267,11 +267,14 @@ public sealed partial class StudyState
             }
 
             membersByValue.TryGetValue(valueId, out var cards);
-            var members = (cards ?? []).Select(c => new ValueMember(c.CardId, c.ParticipantId)).ToList();
+            var members = cards is null ? [] : cards.Select(c => new ValueMember(c.CardId, c.ParticipantId)).ToList();
             members.AddRange(inheritedMembers[valueId].Where(m => !_withdrawn.Contains(m.ParticipantId)));
             if (_definedValues.TryGetValue(valueId, out var defined))
             {
-                values.Add(defined with { Members = [.. defined.Members.Where(m => !_withdrawn.Contains(m.ParticipantId)), .. members] });
+                // An imported value that gained and lost no member is itself: no copy, nor garbage per value (a study may
+                // import a million, and a snapshot's garbage adds to the peak memory of the reconciliation it feeds).
+                var unchanged = members.Count == 0 && (_withdrawn.Count == 0 || !defined.Members.Any(m => _withdrawn.Contains(m.ParticipantId)));
+                values.Add(unchanged ? defined : defined with { Members = [.. defined.Members.Where(m => !_withdrawn.Contains(m.ParticipantId)), .. members] });
             }
             else if (members.Count > 0 && cards is { Count: > 0 })
             {
@@ -281,20 +284,8 @@ public sealed partial class StudyState
             }
         }
 
-        // Votes on a merged-away value count for the value it joined. A vote that now compares a value with itself
-        // says nothing and is dropped; if one person's votes now name the same item, the latest counts.
-        var valueIds = values.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
-        var remapped = new VoteLedger();
-        foreach (var vote in Votes.EffectiveVotes())
-        {
-            var (from, to) = (Resolve(vote.FromValueId), Resolve(vote.ToValueId));
-            if (!_withdrawn.Contains(vote.ParticipantId) && from != to && valueIds.Contains(from) && valueIds.Contains(to))
-            {
-                remapped.Append(vote with { FromValueId = from, ToValueId = to });
-            }
-        }
-
-        return new MoralGraphSnapshot(study, values, remapped.EffectiveVotes());
+        // Votes on a merged-away value count for the value it joined (see StudyState.Votes.cs).
+        return new MoralGraphSnapshot(study, values, EffectiveVotesOf(values));
     }
 
     private bool IsCurrentValue(string valueId) =>

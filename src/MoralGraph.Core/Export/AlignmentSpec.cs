@@ -22,7 +22,7 @@ public sealed record AlignmentSpec(
     string? ContentHash)
 {
     /// <summary>The schema version this code writes.</summary>
-    public const string CurrentSchemaVersion = "1.0.0";
+    public const string CurrentSchemaVersion = "1.1.0";
 }
 
 public sealed record SpecStudy(string Slug, string Title, string Description, IReadOnlyList<string> Languages, string Phase);
@@ -56,7 +56,13 @@ public sealed record SpecRanking(string ValueId, int Rank, double Score, double?
 
 public sealed record SpecEdge(
     string SourceValueId, string WiserValueId, IReadOnlyList<string> Contexts, SpecCounts.EdgeCounts Counts, SpecEdgeSummary Summary,
-    bool InRanking, bool Contested, string? ContestedReason);
+    bool InRanking, bool Contested, string? ContestedReason)
+{
+    /// <summary>Since 1.1.0: the contexts by id, on edges of a graph over several contexts.</summary>
+    public IReadOnlyList<SpecContextRef>? ContextRefs { get; init; }
+}
+
+public sealed record SpecContextRef(string QuestionId, string ContextId);
 
 public readonly record struct SpecEdgeSummary(double WiserLikelihood, double Entropy);
 

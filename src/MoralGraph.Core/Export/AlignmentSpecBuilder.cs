@@ -1,6 +1,7 @@
 using System.Globalization;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Reconciliation;
+using MoralGraph.Core.Values;
 
 namespace MoralGraph.Core.Export;
 
@@ -19,7 +20,11 @@ public static class AlignmentSpecBuilder
     /// <summary>Order of precedence written into every spec.</summary>
     public static readonly IReadOnlyList<string> Precedence = ["redLines", "communityValues", "individualLatitude"];
 
-    /// <summary>Builds the spec (without content hash; <see cref="AlignmentSpecJson"/> adds it when writing).</summary>
+    /// <summary>
+    /// Builds the spec (without content hash; <see cref="AlignmentSpecJson"/> adds it when writing). Values, rankings,
+    /// edges, latitude and contested edges are views over the snapshot and the result, made item by item when read, so a
+    /// spec of millions of edges costs little beyond the reconciliation it describes.
+    /// </summary>
     public static AlignmentSpec Build(MoralGraphSnapshot snapshot, ReconciliationResult result, DateTimeOffset? generatedAt = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -27,30 +32,25 @@ public static class AlignmentSpecBuilder
         var study = snapshot.Study;
         var graphs = result.Graphs.Select(g => new SpecGraph(
             g.QuestionId, g.ContextId, g.ContextText, g.ParticipantCount, g.Iterations,
-            g.Ranking.Select(r => new SpecRanking(r.ValueId, r.Rank, r.Score, r.WinShare, r.ScoreLow, r.ScoreHigh)).ToList(),
+            new ProjectedList<RankedValue, SpecRanking>(g.Ranking, ToSpecRanking),
             new ProjectedList<RankedEdge, SpecEdge>(g.Edges, ToSpecEdge)) { BaselineScore = g.BaselineScore }).ToList();
 
         var community = result.Graphs.Select(g => new SpecCommunityValues(g.QuestionId, g.ContextId, g.ContextText, Winners(g))).ToList();
         var latitude = result.Graphs.Select(g => new SpecLatitude(g.QuestionId, g.ContextId, g.ContextText, Latitude(g))).ToList();
-        var contested = result.Graphs.SelectMany(g => g.Edges.Where(e => e.IsContested)
-            .Select(e => new SpecContestedEdge(g.QuestionId, g.ContextId, e.SourceValueId, e.WiserValueId, e.ContestedReason!))).ToList();
 
-        var values = new List<SpecValue>(snapshot.Values.Count);
         var participants = new HashSet<string>(StringComparer.Ordinal);
+        var cards = 0;
         foreach (var value in snapshot.Values)
         {
-            var members = new SpecMember[value.Members.Count];
-            for (var i = 0; i < members.Length; i++)
+            cards += value.Members.Count;
+            foreach (var member in value.Members)
             {
-                members[i] = new SpecMember(value.Members[i].CardId, value.Members[i].ParticipantId);
-                participants.Add(value.Members[i].ParticipantId);
+                participants.Add(member.ParticipantId);
             }
-
-            values.Add(new SpecValue(value.Id, value.Title, value.Description, value.Policies, members, value.ParticipantCount));
         }
 
         participants.UnionWith(result.Voters ?? snapshot.Votes.Select(v => v.ParticipantId));
-
+        var values = new ProjectedList<CanonicalValue, SpecValue>(snapshot.Values, ToSpecValue);
 
         return new AlignmentSpec(
             AlignmentSpec.CurrentSchemaVersion,
@@ -61,10 +61,9 @@ public static class AlignmentSpecBuilder
             new SpecLayers(study.RedLines.Select(r => new SpecRedLine(r.Id, r.Statement, r.Source)).ToList(), community, latitude),
             values,
             graphs,
-            contested,
+            new ContestedEdgeList(result.Graphs),
             new SpecAlgorithm(result.Profile, new SortedDictionary<string, string>(result.Parameters.ToDictionary(), StringComparer.Ordinal), ReconciliationResult.CodeVersion, result.Fingerprint),
-            new SpecCounts(participants.Count, values.Count, snapshot.Values.Sum(v => v.Members.Count), snapshot.Votes.Count,
-                graphs.Sum(g => g.Edges.Count), graphs.Count),
+            new SpecCounts(participants.Count, values.Count, cards, snapshot.Votes.Count, graphs.Sum(g => g.Edges.Count), graphs.Count),
             ContentHash: null);
     }
 
@@ -84,36 +83,119 @@ public static class AlignmentSpecBuilder
         return graph.Ranking.TakeWhile(r => r.Score == top).Select(r => r.ValueId).ToList();
     }
 
-    private static List<SpecLatitudeValue> Latitude(ContextGraph graph)
+    private static IndexedList<SpecLatitudeValue> Latitude(ContextGraph graph)
     {
         var winners = Winners(graph).ToHashSet(StringComparer.Ordinal);
-        return graph.Ranking
-            .Where(r => !winners.Contains(r.ValueId))
-            .Select(r => new SpecLatitudeValue(r.ValueId, r.WiserVotesReceived, r.WinShare))
-            .Where(v => v.WiserVotesReceived >= LatitudeMinWiserVotes || (v.WiserVotesReceived > 0 && v.WinShare >= LatitudeMinWinShare))
-            .ToList();
+        var supported = new List<int>();
+        for (var i = 0; i < graph.Ranking.Count; i++)
+        {
+            var r = graph.Ranking[i];
+            if (!winners.Contains(r.ValueId) && (r.WiserVotesReceived >= LatitudeMinWiserVotes || (r.WiserVotesReceived > 0 && r.WinShare >= LatitudeMinWinShare)))
+            {
+                supported.Add(i);
+            }
+        }
+
+        return new IndexedList<SpecLatitudeValue>(supported.Count, i =>
+        {
+            var r = graph.Ranking[supported[i]];
+            return new SpecLatitudeValue(r.ValueId, r.WiserVotesReceived, r.WinShare);
+        });
     }
+
+    private static SpecValue ToSpecValue(CanonicalValue value) =>
+        new(value.Id, value.Title, value.Description, value.Policies, [.. value.Members.Select(m => new SpecMember(m.CardId, m.ParticipantId))], value.ParticipantCount);
+
+    private static SpecRanking ToSpecRanking(RankedValue r) => new(r.ValueId, r.Rank, r.Score, r.WinShare, r.ScoreLow, r.ScoreHigh);
 
     private static SpecEdge ToSpecEdge(RankedEdge e) => new(
         e.SourceValueId, e.WiserValueId, e.Contexts,
         new SpecCounts.EdgeCounts(e.Counts.MarkedWiser, e.Counts.MarkedNotWiser, e.Counts.MarkedLessWise, e.Counts.MarkedUnsure, e.Counts.Impressions),
-        new SpecEdgeSummary(e.WiserLikelihood, e.Entropy), e.InRanking, e.IsContested, e.ContestedReason);
-}
-
-/// <summary>A read-only list that maps another on access, so the spec does not copy millions of edges.</summary>
-internal sealed class ProjectedList<TSource, TResult>(IReadOnlyList<TSource> source, Func<TSource, TResult> map) : IReadOnlyList<TResult>
-{
-    public int Count => source.Count;
-
-    public TResult this[int index] => map(source[index]);
-
-    public IEnumerator<TResult> GetEnumerator()
+        new SpecEdgeSummary(e.WiserLikelihood, e.Entropy), e.InRanking, e.IsContested, e.ContestedReason)
     {
-        for (var i = 0; i < source.Count; i++)
-        {
-            yield return map(source[i]);
-        }
-    }
+        ContextRefs = e.ContextRefs?.Select(c => new SpecContextRef(c.QuestionId, c.ContextId)).ToList(),
+    };
 
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    /// <summary>Every graph's contested edges, in graph then edge order; only their positions are kept.</summary>
+    private sealed class ContestedEdgeList : IReadOnlyList<SpecContestedEdge>
+    {
+        private readonly IReadOnlyList<ContextGraph> _graphs;
+        private readonly int[][] _edges;
+        private readonly int[] _before;
+
+        public ContestedEdgeList(IReadOnlyList<ContextGraph> graphs)
+        {
+            _graphs = graphs;
+            _edges = new int[graphs.Count][];
+            _before = new int[graphs.Count + 1];
+            for (var g = 0; g < graphs.Count; g++)
+            {
+                // Counted, then listed: a list doubling to millions of entries would leave its copies as garbage.
+                var edges = graphs[g].Edges;
+                var count = 0;
+                for (var e = 0; e < edges.Count; e++)
+                {
+                    count += IsContested(edges, e) ? 1 : 0;
+                }
+
+                _edges[g] = new int[count];
+                for (int e = 0, next = 0; next < count; e++)
+                {
+                    if (IsContested(edges, e))
+                    {
+                        _edges[g][next++] = e;
+                    }
+                }
+
+                _before[g + 1] = _before[g] + count;
+            }
+        }
+
+        public int Count => _before[^1];
+
+        private static bool IsContested(IReadOnlyList<RankedEdge> edges, int index) =>
+            (edges is IContestedEdges flags ? flags.ContestedReason(index) : edges[index].ContestedReason) is not null;
+
+        public SpecContestedEdge this[int index]
+        {
+            get
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(index);
+                ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+                // Graphs are few (one per context): a scan finds the one holding the index.
+                var g = 0;
+                while (_before[g + 1] <= index)
+                {
+                    g++;
+                }
+
+                return Contested(_graphs[g], _edges[g][index - _before[g]]);
+            }
+        }
+
+        public IEnumerator<SpecContestedEdge> GetEnumerator()
+        {
+            for (var g = 0; g < _graphs.Count; g++)
+            {
+                foreach (var e in _edges[g])
+                {
+                    yield return Contested(_graphs[g], e);
+                }
+            }
+        }
+
+        private static SpecContestedEdge Contested(ContextGraph graph, int index)
+        {
+            if (graph.Edges is IContestedEdges edges)
+            {
+                var (source, wiser) = edges.Pair(index);
+                return new SpecContestedEdge(graph.QuestionId, graph.ContextId, source, wiser, edges.ContestedReason(index)!);
+            }
+
+            var edge = graph.Edges[index];
+            return new SpecContestedEdge(graph.QuestionId, graph.ContextId, edge.SourceValueId, edge.WiserValueId, edge.ContestedReason!);
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }

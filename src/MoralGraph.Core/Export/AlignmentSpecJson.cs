@@ -14,7 +14,8 @@ namespace MoralGraph.Core.Export;
 /// </summary>
 public static class AlignmentSpecJson
 {
-    private const string HashPrefix = "sha256:";
+    /// <summary>What a content hash starts with.</summary>
+    internal const string HashPrefix = "sha256:";
 
     /// <summary>Options used to write specs: camelCase, nulls omitted, non-ASCII kept readable.</summary>
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
@@ -29,31 +30,55 @@ public static class AlignmentSpecJson
     /// <summary>The JSON Schema (draft-07) every spec written here validates against.</summary>
     public static string Schema { get; } = ReadSchema();
 
-    /// <summary>Serializes the spec with its content hash filled in.</summary>
+    /// <summary>The spec as JSON text with its content hash (see <see cref="WriteAsync"/> for the layout).</summary>
     public static string Write(AlignmentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return JsonSerializer.Serialize(spec with { ContentHash = ComputeHash(spec) }, Options);
+        using var output = new MemoryStream();
+        using var writer = new AlignmentSpecWriter(withOutput: true);
+        foreach (var chunk in writer.Write(spec))
+        {
+            output.Write(chunk.Span);
+        }
+
+        return Encoding.UTF8.GetString(output.GetBuffer(), 0, (int)output.Length);
     }
 
     /// <summary>
-    /// Streams the spec with its content hash to <paramref name="output"/>. Serializes twice (once into the hash,
-    /// once out) rather than building a document in memory, so a spec of millions of edges needs no copy of itself.
+    /// Streams the spec to <paramref name="output"/> with <see cref="Utf8JsonWriter"/>, in chunks of about 64 KB, and
+    /// returns its content hash, computed from the same bytes as they are written (the compact form without
+    /// <c>contentHash</c> and <c>generatedAt</c>) and written last, as <c>contentHash</c>. Memory stays constant beyond the
+    /// spec and the reconciliation it reads. The outer structure is indented; each item of the long arrays (values,
+    /// rankings, edges, contested edges, latitude values) is one compact line, so the file is half the size of fully
+    /// indented JSON, each edge is one line, and every item is formatted once for both the file and the hash.
     /// </summary>
-    public static async Task WriteAsync(AlignmentSpec spec, Stream output, CancellationToken cancellationToken = default)
+    public static async Task<string> WriteAsync(AlignmentSpec spec, Stream output, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var hashed = spec with { ContentHash = ComputeHash(spec) };
-        await JsonSerializer.SerializeAsync(output, hashed, Options, cancellationToken);
+        ArgumentNullException.ThrowIfNull(output);
+        using var writer = new AlignmentSpecWriter(withOutput: true);
+        foreach (var chunk in writer.Write(spec))
+        {
+            await output.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+        }
+
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return writer.ContentHash!;
     }
 
-    /// <summary>The hash a spec's content has (what <see cref="Write"/> puts in <c>contentHash</c>).</summary>
+    /// <summary>
+    /// The hash a spec's content has (what <see cref="WriteAsync"/> puts in <c>contentHash</c>), from a pass that writes
+    /// only the compact form into SHA-256: e.g. to send it as an ETag before streaming the spec.
+    /// </summary>
     public static string ComputeHash(AlignmentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        using var hashing = new HashingStream();
-        JsonSerializer.Serialize(hashing, spec with { ContentHash = null, GeneratedAt = null }, CompactOptions);
-        return HashPrefix + Convert.ToHexStringLower(hashing.GetHash());
+        using var writer = new AlignmentSpecWriter(withOutput: false);
+        foreach (var _ in writer.Write(spec))
+        {
+        }
+
+        return writer.ContentHash!;
     }
 
     /// <summary>
@@ -93,47 +118,5 @@ public static class AlignmentSpecJson
             ?? throw new InvalidOperationException("The alignment spec schema is not embedded in MoralGraph.Core.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
-    }
-}
-
-/// <summary>A write-only stream that feeds SHA-256 and keeps nothing.</summary>
-internal sealed class HashingStream : Stream
-{
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public byte[] GetHash() => _hash.GetHashAndReset();
-
-    public override void Write(byte[] buffer, int offset, int count) => _hash.AppendData(buffer, offset, count);
-
-    public override void Write(ReadOnlySpan<byte> buffer) => _hash.AppendData(buffer);
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _hash.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }

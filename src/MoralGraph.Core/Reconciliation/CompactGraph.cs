@@ -71,7 +71,13 @@ public sealed class CompactGraph
 
         public int[] InSources { get; }
 
-        public static Layout Create(int nodeCount, ReadOnlySpan<int> sources, ReadOnlySpan<int> targets)
+        public static Layout Create(int nodeCount, ReadOnlySpan<int> sources, ReadOnlySpan<int> targets) =>
+            Create(nodeCount, sources, targets, keptSources: null);
+
+        /// <summary>As the span overload, keeping <paramref name="sources"/> itself rather than a copy (the caller hands it over).</summary>
+        public static Layout Create(int nodeCount, int[] sources, int[] targets) => Create(nodeCount, sources, targets, keptSources: sources);
+
+        private static Layout Create(int nodeCount, ReadOnlySpan<int> sources, ReadOnlySpan<int> targets, int[]? keptSources)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(nodeCount);
             if (sources.Length != targets.Length)
@@ -106,7 +112,7 @@ public sealed class CompactGraph
                 slotOfEdge[i] = slot;
             }
 
-            return new Layout(nodeCount, offsets, inSources, sources.ToArray(), slotOfEdge);
+            return new Layout(nodeCount, offsets, inSources, keptSources ?? sources.ToArray(), slotOfEdge);
         }
 
         /// <summary>The graph with these weights, given in the order the edges were laid out.</summary>

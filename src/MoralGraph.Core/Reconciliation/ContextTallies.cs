@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using MoralGraph.Core.Voting;
 
 namespace MoralGraph.Core.Reconciliation;
@@ -39,41 +38,28 @@ internal sealed class ContextTallies
             localOf[encoding.To[i]] = 1;
         }
 
-        var nodes = new List<string>();
+        // Arrays sized exactly, here and below: at millions of votes each is on the large object heap, where every
+        // doubling of a list stays allocated until a full collection.
+        NodeIds = new string[localOf.Length - localOf.AsSpan().Count(0)];
+        var node = 0;
         for (var position = 0; position < localOf.Length; position++)
         {
             if (localOf[position] != 0)
             {
-                localOf[position] = nodes.Count;
-                nodes.Add(encoding.ValueIds[position]);
+                localOf[position] = node;
+                NodeIds[node++] = encoding.ValueIds[position];
             }
         }
 
-        NodeIds = [.. nodes];
-
-        var pairIndex = new Dictionary<long, int>(voteIndices.Length, MixedPairKeyComparer.Instance);
         // Participants renumbered densely, in order of first vote here (the bootstrap draws over these numbers).
         var participantOf = new int[encoding.ParticipantCount];
         Array.Fill(participantOf, -1);
         var participants = 0;
-        var pairFrom = new List<int>();
-        var pairTo = new List<int>();
-        _votePair = new int[voteIndices.Length];
         _voteVerdict = new Verdict[voteIndices.Length];
         _voteParticipant = new int[voteIndices.Length];
         for (var k = 0; k < voteIndices.Length; k++)
         {
             var i = voteIndices[k];
-            var (a, b) = (localOf[encoding.From[i]], localOf[encoding.To[i]]);
-            ref var pair = ref CollectionsMarshal.GetValueRefOrAddDefault(pairIndex, Key(a, b), out var pairExists);
-            if (!pairExists)
-            {
-                pair = pairFrom.Count;
-                pairFrom.Add(a);
-                pairTo.Add(b);
-            }
-
-            _votePair[k] = pair;
             _voteVerdict[k] = encoding.Verdict[i];
             ref var participant = ref participantOf[encoding.Participant[i]];
             if (participant < 0)
@@ -84,29 +70,23 @@ internal sealed class ContextTallies
             _voteParticipant[k] = participant;
         }
 
-        _pairFrom = [.. pairFrom];
-        _pairTo = [.. pairTo];
-        _reverse = new int[_pairFrom.Length];
-        for (var p = 0; p < _pairFrom.Length; p++)
-        {
-            _reverse[p] = pairIndex.TryGetValue(Key(_pairTo[p], _pairFrom[p]), out var reverse) ? reverse : -1;
-        }
-
+        (_votePair, _pairFrom, _pairTo) = NumberPairs(NodeIds.Length, new LocalEnds(localOf, encoding, voteIndices));
+        _reverse = ReversePairs(NodeIds.Length, _pairFrom, _pairTo);
         ParticipantCount = participants;
         _full = Count(null);
 
-        var candidates = new List<int>();
+        _candidatePairs = new int[_pairFrom.Length - _full.Wiser.AsSpan().Count(0)];
+        var candidate = 0;
         for (var p = 0; p < _pairFrom.Length; p++)
         {
             if (_full.Wiser[p] > 0)
             {
-                candidates.Add(p);
+                _candidatePairs[candidate++] = p;
             }
         }
 
-        _candidatePairs = [.. candidates];
         _layout = CompactGraph.Layout.Create(NodeIds.Length,
-            _candidatePairs.Select(p => _pairFrom[p]).ToArray(), _candidatePairs.Select(p => _pairTo[p]).ToArray());
+            Array.ConvertAll(_candidatePairs, p => _pairFrom[p]), Array.ConvertAll(_candidatePairs, p => _pairTo[p]));
     }
 
     /// <summary>The value id of each node: the values voted on in this context, in study order.</summary>
@@ -207,12 +187,149 @@ internal sealed class ContextTallies
         return total == 0 ? 0 : (double)(wiser - notWiser) / total;
     }
 
-    private static long Key(int from, int to) => ((long)from << 32) | (uint)to;
+    /// <summary>
+    /// Numbers the directed pairs the votes name in the order each was first voted on, and gives each vote its pair.
+    /// Arrays rather than a hash of pair keys: votes are bucketed by their from-node (a counting sort), and within a
+    /// bucket a mark per to-node finds the pair's first vote, so the work is a few passes over the votes however they fall.
+    /// </summary>
+    private static (int[] VotePair, int[] PairFrom, int[] PairTo) NumberPairs(int nodeCount, LocalEnds votes)
+    {
+        var byFrom = BucketBy(nodeCount, votes, out var offsets);
+
+        // firstVote[k]: the first vote (lowest index) naming vote k's pair; buckets list votes in index order.
+        var firstVote = new int[votes.Count];
+        var markedBy = new int[nodeCount];
+        var firstOfTarget = new int[nodeCount];
+        Array.Fill(markedBy, -1);
+        for (var from = 0; from < nodeCount; from++)
+        {
+            for (var slot = offsets[from]; slot < offsets[from + 1]; slot++)
+            {
+                var k = byFrom[slot];
+                var to = votes.To(k);
+                if (markedBy[to] != from)
+                {
+                    markedBy[to] = from;
+                    firstOfTarget[to] = k;
+                }
+
+                firstVote[k] = firstOfTarget[to];
+            }
+        }
+
+        // A pair's number is its rank among first votes; later votes take their first vote's number, already given.
+        var pairCount = 0;
+        for (var k = 0; k < firstVote.Length; k++)
+        {
+            pairCount += firstVote[k] == k ? 1 : 0;
+        }
+
+        var votePair = firstVote;
+        var pairFrom = new int[pairCount];
+        var pairTo = new int[pairCount];
+        var pair = 0;
+        for (var k = 0; k < votePair.Length; k++)
+        {
+            if (firstVote[k] == k)
+            {
+                (pairFrom[pair], pairTo[pair]) = (votes.From(k), votes.To(k));
+                votePair[k] = pair++;
+            }
+            else
+            {
+                votePair[k] = votePair[firstVote[k]];
+            }
+        }
+
+        return (votePair, pairFrom, pairTo);
+    }
+
+    /// <summary>
+    /// This context's votes' values as local node numbers, read through the snapshot's columns rather than copied: at
+    /// millions of votes, two more vote-long arrays would be garbage on the large object heap.
+    /// </summary>
+    private readonly struct LocalEnds(int[] localOf, VoteEncoding encoding, int[] voteIndices) : IBucketKeys
+    {
+        public int Count => voteIndices.Length;
+
+        public int KeyOf(int k) => From(k);
+
+        public int From(int k) => localOf[encoding.From[voteIndices[k]]];
+
+        public int To(int k) => localOf[encoding.To[voteIndices[k]]];
+    }
+
+    /// <summary>Each pair's reverse (B→A for A→B), or −1: per node, its out-pairs mark their targets, then its in-pairs look.</summary>
+    private static int[] ReversePairs(int nodeCount, int[] pairFrom, int[] pairTo)
+    {
+        var outPairs = BucketBy(nodeCount, new ArrayKeys(pairFrom), out var outOffsets);
+        var inPairs = BucketBy(nodeCount, new ArrayKeys(pairTo), out var inOffsets);
+        var reverse = new int[pairFrom.Length];
+        var markedBy = new int[nodeCount];
+        var pairToTarget = new int[nodeCount];
+        Array.Fill(markedBy, -1);
+        for (var node = 0; node < nodeCount; node++)
+        {
+            for (var slot = outOffsets[node]; slot < outOffsets[node + 1]; slot++)
+            {
+                var p = outPairs[slot];
+                markedBy[pairTo[p]] = node;
+                pairToTarget[pairTo[p]] = p;
+            }
+
+            for (var slot = inOffsets[node]; slot < inOffsets[node + 1]; slot++)
+            {
+                var p = inPairs[slot];
+                reverse[p] = markedBy[pairFrom[p]] == node ? pairToTarget[pairFrom[p]] : -1;
+            }
+        }
+
+        return reverse;
+    }
+
+    /// <summary>The indices 0..n−1 grouped by <paramref name="keys"/> (a stable counting sort); group g is at [offsets[g], offsets[g+1]).</summary>
+    private static int[] BucketBy<TKeys>(int keyCount, TKeys keys, out int[] offsets) where TKeys : IBucketKeys
+    {
+        offsets = new int[keyCount + 1];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            offsets[keys.KeyOf(i) + 1]++;
+        }
+
+        for (var key = 0; key < keyCount; key++)
+        {
+            offsets[key + 1] += offsets[key];
+        }
+
+        var cursor = offsets[..keyCount];
+        var sorted = new int[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            sorted[cursor[keys.KeyOf(i)]++] = i;
+        }
+
+        return sorted;
+    }
+
+    /// <summary>What <see cref="BucketBy"/> groups by: a key in 0..keyCount−1 per index.</summary>
+    private interface IBucketKeys
+    {
+        int Count { get; }
+
+        int KeyOf(int index);
+    }
+
+    private readonly struct ArrayKeys(int[] keys) : IBucketKeys
+    {
+        public int Count => keys.Length;
+
+        public int KeyOf(int index) => keys[index];
+    }
 
     private Counts Count(int[]? participantWeight)
     {
         var pairs = _pairFrom.Length;
-        var counts = new Counts(new int[pairs], new int[pairs], new int[pairs], new int[pairs]);
+        var counts = new Counts(new int[pairs], new int[pairs], new int[pairs]);
         for (var i = 0; i < _votePair.Length; i++)
         {
             var weight = participantWeight?[_voteParticipant[i]] ?? 1;
@@ -222,7 +339,6 @@ internal sealed class ContextTallies
             }
 
             var p = _votePair[i];
-            counts.Shown[p] += weight;
             switch (_voteVerdict[i])
             {
                 case Verdict.Wiser: counts.Wiser[p] += weight; break;
@@ -234,11 +350,36 @@ internal sealed class ContextTallies
         return counts;
     }
 
-    private sealed record Counts(int[] Wiser, int[] NotWiser, int[] Unsure, int[] Shown);
+    /// <summary>Verdicts per pair; every vote has one, so their sum is the times the pair was shown.</summary>
+    private sealed record Counts(int[] Wiser, int[] NotWiser, int[] Unsure)
+    {
+        public int Shown(int pair) => Wiser[pair] + NotWiser[pair] + Unsure[pair];
+    }
 
-    private sealed class EdgeView(ContextTallies tallies, int minWiser, IReadOnlyList<string> contexts, int[] cycles) : IReadOnlyList<RankedEdge>
+    private sealed class EdgeView(ContextTallies tallies, int minWiser, IReadOnlyList<string> contexts, int[] cycles) : IReadOnlyList<RankedEdge>, IContestedEdges
     {
         public int Count => tallies._candidatePairs.Length;
+
+        public string? ContestedReason(int index)
+        {
+            var full = tallies._full;
+            var p = tallies._candidatePairs[index];
+            var reverse = tallies._reverse[p];
+            if (reverse >= 0 && full.Wiser[reverse] > 0)
+            {
+                return "both-directions";
+            }
+
+            var (from, to) = (tallies._pairFrom[p], tallies._pairTo[p]);
+            var inRanking = full.Wiser[p] >= minWiser && Likelihood(full.Wiser[p], full.NotWiser[p], full.Unsure[p]) > 0;
+            return inRanking && cycles[from] >= 0 && cycles[from] == cycles[to] ? "cycle" : null;
+        }
+
+        public (string SourceValueId, string WiserValueId) Pair(int index)
+        {
+            var p = tallies._candidatePairs[index];
+            return (tallies.NodeIds[tallies._pairFrom[p]], tallies.NodeIds[tallies._pairTo[p]]);
+        }
 
         public RankedEdge this[int index]
         {
@@ -251,15 +392,13 @@ internal sealed class ContextTallies
                 var likelihood = Likelihood(full.Wiser[p], full.NotWiser[p], full.Unsure[p]);
                 var inRanking = full.Wiser[p] >= minWiser && likelihood > 0;
                 var (from, to) = (tallies._pairFrom[p], tallies._pairTo[p]);
-                var impressions = full.Shown[p] + (reverse < 0 ? 0 : full.Shown[reverse]);
+                var impressions = full.Shown(p) + (reverse < 0 ? 0 : full.Shown(reverse));
                 return new RankedEdge(
                     tallies.NodeIds[from], tallies.NodeIds[to], contexts,
                     new EdgeTallies(full.Wiser[p], full.NotWiser[p], lessWise, full.Unsure[p], impressions),
                     likelihood, Entropy.Bits(full.Wiser[p], full.NotWiser[p], full.Unsure[p]),
                     inRanking,
-                    ContestedReason: lessWise > 0 ? "both-directions"
-                        : inRanking && cycles[from] >= 0 && cycles[from] == cycles[to] ? "cycle"
-                        : null);
+                    ContestedReason(index));
             }
         }
 
@@ -275,17 +414,14 @@ internal sealed class ContextTallies
     }
 }
 
-/// <summary>
-/// Hashes a (from, to) pair key with a multiplicative mix. long.GetHashCode folds the halves with XOR, which
-/// for node indices below 2^20 leaves most of 5 million pairs sharing a million buckets.
-/// </summary>
-internal sealed class MixedPairKeyComparer : IEqualityComparer<long>
+/// <summary>Edges that say whether one is contested, and between which values, without being made into records (a big graph has millions).</summary>
+internal interface IContestedEdges
 {
-    public static readonly MixedPairKeyComparer Instance = new();
+    /// <summary><see cref="RankedEdge.ContestedReason"/> of edge <paramref name="index"/>, cheaply.</summary>
+    string? ContestedReason(int index);
 
-    public bool Equals(long x, long y) => x == y;
-
-    public int GetHashCode(long obj) => (int)((ulong)obj * 0x9E3779B97F4A7C15UL >> 32);
+    /// <summary>The source and wiser values of edge <paramref name="index"/>.</summary>
+    (string SourceValueId, string WiserValueId) Pair(int index);
 }
 
 /// <summary>One context's scores.</summary>

@@ -97,7 +97,8 @@ public sealed class DefaultProfile : IReconciliationProfile
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var contextText = ContextTexts.Of(snapshot.Study);
-        var encoding = VoteEncoding.Encode(snapshot, cancellationToken);
+        // A state's snapshot brings its votes encoded from the vote columns; one built by hand is encoded from its strings.
+        var encoding = (snapshot.Votes as EncodedVoteList)?.EncodingFor(snapshot) ?? VoteEncoding.Encode(snapshot, cancellationToken);
         var graphs = new ContextGraph[encoding.Contexts.Length];
         Parallel.For(0, graphs.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {

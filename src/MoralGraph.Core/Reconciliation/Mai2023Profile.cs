@@ -52,7 +52,7 @@ public sealed class Mai2023Profile : IReconciliationProfile
         foreach (var vote in snapshot.Votes)
         {
             var pair = pairs.Get(vote.FromValueId, vote.ToValueId);
-            pair.AddContext(contextText(vote.Context));
+            pair.AddContext(vote.Context, contextText(vote.Context));
             pair.Impressions++;
             switch (vote.Verdict)
             {
@@ -79,7 +79,10 @@ public sealed class Mai2023Profile : IReconciliationProfile
             var entropy = Entropy.Bits(pair.Wiser, pair.NotWiser, pair.LessWise, pair.Unsure, pair.Impressions);
             if (pair.Wiser >= MinWiser && likelihood >= MinLikelihood && entropy <= MaxEntropy)
             {
-                kept.Add(new RankedEdge(pair.From, pair.To, pair.Contexts, pair.ToTallies(), likelihood, entropy, InRanking: true, ContestedReason: null));
+                kept.Add(new RankedEdge(pair.From, pair.To, pair.Contexts, pair.ToTallies(), likelihood, entropy, InRanking: true, ContestedReason: null)
+                {
+                    ContextRefs = pair.ContextRefs,
+                });
             }
         }
 

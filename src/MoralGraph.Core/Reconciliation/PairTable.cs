@@ -7,6 +7,7 @@ namespace MoralGraph.Core.Reconciliation;
 internal sealed class PairTally(string from, string to)
 {
     private List<string>? _contexts;
+    private List<ContextRef>? _contextRefs;
 
     public string From { get; } = from;
     public string To { get; } = to;
@@ -16,6 +17,7 @@ internal sealed class PairTally(string from, string to)
     public int LessWise { get; set; }
     public int Impressions { get; set; }
     public IReadOnlyList<string> Contexts => _contexts ?? (IReadOnlyList<string>)[];
+    public IReadOnlyList<ContextRef> ContextRefs => _contextRefs ?? (IReadOnlyList<ContextRef>)[];
 
     public double WiserLikelihood
     {
@@ -26,12 +28,18 @@ internal sealed class PairTally(string from, string to)
         }
     }
 
-    public void AddContext(string context)
+    public void AddContext(ContextRef context, string text)
     {
         _contexts ??= [];
-        if (!_contexts.Contains(context))
+        if (!_contexts.Contains(text))
         {
-            _contexts.Add(context);
+            _contexts.Add(text);
+        }
+
+        _contextRefs ??= [];
+        if (!_contextRefs.Contains(context))
+        {
+            _contextRefs.Add(context);
         }
     }
 
@@ -133,8 +141,11 @@ internal static class RankingGraph
         return index;
     }
 
-    /// <summary>Values by descending score; ties by id (ordinal) so the order never depends on input order.</summary>
-    public static List<RankedValue> Order(IReadOnlyList<string> valueIds, double[] scores, int[] wiserVotesReceived,
+    /// <summary>
+    /// Values by descending score; ties by id (ordinal) so the order never depends on input order. A view over the arrays:
+    /// each place is made when read, so a ranking of a million values holds arrays, not a million records.
+    /// </summary>
+    public static IReadOnlyList<RankedValue> Order(IReadOnlyList<string> valueIds, double[] scores, int[] wiserVotesReceived,
         double[]? winShare = null, double[]? low = null, double[]? high = null)
     {
         // Sort by score over plain arrays, then put each run of equal scores in id order.
@@ -164,13 +175,10 @@ internal static class RankingGraph
             start = end;
         }
 
-        var ranking = new List<RankedValue>(order.Length);
-        for (var position = 0; position < order.Length; position++)
+        return new IndexedList<RankedValue>(order.Length, position =>
         {
             var i = order[position];
-            ranking.Add(new RankedValue(valueIds[i], position + 1, scores[i], wiserVotesReceived[i], winShare?[i], low?[i], high?[i]));
-        }
-
-        return ranking;
+            return new RankedValue(valueIds[i], position + 1, scores[i], wiserVotesReceived[i], winShare?[i], low?[i], high?[i]);
+        });
     }
 }

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using MoralGraph.Core.Events;
+using MoralGraph.Core.Voting;
 
 namespace MoralGraph.Core.Reconciliation;
 
@@ -41,6 +42,12 @@ public sealed record RankedEdge(
 {
     /// <summary>True when both directions have support or the edge lies on a cycle.</summary>
     public bool IsContested => ContestedReason is not null;
+
+    /// <summary>
+    /// The contexts the votes were cast in, by question and context id, for an edge of a graph over several contexts;
+    /// null on an edge of a graph of one question and context, which is its graph's.
+    /// </summary>
+    public IReadOnlyList<ContextRef>? ContextRefs { get; init; }
 }
 
 /// <summary>A value's place in one graph's ranking.</summary>

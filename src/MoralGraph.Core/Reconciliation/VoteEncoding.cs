@@ -1,14 +1,16 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using MoralGraph.Core.Events;
+using MoralGraph.Core.Values;
 using MoralGraph.Core.Voting;
 
 namespace MoralGraph.Core.Reconciliation;
 
 /// <summary>
 /// A snapshot's votes as integer columns: value positions (study order), participant numbers, verdicts and
-/// context numbers, with each context's votes listed. Strings are looked up once here, in parallel, so every
-/// later pass (tallies, bootstrap resamples) runs over arrays.
+/// context numbers, with each context's votes listed, so every pass of reconciliation (tallies, bootstrap resamples)
+/// runs over arrays. A snapshot of a study state brings it ready-made from the state's vote columns
+/// (<see cref="EncodedVoteList"/>); a snapshot built by hand is encoded from its strings, in parallel.
 /// </summary>
 internal sealed class VoteEncoding
 {
@@ -129,8 +131,76 @@ internal sealed class VoteEncoding
             contextOfVote[i] = context;
         }
 
-        // A vote comparing a value with itself says nothing about wisdom and is left out.
-        var counts = new int[contexts.Count];
+        var participantIds = new string[participants.Count];
+        foreach (var (id, number) in participants)
+        {
+            participantIds[number] = id;
+        }
+
+        return new VoteEncoding(valueIds, from, to, participant, verdict, [.. contexts], ByContext(contextOfVote, from, to, contexts.Count), participants.Count)
+        {
+            ParticipantIds = participantIds,
+        };
+    }
+
+    /// <summary>
+    /// The encoding of votes already chosen from columns: <paramref name="rows"/> are the votes that count, in order, and
+    /// <paramref name="from"/> and <paramref name="to"/> their values as positions in <paramref name="values"/> (after
+    /// merges). Participants and contexts are numbered in order of first vote, as <see cref="Encode"/> numbers them, so
+    /// both give the same encoding of the same votes.
+    /// </summary>
+    public static VoteEncoding FromColumns(FrozenVoteColumns columns, int[] rows, int[] from, int[] to, IReadOnlyList<CanonicalValue> values)
+    {
+        var participantOf = new int[columns.ParticipantIds.Length];
+        var contextOf = new int[columns.Contexts.Length];
+        Array.Fill(participantOf, -1);
+        Array.Fill(contextOf, -1);
+        var participantIds = new List<string>();
+        var contexts = new List<ContextRef>();
+        var participant = new int[rows.Length];
+        var contextOfVote = new int[rows.Length];
+        var verdict = new Verdict[rows.Length];
+        var participantColumn = columns.Participant;
+        var contextColumn = columns.Context;
+        var verdictColumn = columns.Verdict;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var row = rows[i];
+            ref var number = ref participantOf[participantColumn[row]];
+            if (number < 0)
+            {
+                number = participantIds.Count;
+                participantIds.Add(columns.ParticipantIds[participantColumn[row]]);
+            }
+
+            participant[i] = number;
+            ref var context = ref contextOf[contextColumn[row]];
+            if (context < 0)
+            {
+                context = contexts.Count;
+                contexts.Add(columns.Contexts[contextColumn[row]]);
+            }
+
+            contextOfVote[i] = context;
+            verdict[i] = verdictColumn[row];
+        }
+
+        var valueIds = new string[values.Count];
+        for (var v = 0; v < valueIds.Length; v++)
+        {
+            valueIds[v] = values[v].Id;
+        }
+
+        return new VoteEncoding(valueIds, from, to, participant, verdict, [.. contexts], ByContext(contextOfVote, from, to, contexts.Count), participantIds.Count)
+        {
+            ParticipantIds = [.. participantIds],
+        };
+    }
+
+    /// <summary>Each context's votes in order; a vote comparing a value with itself says nothing about wisdom and is left out.</summary>
+    private static int[][] ByContext(int[] contextOfVote, int[] from, int[] to, int contextCount)
+    {
+        var counts = new int[contextCount];
         for (var i = 0; i < contextOfVote.Length; i++)
         {
             counts[contextOfVote[i]] += from[i] != to[i] ? 1 : 0;
@@ -146,12 +216,6 @@ internal sealed class VoteEncoding
             }
         }
 
-        var participantIds = new string[participants.Count];
-        foreach (var (id, number) in participants)
-        {
-            participantIds[number] = id;
-        }
-
-        return new VoteEncoding(valueIds, from, to, participant, verdict, [.. contexts], votesByContext, participants.Count) { ParticipantIds = participantIds };
+        return votesByContext;
     }
 }

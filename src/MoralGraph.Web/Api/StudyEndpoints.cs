@@ -62,7 +62,7 @@ public static class StudyEndpoints
         return TypedResults.Ok<IReadOnlyList<StudyListItem>>(readable);
     }
 
-    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportAsync(
+    internal static async Task<Results<PushStreamHttpResult, FileContentHttpResult, ProblemHttpResult>> ExportAsync(
         string id, string? format, string? profile, StudyRepository repository, TimeProvider time, CancellationToken cancellationToken)
     {
         var exportFormat = ExportFormats.Find(string.IsNullOrEmpty(format) ? "json" : format);
@@ -87,20 +87,22 @@ public static class StudyEndpoints
         }
 
         var input = ExportFormats.Prepare(state.ToSnapshot(), reconciliationProfile, time.GetUtcNow(), cancellationToken);
+        var fileName = $"{id}-{reconciliationProfile.Name}{exportFormat.FileExtension}";
+        if (exportFormat is JsonSpecFormat)
+        {
+            // The spec's tag is its content hash, weak: the same data and algorithm give the same tag though the bytes
+            // differ in their generation time. The reconciliation is in memory, so the hash is one compact pass away
+            // and goes out as the ETag before the body, which is then streamed, never held whole (a spec can be gigabytes).
+            var contentTag = new EntityTagHeaderValue($"\"{AlignmentSpecJson.ComputeHash(input.Spec)}\"", isWeak: true);
+            return TypedResults.Stream(body => exportFormat.WriteAsync(input, body, cancellationToken), exportFormat.MediaType, fileName, entityTag: contentTag);
+        }
+
+        // Other formats carry more than the spec (votes.csv has vote ids and times), so their tag is the hash of the bytes
+        // sent, known only once they are written: they are written whole first (their writers build their text in memory anyway).
         using var output = new MemoryStream();
         await exportFormat.WriteAsync(input, output, cancellationToken);
-
         var bytes = output.ToArray();
-        return TypedResults.File(bytes, exportFormat.MediaType, $"{id}-{reconciliationProfile.Name}{exportFormat.FileExtension}",
-            entityTag: ContentTag(exportFormat, input.Spec, bytes));
+        return TypedResults.File(bytes, exportFormat.MediaType, fileName,
+            entityTag: new EntityTagHeaderValue($"\"sha256:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))}\""));
     }
-
-    /// <summary>
-    /// For the spec, a weak tag from its content hash: the same data and algorithm give the same tag though the
-    /// bytes differ in their generation time. Other formats carry more than the spec (votes.csv has vote ids and
-    /// times), so their tag is the hash of the bytes sent.
-    /// </summary>
-    private static EntityTagHeaderValue ContentTag(IExportFormat format, AlignmentSpec spec, byte[] bytes) => format is JsonSpecFormat
-        ? new($"\"{AlignmentSpecJson.ComputeHash(spec)}\"", isWeak: true)
-        : new($"\"sha256:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))}\"");
 }

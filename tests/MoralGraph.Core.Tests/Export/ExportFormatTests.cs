@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using MoralGraph.Core.Events;
@@ -81,6 +82,63 @@ public class ExportFormatTests
         Assert.Equal(2, back.Graphs.Count);
         Assert.Contains(back.ContestedEdges, e => e.Reason == "both-directions");
         Assert.Equal(["author-a"], back.Values[0].Members.Select(m => m.ParticipantId));
+    }
+
+    [Fact]
+    public void The_streamed_spec_holds_what_serializing_the_spec_record_gives_field_for_field_in_order()
+    {
+        var spec = Input().Spec;
+        var streamed = JsonNode.Parse(AlignmentSpecJson.Write(spec))!.AsObject();
+        var serialized = JsonSerializer.SerializeToNode(spec with { ContentHash = streamed["contentHash"]!.GetValue<string>() }, AlignmentSpecJson.Options)!;
+
+        Assert.Equal(serialized.ToJsonString(), streamed.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_spec_streamed_in_chunks_is_the_text_Write_gives_and_its_hash_is_returned_and_checks_out()
+    {
+        // Thousands of edges: many 64 KB chunks.
+        var snapshot = MoralGraph.Core.Synthetic.SyntheticStudies.LargeGraph(3_000);
+        var spec = ExportFormats.Prepare(snapshot, new DefaultProfile(new DefaultProfileOptions { BootstrapResamples = 0 }), null).Spec;
+        using var output = new MemoryStream();
+
+        var hash = await AlignmentSpecJson.WriteAsync(spec, output);
+
+        var text = System.Text.Encoding.UTF8.GetString(output.ToArray());
+        Assert.True(output.Length > 1_000_000, $"{output.Length} bytes");
+        Assert.Equal(AlignmentSpecJson.Write(spec), text);
+        Assert.Equal(hash, AlignmentSpecJson.ComputeHash(spec));
+        var document = JsonNode.Parse(text)!.AsObject();
+        Assert.Equal(hash, document["contentHash"]!.GetValue<string>());
+        Assert.Null(AlignmentSpecJson.CheckHash(document));
+    }
+
+    [Fact]
+    public void Each_edge_value_and_ranking_entry_is_one_line_under_the_indented_outline()
+    {
+        var text = AlignmentSpecJson.Write(Input().Spec);
+        var lines = text.Split('\n');
+
+        Assert.Contains(lines, l => l == "  \"values\": [");
+        Assert.Equal(3, lines.Count(l => l.StartsWith("    {\"id\":", StringComparison.Ordinal)));
+        Assert.Equal(Input().Spec.Graphs.Sum(g => g.Edges.Count), lines.Count(l => l.StartsWith("        {\"sourceValueId\":", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Edges_of_the_global_mai_graph_name_their_contexts_by_id_and_the_schema_accepts_them()
+    {
+        var input = ExportFormats.Prepare(Snapshot, new Mai2023Profile(), null);
+        var json = System.Text.Encoding.UTF8.GetString(await WriteAsync("json", input));
+        var edge = JsonNode.Parse(json)!["graphs"]![0]!["edges"]![0]!;
+
+        Assert.Equal(["When c"], edge["contexts"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal("""[{"questionId":"q","contextId":"c"}]""", edge["contextRefs"]!.ToJsonString());
+        Assert.Empty((await JsonSchema.FromJsonAsync(AlignmentSpecJson.Schema)).Validate(json));
+        Assert.All(JsonNode.Parse(json)!["graphs"]![0]!["edges"]!.AsArray(), e => Assert.NotNull(e!["contextRefs"]));
+
+        // A graph of one question and context is its edges' context: they carry no references of their own.
+        var perContext = JsonNode.Parse(await WriteAsync("json", Input()))!["graphs"]!.AsArray();
+        Assert.All(perContext.SelectMany(g => g!["edges"]!.AsArray()), e => Assert.Null(e!["contextRefs"]));
     }
 
     [Fact]
