@@ -32,6 +32,9 @@ public sealed class VoteColumns
     // found again by comparing the columns of its first row.
     private readonly EntryIndex _keysByItem = new();
     private int[] _firstRowOfKey = [];
+
+    // Writer side: the row that counts for each key now (latest cast, ties to the later append), for tallies kept live.
+    private int[] _latestRowOfKey = [];
     private RowArrays _rows = new(0);
     private int _count;
     private int _keyCount;
@@ -94,6 +97,12 @@ public sealed class VoteColumns
             }
 
             _firstRowOfKey[key] = row;
+            if (key == _latestRowOfKey.Length)
+            {
+                Array.Resize(ref _latestRowOfKey, _firstRowOfKey.Length);
+            }
+
+            _latestRowOfKey[key] = row;
             _keysByItem.Add(key, keyHash);
             Volatile.Write(ref _keyCount, key + 1);
         }
@@ -113,6 +122,10 @@ public sealed class VoteColumns
         rows.CastAtTicks[row] = vote.CastAt.UtcTicks;
         rows.IdEnd[row] = idEnd + idLength;
         _rowsById.Add(row, idHash);
+        if (_latestRowOfKey[key] != row && rows.CastAtTicks[_latestRowOfKey[key]] <= rows.CastAtTicks[row])
+        {
+            _latestRowOfKey[key] = row;
+        }
 
         // Published last: a reader that sees the count sees the row and every table entry it names.
         Volatile.Write(ref _count, row + 1);
@@ -136,6 +149,23 @@ public sealed class VoteColumns
 
         var sameItem = new SameItem(_rows, _firstRowOfKey, participant, from, to, context);
         return _keysByItem.Find(HashCode.Combine(participant, from, to, context), ref sameItem) >= 0;
+    }
+
+    /// <summary>The vote that counts for <paramref name="key"/> now (comment and story aside), or null when there is none. Writer side.</summary>
+    public WiserThanVote? LatestFor(VoteKey key)
+    {
+        var participant = _participants.IndexOf(key.ParticipantId);
+        var from = _values.IndexOf(key.FromValueId);
+        var to = _values.IndexOf(key.ToValueId);
+        var context = _contexts.IndexOf(key.Context);
+        if (participant < 0 || from < 0 || to < 0 || context < 0)
+        {
+            return null;
+        }
+
+        var sameItem = new SameItem(_rows, _firstRowOfKey, participant, from, to, context);
+        var found = _keysByItem.Find(HashCode.Combine(participant, from, to, context), ref sameItem);
+        return found < 0 ? null : Freeze().Vote(_latestRowOfKey[found]);
     }
 
     /// <summary>

@@ -44,7 +44,7 @@ public sealed class VoteLedger
     }
 
     /// <summary>The vote that counts for <paramref name="key"/>, or null when there is none.</summary>
-    public WiserThanVote? LatestFor(VoteKey key) => _byKey.TryGetValue(key, out var votes) ? _history[votes.Latest] : null;
+    public WiserThanVote? LatestFor(VoteKey key) => Columns.LatestFor(key);
 
     /// <summary>Whether this participant has a vote that counts on this item.</summary>
     public bool HasVoted(VoteKey key) => Columns.HasVoted(key);
