@@ -35,12 +35,22 @@ public sealed record DefaultProfileOptions
     /// <summary>Seed of the bootstrap's random draws; recorded in the export.</summary>
     public int Seed { get; init; } = 20231018;
 
+    /// <summary>
+    /// Most threads one reconciliation uses (−1: as many as there are cores). The result is the same whatever it is, so it
+    /// is not recorded: a reconciliation running beside live participants leaves them a core.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
     internal void Validate()
     {
         _ = new WeightedPageRank(Damping, Tolerance, MaxIterations);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MinMarkedWiser);
         ArgumentOutOfRangeException.ThrowIfNegative(BootstrapResamples);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BootstrapBudget);
+        if (MaxDegreeOfParallelism is 0 or < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "Use −1 (all cores) or a positive number of threads.");
+        }
     }
 }
 
@@ -100,7 +110,7 @@ public sealed class DefaultProfile : IReconciliationProfile
         // A state's snapshot brings its votes encoded from the vote columns; one built by hand is encoded from its strings.
         var encoding = (snapshot.Votes as EncodedVoteList)?.EncodingFor(snapshot) ?? VoteEncoding.Encode(snapshot, cancellationToken);
         var graphs = new ContextGraph[encoding.Contexts.Length];
-        Parallel.For(0, graphs.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        Parallel.For(0, graphs.Length, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism }, i =>
         {
             var context = encoding.Contexts[i];
             graphs[i] = ReconcileContext(context, contextText(context), new ContextTallies(encoding, encoding.VotesByContext[i]), cancellationToken);
@@ -137,7 +147,7 @@ public sealed class DefaultProfile : IReconciliationProfile
         var scores = new float[resamples][];
         var wins = new double[resamples][];
         var contextSeed = StableHash.Combine(_options.Seed, StableHash.Of(context.QuestionId), StableHash.Of(context.ContextId));
-        Parallel.For(0, resamples, new ParallelOptions { CancellationToken = cancellationToken }, r =>
+        Parallel.For(0, resamples, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism }, r =>
         {
             var random = new Random(StableHash.Combine(contextSeed, r));
             var weight = new int[tallies.ParticipantCount];

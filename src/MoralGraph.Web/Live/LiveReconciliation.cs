@@ -61,7 +61,8 @@ public sealed class LiveReconciliation : BackgroundService
         _time = time;
         _logger = logger;
         _options = options.Value;
-        _profile = new DefaultProfile(new DefaultProfileOptions { BootstrapResamples = _options.BootstrapResamples });
+        // Participants act while it runs: on a small machine it leaves them at least one core (its result is the same).
+        _profile = new DefaultProfile(new DefaultProfileOptions { BootstrapResamples = _options.BootstrapResamples, MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1) });
     }
 
     /// <summary>True for the events after which a study's reconciliation may read differently.</summary>
@@ -91,7 +92,7 @@ public sealed class LiveReconciliation : BackgroundService
             return null;
         }
 
-        var result = await Task.Run(() => new DefaultProfile(new DefaultProfileOptions { BootstrapResamples = 0 }).Reconcile(input.Snapshot, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var result = await Task.Run(() => new DefaultProfile(new DefaultProfileOptions { BootstrapResamples = 0, MaxDegreeOfParallelism = 1 }).Reconcile(input.Snapshot, cancellationToken), cancellationToken).ConfigureAwait(false);
         return new LiveReconciliationResult(slug, 0, result, input.Snapshot.Values.ToDictionary(v => v.Id, v => v.Title, StringComparer.Ordinal), input.Through,
             input.Snapshot.Votes.Count, _time.GetUtcNow(), Stopwatch.GetElapsedTime(started));
     }
