@@ -63,7 +63,7 @@ public static class StudyEndpoints
     }
 
     internal static async Task<Results<PushStreamHttpResult, FileContentHttpResult, ProblemHttpResult>> ExportAsync(
-        string id, string? format, string? profile, StudyRepository repository, TimeProvider time, CancellationToken cancellationToken)
+        string id, string? format, string? profile, StudyStates studies, TimeProvider time, CancellationToken cancellationToken)
     {
         var exportFormat = ExportFormats.Find(string.IsNullOrEmpty(format) ? "json" : format);
         if (exportFormat is null)
@@ -79,14 +79,16 @@ public static class StudyEndpoints
                 detail: $"'{profile}' is not a reconciliation profile. Use profile={ReconciliationProfiles.Names}.");
         }
 
-        var state = await repository.LoadAsync(id, cancellationToken);
-        if (state is null)
+        // The graph's input is taken from the live state under the study's gate (a moment); reconciling it and writing the
+        // export happen after, while participants carry on.
+        var snapshot = await studies.ReadAsync(id, state => state.ToSnapshot(), cancellationToken);
+        if (snapshot is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Study not found",
                 detail: $"There is no study '{id}'. GET /api/studies lists the studies.");
         }
 
-        var input = ExportFormats.Prepare(state.ToSnapshot(), reconciliationProfile, time.GetUtcNow(), cancellationToken);
+        var input = ExportFormats.Prepare(snapshot, reconciliationProfile, time.GetUtcNow(), cancellationToken);
         var fileName = $"{id}-{reconciliationProfile.Name}{exportFormat.FileExtension}";
         if (exportFormat is JsonSpecFormat)
         {
