@@ -19,7 +19,7 @@ public class LiveStateReadBenchmarks
     public int Events { get; set; }
 
     [GlobalSetup]
-    public void Setup() => _state = StudyState.Replay(SyntheticAssembly.Events("bench", Events / 40, seed: 3));
+    public void Setup() => _state = StudyState.Replay(SyntheticAssembly.Events("bench", Events / 18, seed: 3));
 
     [Benchmark]
     public StudyOverview DashboardOverview() => StudyOverview.From(_state, _state.EventCount);

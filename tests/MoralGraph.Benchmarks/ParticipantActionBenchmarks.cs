@@ -49,9 +49,10 @@ public class ParticipantActionBenchmarks : IDisposable
         var path = Path.Combine(_folder, "store.db");
         _store = new LiteDbEventLog(path);
 
-        // About 40 events per participant; voting open, so new participants go straight to their items.
-        var events = SyntheticAssembly.Events(Slug, Math.Max(4, Events / 40), seed: 17);
+        // About 18 events per participant; voting open, so new participants go straight to their items.
+        var events = SyntheticAssembly.Events(Slug, Math.Max(4, Events / 18), seed: 17);
         events.Add(new PhaseChanged(StudyPhase.Voting) { StudyId = Slug, OccurredAt = events[^1].OccurredAt, Actor = "bench" });
+        Console.WriteLine($"// {events.Count} events in the study");
         foreach (var chunk in events.Chunk(5_000))
         {
             _store.AppendAllAsync(chunk).GetAwaiter().GetResult();

@@ -40,7 +40,7 @@ public class RestartBenchmarks : IDisposable
         var path = Path.Combine(_folder, "store.db");
         _store = new LiteDbEventLog(path);
         _snapshots = new FileStudySnapshotStore(FileStudySnapshotStore.FolderBeside(path));
-        var events = SyntheticAssembly.Events(Slug, Math.Max(4, Events / 40), seed: 29);
+        var events = SyntheticAssembly.Events(Slug, Math.Max(4, Events / 18), seed: 29);
         var tail = Math.Min(5_000, events.Count / 10);
         using var states = new StudyStates(_store, _snapshots);
         foreach (var chunk in events[..^tail].Chunk(5_000))

@@ -13,7 +13,7 @@ namespace MoralGraph.Core.Synthetic;
 /// drawn for them (changing some votes), while facilitators merge, split, hide, restore, flag and edit cards, decide
 /// proposals and announce, models record usage, stories and contexts, some participants answer "is this still your
 /// value?", withdraw or answer the survey. Every kind of study event appears, in an order the app could produce, so a
-/// state built from these events exercises everything a snapshot must keep. About 40 events per participant.
+/// state built from these events exercises everything a snapshot must keep. About 18 events per participant.
 /// </summary>
 public static class SyntheticAssembly
 {
