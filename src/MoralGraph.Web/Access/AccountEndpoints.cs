@@ -38,7 +38,8 @@ internal static partial class AccountEndpoints
             return Results.Redirect(LoginPage(target, AccountProblems.Throttled) + "&minutes=" + minutes.ToString(CultureInfo.InvariantCulture));
         }
 
-        var account = await directory.VerifyPasswordAsync(name, password, context.RequestAborted);
+        // No account has a name past the limit, so such a name is a failure without a look-up (it still counts).
+        var account = name.Length > AccessChanges.MaximumUsernameLength ? null : await directory.VerifyPasswordAsync(name, password, context.RequestAborted);
         if (account is null)
         {
             throttle.RecordFailure(name, address);

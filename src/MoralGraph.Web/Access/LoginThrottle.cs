@@ -5,7 +5,9 @@ namespace MoralGraph.Web.Access;
 /// <see cref="MaxFailuresPerAddress"/> from one address, within <see cref="Window"/>, sign-in is refused for
 /// <see cref="LockDuration"/>, even with the right password. Unknown usernames are counted like known ones, so the
 /// lock says nothing about which accounts exist. In memory: a restart forgets it, which costs an attacker a restart
-/// of the app they cannot cause.
+/// of the app they cannot cause. Names and addresses are kept as fixed-size hashes and at most
+/// <see cref="MaxTracked"/> of each, so what an attacker types cannot grow the server's memory (ten 4 MB usernames
+/// once held 150 MB for good).
 /// </summary>
 public sealed class LoginThrottle(TimeProvider time)
 {
@@ -15,8 +17,11 @@ public sealed class LoginThrottle(TimeProvider time)
     /// <summary>Failures from one address that lock it (several people may share one address, hence higher).</summary>
     public const int MaxFailuresPerAddress = 20;
 
-    // Past this many tracked names or addresses, the ones with nothing left to remember are dropped.
-    private const int PruneAbove = 10_000;
+    /// <summary>
+    /// Names (and, separately, addresses) tracked at most. Past it the stale ones are dropped, then the ones whose last
+    /// failure is oldest: a flood of made-up names can so cut a name's count short, but not the flooding address's.
+    /// </summary>
+    public const int MaxTracked = 10_000;
 
     /// <summary>How far back failures count.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
@@ -25,7 +30,7 @@ public sealed class LoginThrottle(TimeProvider time)
     public static readonly TimeSpan LockDuration = TimeSpan.FromMinutes(15);
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Tracker> _usernames = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Tracker> _usernames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Tracker> _addresses = new(StringComparer.Ordinal);
 
     /// <summary>How long until <paramref name="username"/> from <paramref name="address"/> may try again; null when they may now.</summary>
@@ -34,7 +39,7 @@ public sealed class LoginThrottle(TimeProvider time)
         var now = time.GetUtcNow();
         lock (_lock)
         {
-            var wait = new[] { Find(_usernames, username), Find(_addresses, address) }
+            var wait = new[] { Find(_usernames, UsernameKey(username)), Find(_addresses, AddressKey(address)) }
                 .Select(tracker => tracker?.LockedUntil is { } until && until > now ? until - now : TimeSpan.Zero)
                 .Max();
             return wait > TimeSpan.Zero ? wait : null;
@@ -47,8 +52,8 @@ public sealed class LoginThrottle(TimeProvider time)
         var now = time.GetUtcNow();
         lock (_lock)
         {
-            Count(_usernames, username, MaxFailuresPerUsername, now);
-            Count(_addresses, address, MaxFailuresPerAddress, now);
+            Count(_usernames, UsernameKey(username), MaxFailuresPerUsername, now);
+            Count(_addresses, AddressKey(address), MaxFailuresPerAddress, now);
         }
     }
 
@@ -57,19 +62,49 @@ public sealed class LoginThrottle(TimeProvider time)
     {
         lock (_lock)
         {
-            _usernames.Remove(username);
+            _usernames.Remove(UsernameKey(username));
         }
     }
+
+    /// <summary>How many usernames are tracked now.</summary>
+    public int TrackedUsernames
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _usernames.Count;
+            }
+        }
+    }
+
+    // A fixed-size key whatever was typed: usernames compare without case, as accounts do.
+    private static string UsernameKey(string username) => Hash(username.ToUpperInvariant());
+
+    private static string AddressKey(string address) => address.Length <= 64 ? address : Hash(address);
+
+    private static string Hash(string text) =>
+        Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     private static Tracker? Find(Dictionary<string, Tracker> trackers, string key) => trackers.GetValueOrDefault(key);
 
     private static void Count(Dictionary<string, Tracker> trackers, string key, int limit, DateTimeOffset now)
     {
-        if (trackers.Count > PruneAbove)
+        if (trackers.Count >= MaxTracked && !trackers.ContainsKey(key))
         {
             foreach (var stale in trackers.Where(t => t.Value.IsStale(now)).Select(t => t.Key).ToList())
             {
                 trackers.Remove(stale);
+            }
+
+            if (trackers.Count >= MaxTracked)
+            {
+                // Locked ones go last: dropping a lock would let its guesses start again at once.
+                foreach (var oldest in trackers.OrderBy(t => t.Value.LockedUntil > now).ThenBy(t => t.Value.LastActivity)
+                    .Take(trackers.Count - MaxTracked + 1 + (MaxTracked / 10)).Select(t => t.Key).ToList())
+                {
+                    trackers.Remove(oldest);
+                }
             }
         }
 
@@ -104,6 +139,8 @@ public sealed class LoginThrottle(TimeProvider time)
         public Queue<DateTimeOffset> Failures { get; } = new();
 
         public DateTimeOffset? LockedUntil { get; set; }
+
+        public DateTimeOffset LastActivity => Failures.Count > 0 ? Failures.Last() : LockedUntil ?? DateTimeOffset.MinValue;
 
         public bool IsStale(DateTimeOffset now) =>
             (LockedUntil is not { } until || until <= now) && (Failures.Count == 0 || Failures.Last() <= now - Window);

@@ -18,6 +18,7 @@ using MoralGraph.Web.Components;
 using MoralGraph.Web.Participation;
 using MoralGraph.Web.Seeding;
 using MoralGraph.Web.Studies;
+using MoralGraph.Web.Hosting;
 using MudBlazor.Services;
 
 namespace MoralGraph.Web.Extensions;
@@ -128,6 +129,7 @@ public static class MoralGraphServiceExtensions
         ArgumentNullException.ThrowIfNull(app);
         // First, so everything after it (cookies, redirects, the sign-in throttle) sees the client's scheme and address.
         app.UseForwardedHeaders();
+        app.UseHostRequired();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -140,6 +142,7 @@ public static class MoralGraphServiceExtensions
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();
+        app.UseAntiforgeryRefusal();
 
         // Every endpoint needs a signed-in facilitator unless marked otherwise (StudyAccess's fallback policy);
         // the public ones are marked here and on the pages, and EndpointAccessTests (Web.Tests) holds the list.

@@ -29,6 +29,13 @@ public sealed class ParticipantCookies(IDataProtectionProvider protection, TimeP
     /// <summary>The cookie's name for <paramref name="slug"/>.</summary>
     public static string CookieName(string slug) => Prefix + slug;
 
+    /// <summary>
+    /// True when <paramref name="slug"/> can name a cookie: every study slug can (lower-case letters, digits, '-'), while
+    /// a slug typed into a URL may hold characters a cookie name cannot, which made setting one throw.
+    /// </summary>
+    public static bool IsCookieSafe(string? slug) =>
+        !string.IsNullOrEmpty(slug) && slug.Length <= 100 && slug.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
     /// <summary>A token the session endpoint turns into the cookie, valid for a few minutes.</summary>
     public string CreateToken(string slug, ParticipantSession session)
     {

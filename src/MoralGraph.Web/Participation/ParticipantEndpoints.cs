@@ -11,7 +11,6 @@ internal static class ParticipantEndpoints
         {
             if (cookies.ReadToken(slug, token) is not { } session)
             {
-                // "true", not "1": the resume page binds the flag as a bool, and "1" does not parse as one (the page failed).
                 return Results.Redirect(StudyLinks.Participant(slug) + "/resume?expired=true");
             }
 
@@ -21,6 +20,12 @@ internal static class ParticipantEndpoints
 
         endpoints.MapGet("/s/{slug}/leave", (string slug, HttpContext context) =>
         {
+            if (!ParticipantCookies.IsCookieSafe(slug))
+            {
+                // No study has such a slug, so there is no cookie to clear; naming one failed with 500.
+                return Results.NotFound();
+            }
+
             context.Response.Cookies.Delete(ParticipantCookies.CookieName(slug), new CookieOptions { Path = "/" });
             return Results.Redirect(StudyLinks.Participant(slug) + "/withdrawn");
         }).AllowAnonymous().ExcludeFromDescription();
