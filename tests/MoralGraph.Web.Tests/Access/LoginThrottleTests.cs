@@ -86,4 +86,45 @@ public sealed class LoginThrottleTests
 
         Assert.Null(throttle.RetryAfter("ana", "b"));
     }
+
+    [Fact]
+    public void Huge_and_countless_usernames_keep_the_throttle_bounded_and_it_still_locks_the_name_under_attack()
+    {
+        var throttle = new LoginThrottle(_clock);
+
+        // Ten 4 MB usernames once stayed in memory for good; now the throttle keeps a fixed-size hash of each.
+        var typed = RecordHugeUsernames(throttle);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Assert.All(typed, name => Assert.False(name.IsAlive, "The throttle kept a typed username."));
+
+        for (var i = 0; i < LoginThrottle.MaxTracked * 2; i++)
+        {
+            throttle.RecordFailure($"made-up-{i}", "203.0.113.7");
+        }
+
+        for (var i = 0; i < LoginThrottle.MaxFailuresPerUsername; i++)
+        {
+            throttle.RecordFailure("ana", $"192.0.2.{i}");
+        }
+
+        Assert.True(throttle.TrackedUsernames <= LoginThrottle.MaxTracked, $"{throttle.TrackedUsernames} usernames tracked.");
+        Assert.NotNull(throttle.RetryAfter("ana", "192.0.2.200"));
+        Assert.NotNull(throttle.RetryAfter("someone-else", "203.0.113.7"));
+    }
+
+    // Not inlined, so no local of this frame keeps a name alive for the collector.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static List<WeakReference> RecordHugeUsernames(LoginThrottle throttle)
+    {
+        var typed = new List<WeakReference>();
+        for (var i = 0; i < 10; i++)
+        {
+            var name = new string((char)('a' + i), 4 * 1024 * 1024);
+            throttle.RecordFailure(name, $"198.51.100.{i}");
+            typed.Add(new WeakReference(name));
+        }
+
+        return typed;
+    }
 }
