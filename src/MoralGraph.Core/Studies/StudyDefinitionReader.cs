@@ -11,13 +11,41 @@ namespace MoralGraph.Core.Studies;
 /// </summary>
 public static class StudyDefinitionReader
 {
+    // Duplicate keys are refused: read, the last would silently win over the first ("title" twice keeps one title).
     private static readonly IDeserializer Deserializer = new DeserializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .WithDuplicateKeyChecking()
         .Build();
+
+    /// <summary>
+    /// The longest study definition read, in characters. A definition is a page of text; a file past this is a mistake
+    /// or an attack, and a 50 MB description once failed only at the store's document limit.
+    /// </summary>
+    public const int MaxDefinitionLength = 1024 * 1024;
+
+    /// <summary>Most questions a study has.</summary>
+    public const int MaxQuestions = 100;
+
+    /// <summary>Most contexts one question has.</summary>
+    public const int MaxContextsPerQuestion = 200;
+
+    /// <summary>Most entries in each other list (red lines, seed values, invite codes, languages).</summary>
+    public const int MaxListEntries = 10_000;
 
     /// <summary>Parses and validates <paramref name="yaml"/>.</summary>
     public static ValidationResult<Study> Read(string yaml)
     {
+        ArgumentNullException.ThrowIfNull(yaml);
+        if (yaml.Length > MaxDefinitionLength)
+        {
+            return ValidationResult<Study>.Invalid([new("document", $"The study definition has {yaml.Length:N0} characters; it may have at most {MaxDefinitionLength:N0}.")]);
+        }
+
+        if (NulProblem(yaml) is { } nul)
+        {
+            return ValidationResult<Study>.Invalid([nul]);
+        }
+
         StudyDocument? document;
         try
         {
@@ -34,10 +62,16 @@ public static class StudyDefinitionReader
             return ValidationResult<Study>.Invalid([new("document", "The study file is empty.")]);
         }
 
+        // Before anything is built from it: YAML aliases can repeat one list many times over in a small file.
+        if (ListProblems(document) is { Count: > 0 } listProblems)
+        {
+            return ValidationResult<Study>.Invalid(listProblems);
+        }
+
         var problems = new List<ValidationProblem>();
         var questions = (document.Questions ?? []).Select((q, i) => new Question(
             Id: q.Id?.Trim() ?? string.Empty,
-            Title: q.Title?.Trim() ?? q.Id ?? string.Empty,
+            Title: q.Title is null ? q.Id ?? string.Empty : TextNormalization.CollapseWhitespace(q.Title),
             Prompt: TextNormalization.CollapseWhitespace(q.Prompt),
             Contexts: (q.Contexts ?? []).Select(c => new StudyContext(
                 Id: string.IsNullOrWhiteSpace(c.Id) ? Slugify(c.Text) : c.Id.Trim(),
@@ -80,18 +114,154 @@ public static class StudyDefinitionReader
         var slug = document.Slug?.Trim() ?? string.Empty;
         var languages = document.Languages ?? ["en"];
         var drawSize = document.VoteDrawSize ?? 4;
-        problems.AddRange(Study.Validate(slug, document.Title ?? string.Empty, questions, languages, drawSize));
+        problems.AddRange(SlugProblems(slug));
+        var title = TextNormalization.CollapseWhitespace(document.Title);
+        problems.AddRange(Study.Validate(slug, title, questions, languages, drawSize));
+        problems.AddRange(LengthProblems(document));
         if (problems.Count > 0)
         {
             return ValidationResult<Study>.Invalid(problems);
         }
 
         return ValidationResult<Study>.Valid(
-            new Study(slug, document.Title!.Trim(), TextNormalization.CollapseWhitespace(document.Description), questions, redLines, languages, phase, drawSize)
+            new Study(slug, title, TextNormalization.CollapseWhitespace(document.Description), questions, redLines, languages, phase, drawSize)
             {
                 QuestionAssignment = assignment, Capacity = document.Capacity, InviteCodes = inviteCodes, SeedValues = seedValues,
             },
             []);
+    }
+
+    // YAML allows no NUL character, and the parser takes one for the end of the text, silently dropping what follows:
+    // a file holding one is binary, or text in another encoding (UTF-16), and is refused where it is.
+    private static ValidationProblem? NulProblem(string yaml)
+    {
+        var at = yaml.IndexOf('\0', StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var line = yaml.AsSpan(0, at).Count('\n') + 1;
+        var column = at - (yaml.LastIndexOf('\n', at) + 1) + 1;
+        return new($"line {line}, column {column}", "The text holds a NUL character, which YAML does not allow: is it a binary file, or saved as UTF-16? Save it as UTF-8 text.");
+    }
+
+    /// <summary>
+    /// Slugs no study may take: <c>access</c> is the console's page at <c>/console/access</c>, so a study with that slug
+    /// could not be opened there.
+    /// </summary>
+    public static IReadOnlyList<string> ReservedSlugs { get; } = ["access"];
+
+    /// <summary>The longest slug (it names a cookie and appears in every link of the study).</summary>
+    public const int MaxSlugLength = 64;
+
+    /// <summary>The longest study or question title.</summary>
+    public const int MaxTitleLength = 200;
+
+    /// <summary>The longest study description.</summary>
+    public const int MaxDescriptionLength = 10_000;
+
+    /// <summary>The longest question prompt, context text or red line statement.</summary>
+    public const int MaxTextLength = 2_000;
+
+    /// <summary>Why <paramref name="slug"/> cannot be a new study's slug beyond the shape rule of <see cref="Study.Validate"/>: reserved or too long.</summary>
+    public static IEnumerable<ValidationProblem> SlugProblems(string slug)
+    {
+        ArgumentNullException.ThrowIfNull(slug);
+        if (ReservedSlugs.Contains(slug, StringComparer.Ordinal))
+        {
+            yield return new("slug", $"'{slug}' is reserved (the console's {slug} page); choose another slug.");
+        }
+
+        if (slug.Length > MaxSlugLength)
+        {
+            yield return new("slug", $"The slug has {slug.Length:N0} characters; it may have at most {MaxSlugLength}.");
+        }
+    }
+
+    // Each list's entries: present (a bare "-" or "null" reads as no entry), and not so many that building the study
+    // from them would take the memory of the server.
+    private static List<ValidationProblem> ListProblems(StudyDocument document)
+    {
+        var problems = new List<ValidationProblem>();
+        void Check<T>(string field, List<T>? entries, int limit)
+        {
+            if (entries is null)
+            {
+                return;
+            }
+
+            if (entries.Count > limit)
+            {
+                problems.Add(new(field, $"{field} has {entries.Count:N0} entries; a study may have at most {limit:N0}."));
+                return;
+            }
+
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (entries[i] is null)
+                {
+                    problems.Add(new($"{field}[{i}]", "The entry is empty: remove it or fill it in."));
+                }
+            }
+        }
+
+        Check("questions", document.Questions, MaxQuestions);
+        Check("redLines", document.RedLines, MaxListEntries);
+        Check("seedValues", document.SeedValues, MaxListEntries);
+        Check("inviteCodes", document.InviteCodes, MaxListEntries);
+        Check("languages", document.Languages, MaxListEntries);
+        for (var i = 0; i < (document.Questions?.Count ?? 0); i++)
+        {
+            if (document.Questions![i] is { } question)
+            {
+                Check($"questions[{i}].contexts", question.Contexts, MaxContextsPerQuestion);
+            }
+        }
+
+        for (var i = 0; i < (document.SeedValues?.Count ?? 0); i++)
+        {
+            if (document.SeedValues![i] is { } seed)
+            {
+                Check($"seedValues[{i}].policies", seed.Policies, ValuesCardRules.HardMaxPolicies);
+            }
+        }
+
+        return problems;
+    }
+
+    private static List<ValidationProblem> LengthProblems(StudyDocument document)
+    {
+        var problems = new List<ValidationProblem>();
+        void Check(string field, string? text, int limit)
+        {
+            if (text is { Length: > 0 } && text.Length > limit)
+            {
+                problems.Add(new(field, $"{field} has {text.Length:N0} characters; it may have at most {limit:N0}."));
+            }
+        }
+
+        Check("title", document.Title, MaxTitleLength);
+        Check("description", document.Description, MaxDescriptionLength);
+        for (var i = 0; i < (document.Questions?.Count ?? 0); i++)
+        {
+            var question = document.Questions![i];
+            Check($"questions[{i}].id", question.Id, MaxSlugLength);
+            Check($"questions[{i}].title", question.Title, MaxTitleLength);
+            Check($"questions[{i}].prompt", question.Prompt, MaxTextLength);
+            for (var j = 0; j < (question.Contexts?.Count ?? 0); j++)
+            {
+                Check($"questions[{i}].contexts[{j}].id", question.Contexts![j].Id, MaxSlugLength);
+                Check($"questions[{i}].contexts[{j}].text", question.Contexts[j].Text, MaxTextLength);
+            }
+        }
+
+        for (var i = 0; i < (document.RedLines?.Count ?? 0); i++)
+        {
+            Check($"redLines[{i}].statement", document.RedLines![i].Statement, MaxTextLength);
+        }
+
+        return problems;
     }
 
     // By name only ("participant-chooses" reads as ParticipantChooses): Enum.TryParse alone also takes numbers ("5")
@@ -171,6 +341,17 @@ public static class StudyDefinitionReader
     /// </summary>
     public static (IReadOnlyList<RedLine> RedLines, IReadOnlyList<ValidationProblem> Problems) ReadRedLines(string yaml, string source)
     {
+        ArgumentNullException.ThrowIfNull(yaml);
+        if (yaml.Length > MaxDefinitionLength)
+        {
+            return ([], [new("document", $"The file has {yaml.Length:N0} characters; it may have at most {MaxDefinitionLength:N0}.")]);
+        }
+
+        if (NulProblem(yaml) is { } nul)
+        {
+            return ([], [nul]);
+        }
+
         List<RedLineDocument>? documents;
         try
         {
@@ -186,6 +367,12 @@ public static class StudyDefinitionReader
         for (var i = 0; i < (documents?.Count ?? 0); i++)
         {
             var line = documents![i];
+            if (line is null)
+            {
+                problems.Add(new($"[{i}]", "The entry is empty: remove it or fill it in."));
+                continue;
+            }
+
             if (string.IsNullOrWhiteSpace(line.Statement))
             {
                 problems.Add(new($"[{i}].statement", "The red line needs a statement."));

@@ -107,11 +107,18 @@ public static class MoralGraphServiceExtensions
         return builder;
     }
 
+    /// <summary>The largest message a browser may send over its circuit (a typed or pasted field travels in one).</summary>
+    public const long MaximumCircuitMessageBytes = 1024 * 1024;
+
     /// <summary>The Blazor Server pages (MudBlazor), the HTTP API with problem details, and its OpenAPI document.</summary>
     public static IHostApplicationBuilder AddMoralGraphWeb(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // SignalR's 32 KB default closed the circuit on a study definition of 20 KB or a long pasted field, losing it
+        // without a word; 1 MB carries the largest study file the console takes (256 KB, up to 3 bytes a character), so
+        // what is too long reaches the server and is refused there with a message.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(options => options.MaximumReceiveMessageSize = MaximumCircuitMessageBytes);
         builder.Services.AddMudServices();
         builder.Services.AddScoped<StudyListState>();
 
