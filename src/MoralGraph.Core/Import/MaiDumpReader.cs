@@ -67,6 +67,14 @@ public static class MaiDumpReader
             return new ImportResult([], problems, warnings, 0);
         }
 
+        // Every record present and naming what it must, before any is used: a null record or a missing key once
+        // crashed the import ("Value cannot be null. (Parameter 'key')") without naming the file or the record.
+        RecordProblems(cases!, contexts!, contextsOnCases!, cards!, edges!, problems);
+        if (problems.Count > 0)
+        {
+            return new ImportResult([], problems, warnings, 0);
+        }
+
         var study = BuildStudy(studySlug, cases!, contexts!, contextsOnCases!, edges!, problems, out var contextRefOf);
         var importedAt = edges!.Count > 0 ? edges.Min(e => e.CreatedAt) : DateTimeOffset.UnixEpoch;
         var events = new List<StudyEvent>();
@@ -166,6 +174,58 @@ public static class MaiDumpReader
             : new ImportResult(events, [], warnings, skipped);
     }
 
+    private static void RecordProblems(List<MaiCase> cases, List<MaiContext> contexts, List<MaiContextOnCase> links, List<MaiCard> cards, List<MaiEdge> edges, List<string> problems)
+    {
+        void Require<T>(string file, List<T> records, Func<T, (string Field, string? Value)[]> keys)
+            where T : class
+        {
+            for (var i = 0; i < records.Count; i++)
+            {
+                if (records[i] is not { } record)
+                {
+                    problems.Add($"{file} record {i}: null where a record belongs.");
+                    continue;
+                }
+
+                foreach (var (field, value) in keys(record))
+                {
+                    if (string.IsNullOrWhiteSpace(value))
+                    {
+                        problems.Add($"{file} record {i}, field {field}: missing or empty.");
+                    }
+                }
+            }
+        }
+
+        Require("case.json", cases, c => [("id", c.Id)]);
+        Require("context.json", contexts, c => [("id", c.Id)]);
+        Require("contextsOnCases.json", links, l => [("contextId", l.ContextId), ("caseId", l.CaseId)]);
+        Require("canonicalValuesCard.json", cards, _ => []);
+        Require("edge.json", edges, _ => []);
+        if (problems.Count > 0)
+        {
+            return;
+        }
+
+        // MAI's database keeps a context row for every context a vote or a case names; one missing is a damaged dump.
+        var known = contexts.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < links.Count; i++)
+        {
+            if (!known.Contains(links[i].ContextId))
+            {
+                problems.Add($"contextsOnCases.json record {i}, field contextId: '{links[i].ContextId}' names no context in context.json.");
+            }
+        }
+
+        for (var i = 0; i < edges.Count; i++)
+        {
+            if (!string.IsNullOrWhiteSpace(edges[i].ContextId) && !known.Contains(edges[i].ContextId))
+            {
+                problems.Add($"edge.json record {i} (userId {edges[i].UserId}), field contextId: '{edges[i].ContextId}' names no context in context.json.");
+            }
+        }
+    }
+
     private static Study? BuildStudy(string slug, List<MaiCase> cases, List<MaiContext> contexts, List<MaiContextOnCase> links,
         List<MaiEdge> edges, List<string> problems, out Func<string, ContextRef> contextRefOf)
     {
@@ -193,8 +253,8 @@ public static class MaiDumpReader
             .ToList();
         contextRefOf = text => new ContextRef(QuestionOf(text), StudyDefinitionReader.Slugify(text));
 
-        var studyProblems = Study.Validate(slug, "Imported MAI study", questions, ["en"], 4);
-        problems.AddRange(studyProblems.Select(p => $"study: {p}"));
+        var studyProblems = StudyDefinitionReader.SlugProblems(slug).Concat(Study.Validate(slug, "Imported MAI study", questions, ["en"], 4)).ToList();
+        problems.AddRange(studyProblems.Select(p => $"study made from case.json and context.json: {p}"));
         return studyProblems.Count > 0 ? null
             : new Study(slug, $"Moral Graph Elicitation 2023 ({slug})", "Imported from Meaning Alignment Institute's public study dump.", questions, [], ["en"], StudyPhase.Closed, 4);
     }
