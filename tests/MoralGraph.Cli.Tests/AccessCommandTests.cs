@@ -26,6 +26,9 @@ public sealed class AccessCommandTests : IDisposable
     [Fact]
     public async Task A_role_in_one_study_and_a_second_role_for_an_existing_account()
     {
+        var dump = _sandbox.WriteMaiDump();
+        await _sandbox.RunAsync("import-mai", dump, "--study", "s1");
+        await _sandbox.RunAsync("import-mai", dump, "--study", "s2");
         await _sandbox.RunWithInputAsync(Password, "facilitator", "add", "bo", "--role", "observer", "--study", "s1", "--password-stdin");
 
         var again = await _sandbox.RunAsync("facilitator", "add", "BO", "--role", "facilitator", "--study", "s2");

@@ -37,6 +37,12 @@ internal static class AccessCommands
             var path = parse.GetValue(db)!;
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             using var log = CommandStore.Open(path);
+            if (scope != AccessLog.AllStudies && !AccessLog.IsReserved(scope))
+            {
+                // A role in a study the store does not hold would take effect if a study of that slug came later.
+                await CommandStore.LoadStudyAsync(log, scope, cancellationToken);
+            }
+
             var state = await ReadAsync(log, cancellationToken);
             var now = DateTimeOffset.UtcNow;
             if (state.Find(name) is { } existing)
@@ -58,7 +64,7 @@ internal static class AccessCommands
         var list = new Command("list", "List the facilitator accounts and their roles.");
         list.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
         {
-            using var log = CommandStore.Open(ExistingStore(parse.GetValue(db)!));
+            using var log = CommandStore.OpenExisting(parse.GetValue(db)!);
             var state = await ReadAsync(log, cancellationToken);
             if (state.Accounts.Count == 0)
             {
@@ -86,7 +92,7 @@ internal static class AccessCommands
         var create = new Command("create", "Issue an API key for one study's read endpoints; the key is printed once and only its hash is stored.") { study, label };
         create.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
         {
-            using var log = CommandStore.Open(ExistingStore(parse.GetValue(db)!));
+            using var log = CommandStore.OpenExisting(parse.GetValue(db)!);
             var slug = parse.GetValue(study)!;
             await CommandStore.LoadStudyAsync(log, slug, cancellationToken);
             var state = await ReadAsync(log, cancellationToken);
@@ -101,7 +107,7 @@ internal static class AccessCommands
         var list = new Command("list", "List API keys (never their secrets).") { listStudy };
         list.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
         {
-            using var log = CommandStore.Open(ExistingStore(parse.GetValue(db)!));
+            using var log = CommandStore.OpenExisting(parse.GetValue(db)!);
             var state = await ReadAsync(log, cancellationToken);
             var only = parse.GetValue(listStudy);
             foreach (var key in state.ApiKeys.Where(k => only is null || k.Scope == only).OrderBy(k => k.IssuedAt))
@@ -117,7 +123,7 @@ internal static class AccessCommands
         var revoke = new Command("revoke", "Revoke an API key; it stops working at once (restart the app if it is running on another store copy).") { keyId };
         revoke.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
         {
-            using var log = CommandStore.Open(ExistingStore(parse.GetValue(db)!));
+            using var log = CommandStore.OpenExisting(parse.GetValue(db)!);
             var state = await ReadAsync(log, cancellationToken);
             var id = parse.GetValue(keyId)!;
             await log.AppendAllAsync([Refusable(() => AccessChanges.RevokeApiKey(state, id, Actor, DateTimeOffset.UtcNow))], cancellationToken);
@@ -132,9 +138,6 @@ internal static class AccessCommands
 
     private static string Describe(FacilitatorRole role, string scope) =>
         $"{role.ToString().ToLowerInvariant()} of {(scope == AccessLog.AllStudies ? "all studies" : $"study '{scope}'")}";
-
-    private static string ExistingStore(string path) =>
-        File.Exists(path) ? path : throw new CliException($"{Path.GetFullPath(path)}: no store there.");
 
     private static async Task<AccessState> ReadAsync(LiteDbEventLog log, CancellationToken cancellationToken) =>
         AccessState.Replay((await log.ReadStudyAsync(AccessLog.StreamId, cancellationToken)).Select(r => r.Event));

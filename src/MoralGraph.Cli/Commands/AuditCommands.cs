@@ -12,12 +12,7 @@ internal static class AuditCommands
         verify.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
         {
             var path = parse.GetValue(db)!;
-            if (!File.Exists(path))
-            {
-                throw new CliException($"{Path.GetFullPath(path)}: no store there.");
-            }
-
-            using var log = CommandStore.Open(path);
+            using var log = CommandStore.OpenExisting(path);
             var result = await log.VerifyAsync(cancellationToken);
             if (!result.IsIntact)
             {
@@ -42,12 +37,7 @@ internal static class AuditCommands
         replay.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
         {
             var path = parse.GetValue(db)!;
-            if (!File.Exists(path))
-            {
-                throw new CliException($"{Path.GetFullPath(path)}: no store there.");
-            }
-
-            using var log = CommandStore.Open(path);
+            using var log = CommandStore.OpenExisting(path);
             var snapshots = new FileStudySnapshotStore(FileStudySnapshotStore.FolderBeside(path));
             IReadOnlyList<string> slugs = parse.GetValue(study) is { } one ? [one] : [.. (await log.ListAsync(cancellationToken)).Select(s => s.Slug)];
             var differing = 0;

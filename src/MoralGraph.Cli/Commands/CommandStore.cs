@@ -22,6 +22,27 @@ internal static class CommandStore
         }
     }
 
+    /// <summary>
+    /// Opens the store at <paramref name="path"/> for a command that reads one: a missing file (or folder) is refused
+    /// rather than created, and so is an empty file, which LiteDB would take for a new store (an audit of it said
+    /// "intact: 0 events").
+    /// </summary>
+    public static LiteDbEventLog OpenExisting(string path)
+    {
+        var file = new FileInfo(path);
+        if (!file.Exists)
+        {
+            throw new CliException($"{file.FullName}: no store there{(file.Directory is { Exists: false } ? " (the folder does not exist either)" : string.Empty)}.");
+        }
+
+        if (file.Length == 0)
+        {
+            throw new CliException($"{file.FullName}: the file is empty, not a store.");
+        }
+
+        return Open(path);
+    }
+
     public static async Task<StudyState> LoadStudyAsync(IEventLog log, string slug, CancellationToken cancellationToken)
     {
         return await new StudyRepository(log).LoadAsync(slug, cancellationToken)

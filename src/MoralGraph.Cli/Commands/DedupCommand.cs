@@ -57,7 +57,7 @@ internal static class DedupCommand
 
     private static async Task<int> DeduplicateStudyAsync(string database, string slug, LexicalValueDeduplicator deduplicator, CliConsole console, CancellationToken cancellationToken)
     {
-        using var log = CommandStore.Open(database);
+        using var log = CommandStore.OpenExisting(database);
         var state = await CommandStore.LoadStudyAsync(log, slug, cancellationToken);
         var merges = await StudyDeduplication.ProposeMergesAsync(state, deduplicator, TimeProvider.System.GetUtcNow(), cancellationToken);
         await log.AppendAllAsync(merges, cancellationToken);

@@ -15,7 +15,12 @@ internal static class ReconcileCommands
         var command = new Command("reconcile", "Reconcile a study's moral graph and print the winning values per question and context.") { study, profile, top };
         command.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
         {
-            using var log = CommandStore.Open(parse.GetValue(db)!);
+            if (parse.GetValue(top) < 1)
+            {
+                throw new CliException($"--top {parse.GetValue(top)}: list at least 1 value per graph.");
+            }
+
+            using var log = CommandStore.OpenExisting(parse.GetValue(db)!);
             var state = await CommandStore.LoadStudyAsync(log, parse.GetValue(study)!, cancellationToken);
             var snapshot = state.ToSnapshot();
             var chosen = ResolveProfile(parse.GetValue(profile));
@@ -49,7 +54,7 @@ internal static class ReconcileCommands
         var command = new Command("export", "Export a study's reconciled moral graph as an alignment spec (json), GraphML, CSV, Markdown or MAI's format.") { study, profile, format, output };
         command.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
         {
-            using var log = CommandStore.Open(parse.GetValue(db)!);
+            using var log = CommandStore.OpenExisting(parse.GetValue(db)!);
             var state = await CommandStore.LoadStudyAsync(log, parse.GetValue(study)!, cancellationToken);
             var exportFormat = ExportFormats.Find(parse.GetValue(format))!;
             var input = ExportFormats.Prepare(state.ToSnapshot(), ResolveProfile(parse.GetValue(profile)), TimeProvider.System.GetUtcNow(), cancellationToken);
