@@ -44,11 +44,43 @@ public sealed class HostileAppFixture : IAsyncLifetime
         Owner = await Factory.OwnerClientAsync();
     }
 
+    /// <summary>
+    /// After the whole run: the event log's hash chain verifies (what <c>moralgraph audit verify</c> checks) and the app
+    /// logged no unhandled exception. A failure here fails the run as a fixture clean-up failure.
+    /// </summary>
     public async Task DisposeAsync()
     {
-        Anonymous.Dispose();
-        Owner.Dispose();
-        await Factory.DisposeAsync();
+        try
+        {
+            var problems = await AfterTheRunAsync();
+            if (problems.Count > 0)
+            {
+                throw new InvalidOperationException("After the hostile-input run: " + string.Join(Environment.NewLine, problems));
+            }
+        }
+        finally
+        {
+            Anonymous.Dispose();
+            Owner.Dispose();
+            await Factory.DisposeAsync();
+        }
+    }
+
+    /// <summary>What is wrong after the run so far: a broken audit chain, or an unhandled exception the app logged.</summary>
+    public async Task<List<string>> AfterTheRunAsync()
+    {
+        var problems = new List<string>();
+        var chain = await Log.VerifyAsync();
+        if (!chain.IsIntact)
+        {
+            problems.Add($"the audit chain breaks at event {chain.FirstBrokenSequence}: {chain.Problem}");
+        }
+
+        problems.AddRange(Factory.Logs.Entries
+            .Where(entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Error
+                && (entry.Message.Contains("unhandled", StringComparison.OrdinalIgnoreCase) || entry.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)))
+            .Select(entry => $"{entry.Category}: {entry.Message}"));
+        return problems;
     }
 
     public static string ApiUrl(string slug, string path) => $"/api/v1/studies/{Uri.EscapeDataString(slug)}/participation/{path}";

@@ -137,4 +137,20 @@ public sealed class HostileRequestTests(HostileAppFixture app) : IClassFixture<H
             Assert.True(context.Response.StatusCode < 500, $"{protocol} GET {path} without Host answered {context.Response.StatusCode}: {string.Join('\n', app.Factory.Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error).Select(e => e.Message))}");
         }
     }
+
+    [Fact]
+    public async Task After_hostile_requests_the_audit_chain_verifies_and_nothing_went_unhandled()
+    {
+        foreach (var url in new[] { "/account/login?minutes=abc", "/s/%3Cscript%3E/leave", "/s/hostile-cards/resume?expired=1" })
+        {
+            (await app.Anonymous.GetAsync(url)).Dispose();
+        }
+
+        using (var forged = await app.Anonymous.PostAsync(FacilitatorSignIn.LoginPath, new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "x" })))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        }
+
+        Assert.Empty(await app.AfterTheRunAsync());
+    }
 }
