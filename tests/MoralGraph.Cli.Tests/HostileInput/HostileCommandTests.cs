@@ -177,6 +177,57 @@ public sealed class HostileCommandTests : IDisposable
         Assert.Contains("nothing was imported", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Names))]
+    public async Task A_hostile_card_title_in_a_cards_file_is_refused_by_record_or_clustered_with_its_title_kept(string name)
+    {
+        var hostile = HostileStrings.Get(name);
+        var cards = _sandbox.Write("cards.json", JsonSerializer.Serialize(new[]
+        {
+            new { id = "a", title = hostile, policies = new[] { "MOMENTS of calm", "SIGNS of stress", "WORDS that soothe" } },
+            new { id = "b", title = "Calm presence", policies = new[] { "MOMENTS of quiet", "SIGNS of grief", "WORDS that help" } },
+        }));
+
+        var result = await RunCleanAsync("dedup", cards, "--out", _sandbox.PathOf("clusters.json"));
+
+        if (result.ExitCode == 0)
+        {
+            using var clusters = JsonDocument.Parse(await File.ReadAllTextAsync(_sandbox.PathOf("clusters.json")));
+            var members = clusters.RootElement.GetProperty("clusters").EnumerateArray().SelectMany(c => c.GetProperty("members").EnumerateArray()).Select(m => m.GetString()).ToList();
+            Assert.Equal(["a", "b"], members.Order(StringComparer.Ordinal));
+        }
+        else
+        {
+            Assert.Contains("cards.json record 0", result.Error, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("null-record", "[null]")]
+    [InlineData("empty-object", "[{}]")]
+    [InlineData("deeply-nested", "deep")]
+    [InlineData("binary", "binary")]
+    [InlineData("truncated", "[{\"id\":\"a\",\"title\":\"Calm")]
+    [InlineData("not-an-array", "{\"id\":\"a\"}")]
+    [InlineData("wrong-types", "[{\"id\":[1],\"title\":{},\"policies\":\"x\"}]")]
+    [InlineData("empty-array", "[]")]
+    public async Task A_damaged_cards_file_is_refused_naming_the_file(string name, string json)
+    {
+        json = json switch
+        {
+            "deep" => new string('[', 5_000) + new string(']', 5_000),
+            "binary" => new string([.. Enumerable.Range(0, 512).Select(i => (char)(i % 256))]),
+            _ => json,
+        };
+        var cards = _sandbox.Write("cards.json", json);
+
+        var result = await RunCleanAsync("dedup", cards, "--out", _sandbox.PathOf("clusters.json"));
+
+        Assert.True(result.ExitCode == 1, $"{name}: {result.Output}");
+        Assert.Contains("cards.json", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_sandbox.PathOf("clusters.json")));
+    }
+
     [Fact]
     public async Task Commands_refuse_what_the_sweep_found_them_accepting()
     {

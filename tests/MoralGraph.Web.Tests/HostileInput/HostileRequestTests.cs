@@ -153,4 +153,43 @@ public sealed class HostileRequestTests(HostileAppFixture app) : IClassFixture<H
 
         Assert.Empty(await app.AfterTheRunAsync());
     }
+
+    [Theory]
+    [MemberData(nameof(HostileStringNames))]
+    public async Task Every_study_api_parameter_refuses_a_hostile_value_with_a_4xx(string name)
+    {
+        var value = Uri.EscapeDataString(HostileStrings.ThroughUtf8(HostileStrings.Get(name)).Replace("\0", string.Empty, StringComparison.Ordinal));
+        value = value[..Math.Min(value.Length, 4_000)];
+
+        foreach (var url in new[]
+        {
+            $"/api/studies/{value}/export",
+            $"/api/studies/{HostileAppFixture.Interviewing}/export?format={value}",
+            $"/api/studies/{HostileAppFixture.Interviewing}/export?profile={value}",
+            $"/api/studies/{HostileAppFixture.Interviewing}/export?format=json&format={value}",
+        })
+        {
+            using var response = await app.Owner.GetAsync(url);
+            Assert.True((int)response.StatusCode is >= 400 and < 500 || (name == "whitespace-only" && response.IsSuccessStatusCode),
+                $"GET {url[..Math.Min(url.Length, 120)]} answered {(int)response.StatusCode}.");
+        }
+
+        using var withKey = new HttpRequestMessage(HttpMethod.Get, $"/api/studies/{HostileAppFixture.Interviewing}/export");
+        Assert.True(withKey.Headers.TryAddWithoutValidation("X-Api-Key", "mgk_" + value));
+        using var refused = await app.Anonymous.SendAsync(withKey);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public void The_circuit_takes_a_message_as_large_as_the_largest_study_definition_the_console_accepts()
+    {
+        // Blazor's hub is internal; its options are what the circuit enforces on each message from the browser.
+        var hub = Type.GetType("Microsoft.AspNetCore.Components.Server.ComponentHub, Microsoft.AspNetCore.Components.Server", throwOnError: true)!;
+        var optionsType = typeof(Microsoft.Extensions.Options.IOptions<>).MakeGenericType(typeof(Microsoft.AspNetCore.SignalR.HubOptions<>).MakeGenericType(hub));
+        var options = (Microsoft.AspNetCore.SignalR.HubOptions)optionsType.GetProperty("Value")!.GetValue(app.Factory.Services.GetService(optionsType))!;
+
+        // A pasted study definition of the console's limit travels as JSON in one message, up to 3 bytes a character.
+        Assert.True(options.MaximumReceiveMessageSize >= 3L * MoralGraph.Web.Console.StudyAdministration.MaxYamlLength + 1024,
+            $"The circuit closes on a message over {options.MaximumReceiveMessageSize} bytes, losing what was typed.");
+    }
 }
