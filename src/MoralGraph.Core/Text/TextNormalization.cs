@@ -5,9 +5,12 @@ namespace MoralGraph.Core;
 /// <summary>Normalization applied to every piece of participant text before it is judged or stored.</summary>
 public static class TextNormalization
 {
+    private const char ByteOrderMark = '\uFEFF';
+
     /// <summary>
     /// Trims, turns every run of whitespace (including newlines and tabs) into one space and strips
-    /// control characters, so "empty" means empty and lengths mean what a reader sees.
+    /// control characters, so "empty" means empty and lengths mean what a reader sees. A leading U+FEFF (a byte order
+    /// mark pasted along) goes too.
     /// </summary>
     public static string CollapseWhitespace(string? text)
     {
@@ -26,7 +29,9 @@ public static class TextNormalization
                 continue;
             }
 
-            if (char.IsControl(c))
+            // The browser end of a Blazor circuit decodes each string with TextDecoder, which drops a leading byte order
+            // mark: kept, it vanished from a page after a reload and the next save dropped it, changing the text.
+            if (char.IsControl(c) || (c == ByteOrderMark && builder.Length == 0))
             {
                 continue;
             }
