@@ -228,6 +228,48 @@ public sealed class HostileCommandTests : IDisposable
         Assert.False(File.Exists(_sandbox.PathOf("clusters.json")));
     }
 
+    [Theory]
+    [InlineData("all-files-empty")]
+    [InlineData("no-edges")]
+    [InlineData("no-cards")]
+    public async Task A_sparse_dump_is_refused_or_imported_and_every_reading_command_handles_the_study(string name)
+    {
+        var dump = _sandbox.WriteMaiDump();
+        foreach (var file in name switch
+        {
+            "all-files-empty" => new[] { "case.json", "context.json", "contextsOnCases.json", "canonicalValuesCard.json", "edge.json" },
+            "no-edges" => ["edge.json"],
+            _ => ["canonicalValuesCard.json", "edge.json"],
+        })
+        {
+            await File.WriteAllTextAsync(Path.Combine(dump, file), "[]");
+        }
+
+        var imported = await RunCleanAsync("import-mai", dump, "--study", "sparse");
+        if (imported.ExitCode == 0)
+        {
+            foreach (var args in new[]
+            {
+                new[] { "reconcile", "--study", "sparse" },
+                ["export", "--study", "sparse", "--format", "json", "--out", _sandbox.PathOf("sparse.json")],
+                ["export", "--study", "sparse", "--format", "csv", "--out", _sandbox.PathOf("sparse.zip")],
+                ["export", "--study", "sparse", "--format", "mai", "--out", _sandbox.PathOf("sparse-mai.json")],
+                ["dedup", "--study", "sparse"],
+                ["audit", "replay", "--study", "sparse"],
+            })
+            {
+                var result = await RunCleanAsync(args);
+                Assert.True(result.ExitCode == 0, $"{string.Join(' ', args)}: {result.Error}");
+            }
+        }
+        else
+        {
+            Assert.Contains(".json", imported.Error, StringComparison.Ordinal);
+        }
+
+        await AssertAuditIntactAsync();
+    }
+
     [Fact]
     public async Task Commands_refuse_what_the_sweep_found_them_accepting()
     {
