@@ -312,7 +312,10 @@ public static class ParticipantApi
                 return new MyValueContextResponse(context.Id, context.Text, ranked?.Rank, graph?.Ranking.Count, ranked?.Score);
             }).ToList();
             return new MyValueResponse(mine.Card.CardId, new CardDraft(mine.Card.Title, mine.Card.Description, mine.Card.Policies),
-                mine.Value is { } value ? ValueResponse.Of(value) : null, contexts, latest?.ComputedAt);
+                mine.Value is { } value ? ValueResponse.Of(value) : null, contexts, latest?.ComputedAt)
+            {
+                UnderReview = mine.UnderReview,
+            };
         });
 
     private static async Task<ParticipationResponse> CurrentAsync(ParticipationService journey, string slug, string participantId, CancellationToken cancellationToken)
@@ -486,4 +489,8 @@ public sealed record MyValueContextResponse(string ContextId, string Text, int? 
 /// <param name="Value">The value it belongs to now.</param>
 /// <param name="Contexts">Its rank per context of their question.</param>
 /// <param name="RankedAt">When the ranks were computed (the study's latest background reconciliation).</param>
-public sealed record MyValueResponse(string CardId, CardDraft Card, ValueResponse? Value, IReadOnlyList<MyValueContextResponse> Contexts, DateTimeOffset? RankedAt);
+public sealed record MyValueResponse(string CardId, CardDraft Card, ValueResponse? Value, IReadOnlyList<MyValueContextResponse> Contexts, DateTimeOffset? RankedAt)
+{
+    /// <summary>True while the card waits for a facilitator's review after model moderation flagged it: it is in no vote, graph or export meanwhile.</summary>
+    public bool UnderReview { get; init; }
+}
