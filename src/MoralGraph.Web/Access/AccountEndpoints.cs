@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using MoralGraph.Core.Access;
+using MoralGraph.Web.Security;
 
 namespace MoralGraph.Web.Access;
 
@@ -17,9 +18,12 @@ internal static partial class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
         // Order -1: the pages at the same paths also accept POST (Blazor's own form handling); these answer the posts.
-        endpoints.MapPost(FacilitatorSignIn.LoginPath, LoginAsync).AllowAnonymous().WithOrder(-1).ExcludeFromDescription();
-        endpoints.MapPost(FacilitatorSignIn.LogoutPath, LogoutAsync).AllowAnonymous().WithOrder(-1).ExcludeFromDescription();
-        endpoints.MapPost(SetupPath, SetupAsync).AllowAnonymous().WithOrder(-1).ExcludeFromDescription();
+        endpoints.MapPost(FacilitatorSignIn.LoginPath, LoginAsync).AllowAnonymous().WithOrder(-1).ExcludeFromDescription()
+            .WithMetadata(RequestBodyLimits.Limit(RequestBodyLimits.AccountFormBytes));
+        endpoints.MapPost(FacilitatorSignIn.LogoutPath, LogoutAsync).AllowAnonymous().WithOrder(-1).ExcludeFromDescription()
+            .WithMetadata(RequestBodyLimits.Limit(RequestBodyLimits.AccountFormBytes));
+        endpoints.MapPost(SetupPath, SetupAsync).AllowAnonymous().WithOrder(-1).ExcludeFromDescription()
+            .WithMetadata(RequestBodyLimits.Limit(RequestBodyLimits.AccountFormBytes));
         return endpoints;
     }
 
