@@ -6,6 +6,7 @@ using MoralGraph.Core.Events;
 using MoralGraph.Core.Export;
 using MoralGraph.Core.Studies;
 using MoralGraph.Web.Access;
+using MoralGraph.Web.Security;
 
 namespace MoralGraph.Web.Api;
 
@@ -27,7 +28,8 @@ public static class StudyEndpoints
     {
         // Exports carry pseudonymous participant ids and every vote: reading a study needs an observer of it, either
         // a signed-in facilitator or an API key of that study (StudyAccess). The schema is public: it holds no data.
-        var studies = endpoints.MapGroup("/api/studies").WithTags("Studies").RequireAuthorization(StudyAccess.ApiReader);
+        var studies = endpoints.MapGroup("/api/studies").WithTags("Studies").RequireAuthorization(StudyAccess.ApiReader)
+            .WithMetadata(RequestBodyLimits.Limit(RequestBodyLimits.FacilitatorApiBytes));
 
         studies.MapGet("/", ListAsync)
             .WithName("ListStudies")
