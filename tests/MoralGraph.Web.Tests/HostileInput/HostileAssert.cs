@@ -18,6 +18,23 @@ public static class HostileAssert
     }
 
     /// <summary>
+    /// True when <paramref name="response"/> is the request-size refusal (413 with a problem document saying so), which
+    /// a flood of text past a form's body limit gets before any field is read.
+    /// </summary>
+    public static async Task<bool> IsTooLargeRefusalAsync(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (response.StatusCode != HttpStatusCode.RequestEntityTooLarge)
+        {
+            return false;
+        }
+
+        using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.False(string.IsNullOrWhiteSpace(problem.RootElement.GetProperty("detail").GetString()));
+        return true;
+    }
+
+    /// <summary>
     /// <paramref name="html"/> shows <paramref name="text"/> as text: its characters are there once entities are decoded,
     /// and none of its tags is there as a tag.
     /// </summary>

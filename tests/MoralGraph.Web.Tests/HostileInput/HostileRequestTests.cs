@@ -101,6 +101,11 @@ public sealed class HostileRequestTests(HostileAppFixture app) : IClassFixture<H
         foreach (var response in new[] { asUsername, asPassword })
         {
             await HostileAssert.NoServerErrorAsync(response, "sign-in");
+            if (await HostileAssert.IsTooLargeRefusalAsync(response))
+            {
+                continue;
+            }
+
             if (name == "nul-byte")
             {
                 // ASP.NET Core reads no form holding a NUL byte (a decoded NUL is refused): the form as a whole is refused.

@@ -49,7 +49,11 @@ public sealed class HostileSetupTests : IAsyncLifetime
         using var response = await client.PostAsync(AccountEndpoints.SetupPath, new FormUrlEncodedContent(form));
 
         await HostileAssert.NoServerErrorAsync(response, "setup");
-        if (name == "nul-byte")
+        if (await HostileAssert.IsTooLargeRefusalAsync(response))
+        {
+            // A flood past the form's body limit is refused whole, before any field is read.
+        }
+        else if (name == "nul-byte")
         {
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Equal(MalformedRequests.UnreadableMessage, await response.Content.ReadAsStringAsync());
