@@ -32,6 +32,24 @@ public static class StudyDefinitionReader
     /// <summary>Most entries in each other list (red lines, seed values, invite codes, languages).</summary>
     public const int MaxListEntries = 10_000;
 
+    /// <summary>
+    /// Slugs no study may take: <c>access</c> is the console's page at <c>/console/access</c>, so a study with that slug
+    /// could not be opened there.
+    /// </summary>
+    public static IReadOnlyList<string> ReservedSlugs { get; } = ["access"];
+
+    /// <summary>The longest slug (it names a cookie and appears in every link of the study).</summary>
+    public const int MaxSlugLength = 64;
+
+    /// <summary>The longest study or question title.</summary>
+    public const int MaxTitleLength = 200;
+
+    /// <summary>The longest study description.</summary>
+    public const int MaxDescriptionLength = 10_000;
+
+    /// <summary>The longest question prompt, context text or red line statement.</summary>
+    public const int MaxTextLength = 2_000;
+
     /// <summary>Parses and validates <paramref name="yaml"/>.</summary>
     public static ValidationResult<Study> Read(string yaml)
     {
@@ -145,24 +163,6 @@ public static class StudyDefinitionReader
         var column = at - (yaml.LastIndexOf('\n', at) + 1) + 1;
         return new($"line {line}, column {column}", "The text holds a NUL character, which YAML does not allow: is it a binary file, or saved as UTF-16? Save it as UTF-8 text.");
     }
-
-    /// <summary>
-    /// Slugs no study may take: <c>access</c> is the console's page at <c>/console/access</c>, so a study with that slug
-    /// could not be opened there.
-    /// </summary>
-    public static IReadOnlyList<string> ReservedSlugs { get; } = ["access"];
-
-    /// <summary>The longest slug (it names a cookie and appears in every link of the study).</summary>
-    public const int MaxSlugLength = 64;
-
-    /// <summary>The longest study or question title.</summary>
-    public const int MaxTitleLength = 200;
-
-    /// <summary>The longest study description.</summary>
-    public const int MaxDescriptionLength = 10_000;
-
-    /// <summary>The longest question prompt, context text or red line statement.</summary>
-    public const int MaxTextLength = 2_000;
 
     /// <summary>Why <paramref name="slug"/> cannot be a new study's slug beyond the shape rule of <see cref="Study.Validate"/>: reserved or too long.</summary>
     public static IEnumerable<ValidationProblem> SlugProblems(string slug)

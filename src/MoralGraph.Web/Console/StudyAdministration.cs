@@ -87,12 +87,8 @@ public sealed class StudyAdministration(
             return new StudyChange(null, result.Problems);
         }
 
+        // A reserved slug (the console's access page) is refused by the reader, with the file and the command line.
         var study = result.Value!;
-        if (study.Slug == ConsoleNavigation.AccessSegment)
-        {
-            return new StudyChange(null, [new("slug", $"'{study.Slug}' is the console's access page; choose another slug.")]);
-        }
-
         if ((await log.ReadStudyAsync(study.Slug, cancellationToken)).Count > 0)
         {
             return new StudyChange(null, [new("slug", $"There is already a study '{study.Slug}': change it from its settings page, or choose another slug.")]);
