@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using MoralGraph.Tests.HostileInput;
 using MoralGraph.Web.Access;
 using MoralGraph.Web.Hosting;
@@ -19,7 +20,7 @@ public sealed class HostileSetupTests : IAsyncLifetime
     public static TheoryData<string, string> FieldsWithEveryString()
     {
         var data = new TheoryData<string, string>();
-        foreach (var field in new[] { "username", "password", "confirmPassword" })
+        foreach (var field in new[] { "token", "username", "password", "confirmPassword" })
         {
             foreach (var name in HostileStrings.All.Keys)
             {
@@ -37,9 +38,11 @@ public sealed class HostileSetupTests : IAsyncLifetime
         var hostile = HostileStrings.Get(name);
         using var client = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var token = await client.AntiforgeryTokenAsync(AccountEndpoints.SetupPath);
+        var setupToken = _app.Services.GetRequiredService<FirstOwnerSetup>().Token!;
         var form = new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token,
+            ["token"] = field == "token" ? hostile : setupToken,
             ["username"] = field == "username" ? hostile : "first-owner",
             ["password"] = field == "password" ? hostile : AccessTestClients.Password,
             // Only the confirmation differs when the password is the hostile one, so the two never match by accident.
@@ -61,7 +64,14 @@ public sealed class HostileSetupTests : IAsyncLifetime
         else
         {
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-            Assert.StartsWith($"{AccountEndpoints.SetupPath}?problem=", response.Headers.Location?.OriginalString, StringComparison.Ordinal);
+            var location = response.Headers.Location?.OriginalString ?? string.Empty;
+            Assert.StartsWith($"{AccountEndpoints.SetupPath}?", location, StringComparison.Ordinal);
+            // A hostile token is the wrong token; with the right one, the hostile field is the problem named.
+            Assert.Contains(field == "token" ? $"problem={AccountProblems.SetupToken}" : "problem=", location, StringComparison.Ordinal);
+            if (field != "token")
+            {
+                Assert.DoesNotContain($"problem={AccountProblems.SetupToken}", location, StringComparison.Ordinal);
+            }
         }
 
         Assert.False((await _app.Access().GetStateAsync()).HasOwner);
