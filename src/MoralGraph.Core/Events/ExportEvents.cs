@@ -8,4 +8,5 @@ namespace MoralGraph.Core.Events;
 /// </summary>
 /// <param name="Format">The format downloaded (<see cref="ExportFormats"/>).</param>
 /// <param name="Summary">What the export said: content hash, fingerprint, values and rankings.</param>
+[Erasure.NotParticipantText("What an export said, from values that exclude withdrawn participants.")]
 public sealed record ExportRecorded(string Format, ExportSummary Summary) : StudyEvent;

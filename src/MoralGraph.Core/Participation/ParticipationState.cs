@@ -115,6 +115,17 @@ public sealed class ParticipantRecord
 
     internal void MarkVoted(VoteKey key) => _voted.Add(key);
 
+    /// <summary>Replaces their transcript's and draft's words with <see cref="Erasure.ParticipantText.Withdrawn"/> (they withdrew).</summary>
+    internal void EraseWords()
+    {
+        for (var i = 0; i < _transcript.Count; i++)
+        {
+            _transcript[i] = _transcript[i] with { Text = Erasure.ParticipantText.Withdrawn };
+        }
+
+        Draft = (CardDraftSaved?)Draft?.MapParticipantText(Erasure.ParticipantText.Erase);
+    }
+
     /// <summary>The (participant, from, to, context) keys of every vote they cast.</summary>
     public IReadOnlyCollection<VoteKey> VotedKeys => _voted;
 
