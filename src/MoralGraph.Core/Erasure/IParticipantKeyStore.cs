@@ -11,6 +11,13 @@ public sealed record ParticipantKey(string KeyId, string StudyId, string Partici
     public bool IsDestroyed => Material is null;
 }
 
+/// <summary>A participant's key as listed: whose it is and whether it still exists, never its material.</summary>
+/// <param name="KeyId">Its id.</param>
+/// <param name="StudyId">The study.</param>
+/// <param name="ParticipantId">The participant.</param>
+/// <param name="IsDestroyed">True once destroyed.</param>
+public sealed record ParticipantKeyInfo(string KeyId, string StudyId, string ParticipantId, bool IsDestroyed);
+
 /// <summary>
 /// Where participants' data keys live, apart from the event log: destroying a key is what erases a withdrawn
 /// participant's words from the log and from every copy of it, without rewriting the hash-chained log.
@@ -35,5 +42,5 @@ public interface IParticipantKeyStore
     bool Destroy(string studyId, string participantId);
 
     /// <summary>Every key, destroyed ones included, without their material.</summary>
-    IReadOnlyList<ParticipantKey> List();
+    IReadOnlyList<ParticipantKeyInfo> List();
 }

@@ -27,3 +27,11 @@ internal sealed class StudyDocument
     public int QuestionCount { get; set; }
     public long EventCount { get; set; }
 }
+
+internal sealed class ErasureDocument
+{
+    public const string TheId = "keys";
+
+    public string Id { get; set; } = "";
+    public string KeyStoreId { get; set; } = "";
+}

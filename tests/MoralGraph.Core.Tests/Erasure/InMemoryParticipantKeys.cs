@@ -27,7 +27,7 @@ internal sealed class InMemoryParticipantKeys : IParticipantKeyStore
         return true;
     }
 
-    public IReadOnlyList<ParticipantKey> List() => [.. _byId.Values.Select(k => k with { Material = null })];
+    public IReadOnlyList<ParticipantKeyInfo> List() => [.. _byId.Values.Select(k => new ParticipantKeyInfo(k.KeyId, k.StudyId, k.ParticipantId, k.IsDestroyed))];
 
     private string Add(ParticipantKey key)
     {
