@@ -35,3 +35,12 @@ internal sealed class ErasureDocument
     public string Id { get; set; } = "";
     public string KeyStoreId { get; set; } = "";
 }
+
+internal sealed class RewriteDocument
+{
+    public const string TheId = "rewritten-from";
+
+    public string Id { get; set; } = "";
+    public long FromHeadSequence { get; set; }
+    public string FromHeadHash { get; set; } = "";
+}

@@ -46,6 +46,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
     private readonly long _checkpointLogBytes;
     private readonly LiteDbParticipantKeyStore? _keys;
     private readonly ParticipantTextProtector? _protector;
+    private readonly bool _ownsKeys;
 
     // Withdrawals on disk whose key is still to be destroyed (the key file failed): tried again after each group.
     private readonly ConcurrentQueue<(string StudyId, string ParticipantId)> _keysToDestroy = new();
@@ -80,6 +81,17 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
     /// stores were written before encryption (for tests of their migration).
     /// </summary>
     internal LiteDbEventLog(string path, long checkpointLogBytes, string? keysPath)
+        : this(path, checkpointLogBytes, keysPath, sharedKeys: null)
+    {
+    }
+
+    /// <summary>Opens the store with the participants' keys of <paramref name="sharedKeys"/>, which stays open after this log (a store being rewritten).</summary>
+    internal LiteDbEventLog(string path, LiteDbParticipantKeyStore sharedKeys)
+        : this(path, DefaultCheckpointLogBytes, keysPath: null, sharedKeys ?? throw new ArgumentNullException(nameof(sharedKeys)))
+    {
+    }
+
+    private LiteDbEventLog(string path, long checkpointLogBytes, string? keysPath, LiteDbParticipantKeyStore? sharedKeys)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(checkpointLogBytes);
@@ -108,16 +120,32 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             _store = LiteDbStore.Open(Path);
             _store.Database.GetCollection<EventDocument>(EventsCollection).EnsureIndex(e => e.StudyId);
             (_lastSequence, _lastHash) = ReadHead(_store.Database);
-            if (keysPath is not null)
+            if (sharedKeys is not null)
+            {
+                _keys = sharedKeys;
+                _keyStoreNoted = CheckKeyStore(_store.Database, sharedKeys);
+            }
+            else if (keysPath is not null)
             {
                 _keys = OpenKeyStore(_store.Database, keysPath, out _keyStoreNoted);
+                _ownsKeys = true;
+            }
+
+            if (_keys is not null)
+            {
                 _protector = new ParticipantTextProtector(_keys);
                 DestroyKeysOfWithdrawn(_store.Database);
+                RewrittenFrom = _store.Database.GetCollection<RewriteDocument>(ErasureCollection).FindById(RewriteDocument.TheId) is { } rewrite
+                    ? $"{rewrite.FromHeadSequence}:{rewrite.FromHeadHash}" : null;
             }
         }
         catch
         {
-            _keys?.Dispose();
+            if (_ownsKeys)
+            {
+                _keys?.Dispose();
+            }
+
             _store?.Dispose();
             _ownership.Dispose();
             throw;
@@ -135,6 +163,21 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
 
     /// <summary>The participants' keys, or null for a store kept in clear text.</summary>
     internal LiteDbParticipantKeyStore? KeyStore => _keys;
+
+    /// <summary>
+    /// When this store was written by <c>moralgraph store encrypt</c> from a store in clear text, that store's chain head
+    /// (<c>N:HASH</c>, as <c>audit verify</c> printed it), which links the two chains for an auditor; else null.
+    /// </summary>
+    public string? RewrittenFrom { get; private set; }
+
+    /// <summary>Records, durably, the head of the chain this store was rewritten from (see <see cref="RewrittenFrom"/>).</summary>
+    internal void NoteRewrittenFrom(long headSequence, string headHash) => Read(database =>
+    {
+        database.GetCollection<RewriteDocument>(ErasureCollection).Upsert(new RewriteDocument { Id = RewriteDocument.TheId, FromHeadSequence = headSequence, FromHeadHash = headHash });
+        _store!.WaitUntilCommitsAreOnDisk();
+        RewrittenFrom = $"{headSequence}:{headHash}";
+        return true;
+    });
 
     /// <inheritdoc />
     public async Task<RecordedEvent> AppendAsync(StudyEvent studyEvent, CancellationToken cancellationToken = default)
@@ -289,7 +332,11 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
         }
 
         _storeLock.Dispose();
-        _keys?.Dispose();
+        if (_ownsKeys)
+        {
+            _keys?.Dispose();
+        }
+
         _ownership.Dispose();
     }
 
@@ -868,13 +915,25 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
         }
 
         var keys = new LiteDbParticipantKeyStore(keysPath);
-        if (note is not null && note.KeyStoreId != keys.StoreId)
+        try
+        {
+            CheckKeyStore(database, keys);
+        }
+        catch
         {
             keys.Dispose();
-            throw new InvalidOperationException($"The participants' key file {keysPath} is not the one this store's texts were encrypted with (key file {keys.StoreId}, expected {note.KeyStoreId}). Put back the key file that belongs with this store.");
+            throw;
         }
 
         return keys;
+    }
+
+    /// <summary>Refuses a key file other than the one the store's encrypted texts name; true when the store names one.</summary>
+    private static bool CheckKeyStore(LiteDatabase database, LiteDbParticipantKeyStore keys)
+    {
+        var note = database.GetCollection<ErasureDocument>(ErasureCollection).FindById(ErasureDocument.TheId);
+        return note is null || note.KeyStoreId == keys.StoreId ? note is not null
+            : throw new InvalidOperationException($"The participants' key file {keys.Path} is not the one this store's texts were encrypted with (key file {keys.StoreId}, expected {note.KeyStoreId}). Put back the key file that belongs with this store.");
     }
 
     /// <summary>Destroys the keys of participants whose withdrawal is recorded: what a crash between the two left behind.</summary>
