@@ -9,6 +9,16 @@ namespace MoralGraph.Core.Erasure;
 /// <returns>The text to hold instead.</returns>
 public delegate string ParticipantTextMap(string field, string text);
 
+/// <summary>
+/// Rewrites one text that quotes participants' words (a transition story made from their values' cards):
+/// <paramref name="quoted"/> are the participants quoted, each of whose keys must exist for the text to be read.
+/// </summary>
+/// <param name="field">Which field of the event the text is.</param>
+/// <param name="quoted">Whose words it quotes.</param>
+/// <param name="text">The text as the event holds it.</param>
+/// <returns>The text to hold instead.</returns>
+public delegate string QuotedTextMap(string field, IReadOnlyList<string> quoted, string text);
+
 /// <summary>What a participant's words read as once they are erased.</summary>
 public static class ParticipantText
 {

@@ -38,6 +38,7 @@ public sealed class ParticipantTextProtector(IParticipantKeyStore keys)
     {
         ArgumentNullException.ThrowIfNull(studyEvent);
         owner ??= studyEvent.ParticipantTextOwner();
+        studyEvent = studyEvent.MapQuotedText((field, quoted, text) => IsEnvelope(text) ? text : EncryptForEach(studyEvent.StudyId, quoted, field, text));
         if (owner is null)
         {
             return studyEvent;
@@ -61,6 +62,7 @@ public sealed class ParticipantTextProtector(IParticipantKeyStore keys)
     public StudyEvent Reveal(StudyEvent studyEvent)
     {
         ArgumentNullException.ThrowIfNull(studyEvent);
+        studyEvent = studyEvent.MapQuotedText((field, quoted, text) => IsEnvelope(text) ? DecryptForEach(studyEvent.StudyId, quoted, field, text) : text);
         if (studyEvent.ParticipantTextOwner() is not { } owner)
         {
             return studyEvent;
@@ -85,7 +87,44 @@ public sealed class ParticipantTextProtector(IParticipantKeyStore keys)
             clear |= !IsEnvelope(text) && text != ParticipantText.Withdrawn;
             return text;
         });
+        studyEvent.MapQuotedText((_, _, text) =>
+        {
+            clear |= !IsEnvelope(text) && text != ParticipantText.Withdrawn;
+            return text;
+        });
         return clear;
+    }
+
+    /// <summary>Encrypts with each quoted participant's key in turn, so the text needs every one of them to be read.</summary>
+    private string EncryptForEach(string studyId, IReadOnlyList<string> quoted, string field, string text)
+    {
+        foreach (var participant in quoted)
+        {
+            var key = Keys.GetOrCreate(studyId, participant);
+            if (key.Material is not { } material)
+            {
+                return ParticipantText.Withdrawn;
+            }
+
+            using var aes = new AesGcm(material, TagBytes);
+            text = Encrypt(aes, key.KeyId, studyId, participant, field, text);
+        }
+
+        return text;
+    }
+
+    private string DecryptForEach(string studyId, IReadOnlyList<string> quoted, string field, string text)
+    {
+        for (var i = quoted.Count - 1; i >= 0 && IsEnvelope(text); i--)
+        {
+            text = Decrypt(studyId, quoted[i], field, text);
+            if (ReferenceEquals(text, ParticipantText.Withdrawn))
+            {
+                return text;
+            }
+        }
+
+        return text;
     }
 
     private static string Encrypt(AesGcm aes, string keyId, string studyId, string owner, string field, string text)

@@ -95,6 +95,14 @@ public sealed record VoteItemsDrawn(string ParticipantId, int Round, IReadOnlyLi
 {
     /// <inheritdoc />
     public override string? IdempotencyKey => $"draw:{StudyId}:{ParticipantId}:{Round}";
+
+    /// <inheritdoc />
+    public override StudyEvent MapQuotedText(Erasure.QuotedTextMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        var items = Items.Select(item => item.MapQuotedText(map)).ToList();
+        return items.Select((item, i) => ReferenceEquals(item, Items[i])).All(same => same) ? this : this with { Items = items };
+    }
 }
 
 /// <summary>A participant's answers to the closing survey (question id → 1 to 5).</summary>

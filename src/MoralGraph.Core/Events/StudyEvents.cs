@@ -89,6 +89,14 @@ public abstract record StudyEvent
     /// them. An event type without such text returns itself and carries <see cref="Erasure.NotParticipantTextAttribute"/>.
     /// </summary>
     public virtual StudyEvent MapParticipantText(Erasure.ParticipantTextMap map) => this;
+
+    /// <summary>
+    /// This event with every text that quotes other participants' words (the transition stories shown with wiser-than
+    /// items, made from the two values' cards) passed through <paramref name="map"/> with the participants it quotes;
+    /// the event itself when <paramref name="map"/> changes nothing. The log encrypts such a text with the key of each
+    /// one quoted, so any of their withdrawals erases it.
+    /// </summary>
+    public virtual StudyEvent MapQuotedText(Erasure.QuotedTextMap map) => this;
 }
 
 /// <summary>A study was created or its definition replaced (questions, contexts, red lines, languages).</summary>
@@ -164,6 +172,19 @@ public sealed record VoteCast(WiserThanVote Vote) : StudyEvent
     {
         ArgumentNullException.ThrowIfNull(map);
         return Vote.Comment is { } comment ? this with { Vote = Vote with { Comment = map("vote.comment", comment) } } : this;
+    }
+
+    /// <inheritdoc />
+    public override StudyEvent MapQuotedText(Erasure.QuotedTextMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        if (Vote.Story is not { } story || Vote.StoryQuotes is not { Count: > 0 } quoted)
+        {
+            return this;
+        }
+
+        var mapped = map("vote.story", quoted, story);
+        return ReferenceEquals(mapped, story) ? this : this with { Vote = Vote with { Story = mapped } };
     }
 }
 

@@ -128,10 +128,15 @@ public sealed partial class StudyState
             _submissionKeys.Add(Text.StableHash.Of(key));
         }
 
-        if (_withdrawn.Count > 0 && TextOwner(studyEvent) is { } owner && _withdrawn.Contains(owner))
+        if (_withdrawn.Count > 0)
         {
             // Words that arrive after their author withdrew read as the log gives them back (their key is gone).
-            studyEvent = studyEvent.MapParticipantText(ParticipantText.Erase);
+            if (TextOwner(studyEvent) is { } owner && _withdrawn.Contains(owner))
+            {
+                studyEvent = studyEvent.MapParticipantText(ParticipantText.Erase);
+            }
+
+            studyEvent = studyEvent.MapQuotedText(EraseQuotesOfWithdrawn);
         }
 
         Participation.Apply(studyEvent);
@@ -315,7 +320,11 @@ public sealed partial class StudyState
         }
 
         Participation.Find(participantId)?.EraseWords();
+        Participation.EraseQuotes(EraseQuotesOfWithdrawn);
     }
+
+    private string EraseQuotesOfWithdrawn(string field, IReadOnlyList<string> quoted, string text) =>
+        quoted.Any(_withdrawn.Contains) ? ParticipantText.Withdrawn : text;
 
     // A facilitator's edit stored before edits named their card's author is still the author's words.
     private string? TextOwner(StudyEvent studyEvent) => studyEvent.ParticipantTextOwner()

@@ -118,6 +118,41 @@ public sealed class ParticipantTextTests
         Assert.DoesNotContain($"from {withdrawn[0]}.", System.Text.Encoding.UTF8.GetString(live), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_story_that_quotes_a_participant_who_withdrew_is_gone_from_other_participants_draws_and_votes_live_and_in_the_log()
+    {
+        var keys = new InMemoryParticipantKeys();
+        var protector = new ParticipantTextProtector(keys);
+        var item = new VoteItem("i0", new ContextRef("q", "c"), "card-bob", "card-alice", $"Someone moved to {Marker}.") { QuotedParticipants = ["bob", "alice"] };
+        var vote = new WiserThanVote(item.VoteIdFor("carol"), "carol", item.FromValueId, item.ToValueId, item.Context, Verdict.Wiser, null, item.Story, T0) { StoryQuotes = item.QuotedParticipants };
+        var events = new StudyEvent[] { Defined(Study()) }.Concat(Journey("alice", Marker)).Concat(Journey("bob", "Bob keeps his words"))
+            .Concat([Joined("carol"), Chose("carol"), Drawn("carol", 0, item), Cast(vote), Withdrew("alice", minute: 40)]).ToList();
+        var stored = events.Select(e => EventHashChain.Serialize(protector.Protect(e))).ToList();
+        keys.Destroy("test-study", "alice");
+
+        var live = StudyState.Replay(events);
+        var replayed = StudyState.Replay(stored.Select(s => protector.Reveal(EventHashChain.Deserialize(s))));
+        var storedVote = (VoteCast)protector.Reveal(EventHashChain.Deserialize(stored[^2]));
+
+        Assert.All(stored, s => Assert.DoesNotContain(Marker, s, StringComparison.Ordinal));
+        Assert.Equal(ParticipantText.Withdrawn, Assert.Single(live.Participation.Find("carol")!.DrawnItems).Story);
+        Assert.Equal(ParticipantText.Withdrawn, storedVote.Vote.Story);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(live.Capture().ToJsonBytes()), System.Text.Encoding.UTF8.GetString(replayed.Capture().ToJsonBytes()));
+    }
+
+    [Fact]
+    public void A_story_reads_back_while_every_participant_it_quotes_stays()
+    {
+        var protector = new ParticipantTextProtector(new InMemoryParticipantKeys());
+        var item = new VoteItem("i0", new ContextRef("q", "c"), "card-bob", "card-alice", $"Someone moved to {Marker}.") { QuotedParticipants = ["bob", "alice"] };
+
+        var stored = EventHashChain.Serialize(protector.Protect(Drawn("carol", 0, item)));
+        var read = (VoteItemsDrawn)protector.Reveal(EventHashChain.Deserialize(stored));
+
+        Assert.DoesNotContain(Marker, stored, StringComparison.Ordinal);
+        Assert.Equal(item.Story, Assert.Single(read.Items).Story);
+    }
+
     private static CardSubmitted Card(string participant, string words) =>
         new($"card-{participant}", participant, "q", $"{words} title", $"{words} description", [$"MOMENTS of {words}", "CHOICES that help"])
         { StudyId = "test-study", OccurredAt = T0, Actor = participant };
