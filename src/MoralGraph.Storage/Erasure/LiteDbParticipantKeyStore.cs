@@ -96,6 +96,33 @@ public sealed class LiteDbParticipantKeyStore : IParticipantKeyStore, IDisposabl
         }
     }
 
+    /// <summary>
+    /// Creates the keys the participants do not have yet, in one transaction and one flush: an import or a rewrite of the
+    /// store brings thousands of participants at once, and a flush each would be most of its time.
+    /// </summary>
+    public void CreateMissing(IEnumerable<(string StudyId, string ParticipantId)> participants)
+    {
+        ArgumentNullException.ThrowIfNull(participants);
+        var missing = participants.Where(p => !_idByOwner.ContainsKey(OwnerOf(p.StudyId, p.ParticipantId))).Distinct().ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        lock (_writing)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var documents = missing.Where(p => !_idByOwner.ContainsKey(OwnerOf(p.StudyId, p.ParticipantId)))
+                .Select(p => NewDocument(p.StudyId, p.ParticipantId, RandomNumberGenerator.GetBytes(KeyBytes), destroyed: false)).ToList();
+            _store.Database.GetCollection<ParticipantKeyDocument>(KeysCollection).InsertBulk(documents);
+            _store.WaitUntilCommitsAreOnDisk();
+            foreach (var document in documents)
+            {
+                Remember(document);
+            }
+        }
+    }
+
     /// <inheritdoc />
     public ParticipantKey? Find(string keyId) => _byId.GetValueOrDefault(keyId);
 

@@ -206,6 +206,11 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
         List<(StudyEvent, string)> serialized;
         try
         {
+            if (_keys is not null && studyEvents.Count > 1)
+            {
+                _keys.CreateMissing(studyEvents.SelectMany(OwnersOf));
+            }
+
             serialized = studyEvents.Select(e => (e, EventHashChain.Serialize(Protect(e, studyEvents)))).ToList();
         }
         catch (Exception e) when (e is IOException or LiteException or CryptographicException)
@@ -874,6 +879,23 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
     }
 
     private StudyEvent Reveal(StudyEvent studyEvent) => _protector?.Reveal(studyEvent) ?? studyEvent;
+
+    /// <summary>The participants whose keys <paramref name="studyEvent"/> needs: its author's, and those its stories quote.</summary>
+    private static IEnumerable<(string StudyId, string ParticipantId)> OwnersOf(StudyEvent studyEvent)
+    {
+        var owners = new List<(string, string)>();
+        if (studyEvent.ParticipantTextOwner() is { } owner)
+        {
+            owners.Add((studyEvent.StudyId, owner));
+        }
+
+        studyEvent.MapQuotedText((_, quoted, text) =>
+        {
+            owners.AddRange(quoted.Select(q => (studyEvent.StudyId, q)));
+            return text;
+        });
+        return owners;
+    }
 
     /// <summary>The event as stored: its participant's words encrypted with their key, a facilitator's edit under its card's author.</summary>
     private StudyEvent Protect(StudyEvent studyEvent, IReadOnlyList<StudyEvent> batch)
