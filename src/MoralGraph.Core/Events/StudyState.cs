@@ -321,6 +321,10 @@ public sealed partial class StudyState
 
         Participation.Find(participantId)?.EraseWords();
         Participation.EraseQuotes(EraseQuotesOfWithdrawn);
+        foreach (var (profile, export) in _latestExports.ToList())
+        {
+            _latestExports[profile] = (ExportRecorded)export.MapQuotedText(EraseQuotesOfWithdrawn);
+        }
     }
 
     private string EraseQuotesOfWithdrawn(string field, IReadOnlyList<string> quoted, string text) =>

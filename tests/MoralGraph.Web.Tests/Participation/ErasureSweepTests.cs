@@ -7,6 +7,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using MoralGraph.Core.Events;
+using MoralGraph.Core.Export;
 using MoralGraph.Web.Console;
 using MoralGraph.Web.Participation;
 using MoralGraph.Web.Tests.Access;
@@ -50,6 +51,7 @@ public sealed class ErasureSweepTests : IAsyncLifetime
         var leaver = await TakePartAsync(LeaverWord);
         var stayer = await TakePartAsync(StayerWord);
         var leaverCard = (await SendAsync<ParticipationResponse>(HttpMethod.Get, "me", leaver.Token)).CardId!;
+        await RecordConsoleExportAsync();
 
         // Before: the sweep sees the leaver where the app shows participants, so its silence after means something.
         var before = await SweepAsync(stayer.Token);
@@ -75,12 +77,28 @@ public sealed class ErasureSweepTests : IAsyncLifetime
         Assert.Contains(StayerWord, after, StringComparison.Ordinal);
         Assert.Contains(AuditSummaries.WithdrawnParticipant, after, StringComparison.Ordinal);
 
+        // The export recorded from the console, which the exports page compares the next one with, keeps their value's id
+        // (as the log does) but not its words.
+        var latestExports = await _app.Services.GetRequiredService<StudyStates>().ReadAsync(Slug, state => JsonSerializer.Serialize(state.LatestExports.Values.ToList(), EventHashChain.JsonOptions));
+        Assert.Contains(leaverCard, latestExports, StringComparison.Ordinal);
+        Assert.DoesNotContain(LeaverWord, latestExports, StringComparison.Ordinal);
+
         // The app keeps its store, key file and snapshots in its folder; stopping it writes the last snapshots.
         Assert.True((await _app.Services.GetRequiredService<IEventLog>().VerifyAsync()).IsIntact);
         await _app.DisposeAsync();
         var holding = Directory.EnumerateFiles(_folder, "*", SearchOption.AllDirectories)
             .Where(f => !f.EndsWith(".lock", StringComparison.Ordinal) && Encoding.Latin1.GetString(ReadShared(f)).Contains(LeaverWord, StringComparison.Ordinal)).Select(f => Path.GetRelativePath(_folder, f)).ToList();
         Assert.Empty(holding);
+    }
+
+    /// <summary>What the exports page records when a facilitator downloads an export: every value's id and title.</summary>
+    private async Task RecordConsoleExportAsync()
+    {
+        var states = _app.Services.GetRequiredService<StudyStates>();
+        var snapshot = (await states.ReadAsync(Slug, state => state.ToSnapshot()))!;
+        var spec = ExportFormats.Prepare(snapshot, ReconciliationProfiles.Find("default")!, DateTimeOffset.UtcNow).Spec;
+        Assert.Contains(spec.Values, v => v.Title.Contains(LeaverWord, StringComparison.Ordinal));
+        await states.AppendAsync(new ExportRecorded("json", ExportSummary.Of(spec)) { StudyId = Slug, OccurredAt = DateTimeOffset.UtcNow, Actor = AccessTestClients.OwnerName });
     }
 
     /// <summary>Joins, says something in the interview, saves a draft, confirms a card and votes with a comment, each with <paramref name="word"/>.</summary>
