@@ -45,11 +45,27 @@ public sealed record ContextProposalDecided(string ProposalId, bool Accepted) : 
 /// <param name="ToValueId">Value B.</param>
 /// <param name="Story">The first-person story.</param>
 /// <param name="Provenance">The prompt, model and time.</param>
-[Erasure.NotParticipantText("A story a model wrote about two values.")]
+[Erasure.NotParticipantText("A story a model wrote about two values; it paraphrases their cards, so it is quoted text (MapQuotedText).")]
 public sealed record TransitionStoryWritten(ContextRef Context, string FromValueId, string ToValueId, string Story, ModelProvenance Provenance) : StudyEvent
 {
     /// <summary>Most characters in a story.</summary>
     public const int MaxLength = 1200;
+
+    /// <summary>The participants whose cards the two values spoke with when it was written (<see cref="VoteItem.QuotedParticipants"/>).</summary>
+    public IReadOnlyList<string>? Quotes { get; init; }
+
+    /// <inheritdoc />
+    public override StudyEvent MapQuotedText(Erasure.QuotedTextMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        if (Quotes is not { Count: > 0 } quoted)
+        {
+            return this;
+        }
+
+        var mapped = map("model.story", quoted, Story);
+        return ReferenceEquals(mapped, Story) ? this : this with { Story = mapped };
+    }
 }
 
 /// <summary>

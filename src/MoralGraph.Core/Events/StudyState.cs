@@ -321,6 +321,7 @@ public sealed partial class StudyState
 
         Participation.Find(participantId)?.EraseWords();
         Participation.EraseQuotes(EraseQuotesOfWithdrawn);
+        Assistance.EraseQuotes(EraseQuotesOfWithdrawn);
         foreach (var (profile, export) in _latestExports.ToList())
         {
             _latestExports[profile] = (ExportRecorded)export.MapQuotedText(EraseQuotesOfWithdrawn);

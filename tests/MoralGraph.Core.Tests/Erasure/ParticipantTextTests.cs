@@ -141,6 +141,29 @@ public sealed class ParticipantTextTests
     }
 
     [Fact]
+    public void A_model_story_that_quotes_a_participant_who_withdrew_is_no_longer_offered_and_reads_withdrawn_from_the_log()
+    {
+        var keys = new InMemoryParticipantKeys();
+        var protector = new ParticipantTextProtector(keys);
+        var context = new ContextRef("q", "c");
+        var provenance = new Core.Assistance.ModelProvenance("stories", "hash", "model", 0.2, T0);
+        var story = new Core.Assistance.TransitionStoryWritten(context, "card-bob", "card-alice", $"They learnt {Marker}.", provenance)
+        { Quotes = ["bob", "alice"], StudyId = "test-study", OccurredAt = T0, Actor = "model" };
+        var events = new StudyEvent[] { Defined(Study()) }.Concat(Journey("alice", Marker)).Concat(Journey("bob", "Bob keeps his words"))
+            .Append(story).Append(Withdrew("alice", minute: 40)).ToList();
+        var stored = events.Select(e => EventHashChain.Serialize(protector.Protect(e))).ToList();
+        keys.Destroy("test-study", "alice");
+
+        var live = StudyState.Replay(events);
+        var replayed = StudyState.Replay(stored.Select(s => protector.Reveal(EventHashChain.Deserialize(s))));
+
+        Assert.NotNull(StudyState.Replay(events.SkipLast(1)).Assistance.StoryFor(context, "card-bob", "card-alice"));
+        Assert.Null(live.Assistance.StoryFor(context, "card-bob", "card-alice"));
+        Assert.All(stored, s => Assert.DoesNotContain(Marker, s, StringComparison.Ordinal));
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(live.Capture().ToJsonBytes()), System.Text.Encoding.UTF8.GetString(replayed.Capture().ToJsonBytes()));
+    }
+
+    [Fact]
     public void A_story_reads_back_while_every_participant_it_quotes_stays()
     {
         var protector = new ParticipantTextProtector(new InMemoryParticipantKeys());
