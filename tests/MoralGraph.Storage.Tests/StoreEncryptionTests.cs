@@ -29,6 +29,12 @@ public sealed class StoreEncryptionTests : IDisposable
         }
 
         Assert.Contains(LeaverMarker, Latin1(DatabasePath), StringComparison.Ordinal);
+        using (var upgraded = new LiteDbEventLog(DatabasePath))
+        {
+            Assert.False(upgraded.HasReadClearText);
+            await upgraded.ReadStudyAsync("s");
+            Assert.True(upgraded.HasReadClearText);
+        }
 
         var result = await StoreEncryption.EncryptAsync(DatabasePath);
 
@@ -47,6 +53,7 @@ public sealed class StoreEncryptionTests : IDisposable
         {
             Assert.Equal(oldHead, encrypted.RewrittenFrom);
             var card = (CardSubmitted)Assert.Single(await encrypted.ReadStudyAsync("s"), e => e.Event is CardSubmitted { ParticipantId: "leaver" }).Event;
+            Assert.False(encrypted.HasReadClearText);
             Assert.Equal($"{LeaverMarker} title", card.Title);
             await encrypted.AppendAsync(Withdrew("leaver"));
             Assert.True((await encrypted.VerifyAsync()).IsIntact);

@@ -24,6 +24,12 @@ public sealed class ParticipantTextProtector(IParticipantKeyStore keys)
     /// <summary>The key store this protector reads and creates keys in.</summary>
     public IParticipantKeyStore Keys { get; } = keys ?? throw new ArgumentNullException(nameof(keys));
 
+    /// <summary>
+    /// True once <see cref="Reveal"/> read a participant's text stored in clear: the store was written before encryption
+    /// and wants <c>moralgraph store encrypt</c>.
+    /// </summary>
+    public bool HasReadClearText { get; private set; }
+
     /// <summary>True when <paramref name="text"/> is an encrypted envelope.</summary>
     public static bool IsEnvelope(string text) => text is not null && text.StartsWith(EnvelopePrefix, StringComparison.Ordinal);
 
@@ -69,11 +75,18 @@ public sealed class ParticipantTextProtector(IParticipantKeyStore keys)
         }
 
         var hasEnvelope = false;
+        var clear = false;
         studyEvent.MapParticipantText((_, text) =>
         {
             hasEnvelope |= IsEnvelope(text);
+            clear |= !IsEnvelope(text) && text != ParticipantText.Withdrawn;
             return text;
         });
+        if (clear)
+        {
+            HasReadClearText = true;
+        }
+
         return hasEnvelope ? studyEvent.MapParticipantText((field, text) => IsEnvelope(text) ? Decrypt(studyEvent.StudyId, owner, field, text) : text) : studyEvent;
     }
 

@@ -165,6 +165,12 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
     internal LiteDbParticipantKeyStore? KeyStore => _keys;
 
     /// <summary>
+    /// True once a read met a participant's text stored in clear, from before the store was encrypted: what
+    /// <c>moralgraph store encrypt</c> rewrites. (The app reads every study as it starts, so it knows by then.)
+    /// </summary>
+    public bool HasReadClearText => _protector?.HasReadClearText ?? false;
+
+    /// <summary>
     /// When this store was written by <c>moralgraph store encrypt</c> from a store in clear text, that store's chain head
     /// (<c>N:HASH</c>, as <c>audit verify</c> printed it), which links the two chains for an auditor; else null.
     /// </summary>
