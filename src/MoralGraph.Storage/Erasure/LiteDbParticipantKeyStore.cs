@@ -158,9 +158,9 @@ public sealed class LiteDbParticipantKeyStore : IParticipantKeyStore, IDisposabl
             keys.Update(document);
             _store.WaitUntilCommitsAreOnDisk();
             _store.Checkpoint();
-            var destroyed = _byId[keyId];
-            _byId[keyId] = destroyed with { Material = null };
-            CryptographicOperations.ZeroMemory(destroyed.Material);
+            // The array in memory is left to the collector rather than zeroed: an append encrypting with it right now
+            // would otherwise encrypt with a key of zeros, which anyone could read.
+            _byId[keyId] = _byId[keyId] with { Material = null };
             return true;
         }
     }
