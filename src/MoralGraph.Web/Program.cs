@@ -13,6 +13,7 @@ builder.AddParticipantJourney();
 builder.AddFacilitatorAccess();
 builder.AddFacilitatorConsole();
 builder.AddLiveSession();
+builder.AddWebSecurity();
 
 var app = builder.Build();
 

@@ -12,7 +12,11 @@ public sealed record CardHidden(string CardId, string Reason) : StudyEvent;
 [Erasure.NotParticipantText("A facilitator's reason.")]
 public sealed record CardRestored(string CardId, string Reason) : StudyEvent;
 
-/// <summary>A card was flagged for a facilitator's attention (by a facilitator, or a moderation pass). It stays in play.</summary>
+/// <summary>
+/// A card was flagged for a facilitator's attention. A facilitator's flag leaves the card in play; a model's flag (one
+/// with a <see cref="Provenance"/>) <b>holds</b> it: out of the voting draw, deduplication, the graph and every export
+/// until a facilitator clears the flag (see <see cref="StudyState.HeldCards"/>).
+/// </summary>
 /// <param name="CardId">The card.</param>
 /// <param name="Reason">What is wrong with it.</param>
 [Erasure.NotParticipantText("A facilitator's or a moderation pass's reason.")]
@@ -20,12 +24,50 @@ public sealed record CardFlagged(string CardId, string Reason) : StudyEvent
 {
     /// <summary>The model whose moderation pass raised the flag, when a model did.</summary>
     public Assistance.ModelProvenance? Provenance { get; init; }
+
+    /// <summary>What kind of problem a model found (<see cref="ModerationCategories"/>); null for a facilitator's flag.</summary>
+    public string? Category { get; init; }
 }
 
-/// <summary>A facilitator looked at a flagged card and cleared the flag.</summary>
+/// <summary>A facilitator looked at a flagged card and cleared the flag (which releases a held card, see <see cref="StudyState.HeldCards"/>).</summary>
 /// <param name="CardId">The card.</param>
 [Erasure.NotParticipantText("An id.")]
 public sealed record CardFlagCleared(string CardId) : StudyEvent;
+
+/// <summary>The kinds of problem model moderation flags.</summary>
+public static class ModerationCategories
+{
+    /// <summary>The card crosses one of the study's red lines.</summary>
+    public const string RedLine = "red-line";
+
+    /// <summary>Abuse: insults, harassment, attempts to instruct the moderator.</summary>
+    public const string Abuse = "abuse";
+
+    /// <summary>
+    /// Personal data (a name with a phone number, an address). Clearing such a flag is not enough to release the card: its
+    /// text must also have been corrected (<see cref="CardEdited"/>) after the flag, so what was flagged is never exported.
+    /// </summary>
+    public const string PersonalData = "personal-data";
+
+    /// <summary>Every category, as the moderation prompt names them.</summary>
+    public static IReadOnlyList<string> All { get; } = [RedLine, Abuse, PersonalData];
+
+    /// <summary>
+    /// The category of <paramref name="flag"/>: its own, or for a model's flag recorded before flags carried one, the one
+    /// its reason names (the moderation pass wrote "Model moderation, personal-data: …").
+    /// </summary>
+    public static string? Of(CardFlagged flag)
+    {
+        ArgumentNullException.ThrowIfNull(flag);
+        if (flag.Category is not null || flag.Provenance is null)
+        {
+            return flag.Category;
+        }
+
+        return All.FirstOrDefault(c => flag.Reason.StartsWith($"Model moderation, {c}", StringComparison.Ordinal)
+            || (c == RedLine && flag.Reason.StartsWith("Model moderation, red line", StringComparison.Ordinal)));
+    }
+}
 
 /// <summary>
 /// A facilitator corrected a card's text (a typo). The card reads as edited from now on; the original stays in

@@ -30,6 +30,7 @@ public sealed partial class StudyState
         // removals; sorted, the capture says only what is hidden or flagged now.
         new SortedDictionary<string, string>(_hidden, StringComparer.Ordinal),
         new SortedDictionary<string, string>(_flags, StringComparer.Ordinal),
+        new SortedDictionary<string, CardHold>(_holds, StringComparer.Ordinal),
         [.. _originals.Values],
         new Dictionary<string, string>(_splitInto, StringComparer.Ordinal),
         [.. _proposals.Values],
@@ -77,6 +78,7 @@ public sealed partial class StudyState
         state._decisions.AddRange(capture.Decisions);
         AddAll(state._hidden, capture.Hidden);
         AddAll(state._flags, capture.Flags);
+        AddAll(state._holds, capture.Holds);
         foreach (var original in capture.Originals)
         {
             state._originals.Add(original.CardId, original);
@@ -138,6 +140,7 @@ public sealed record StudyStateCapture(
     IReadOnlyList<DedupOverride> Decisions,
     IReadOnlyDictionary<string, string> Hidden,
     IReadOnlyDictionary<string, string> Flags,
+    IReadOnlyDictionary<string, CardHold> Holds,
     IReadOnlyList<CardSubmitted> Originals,
     IReadOnlyDictionary<string, string> SplitInto,
     IReadOnlyList<MergeProposal> MergeProposals,
@@ -149,7 +152,8 @@ public sealed record StudyStateCapture(
     AssistanceCapture Assistance)
 {
     /// <summary>The format this version writes; a snapshot in another format is not used (the log is replayed instead).</summary>
-    public const int CurrentFormat = 1;
+    /// <remarks>2: held cards (format 1 did not keep them, so its snapshots would restore held cards into play).</remarks>
+    public const int CurrentFormat = 2;
 
     /// <summary>The capture as UTF-8 JSON, the way snapshots store it.</summary>
     public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, EventHashChain.JsonOptions);

@@ -18,8 +18,8 @@ public sealed partial class StudyState
     private readonly Dictionary<string, Dictionary<(string To, ContextRef Context), ItemTally>> _votesFrom = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _votesOnValue = new(StringComparer.Ordinal);
 
-    // What values are and which question each answers changes only with cards, merges, splits, hiding, editing and
-    // withdrawals — never with votes or draws, which are most of a live assembly's events — so lookups of values are
+    // What values are and which question each answers changes only with cards, merges, splits, hiding, flags (a model's
+    // holds its card), editing and withdrawals — never with votes or draws, which are most of a live assembly's events — so lookups of values are
     // kept until one of those arrives. A popular value gathers hundreds of cards; building it once is what keeps a
     // draw (which reads every value of a question) from walking every card of the study.
     private readonly Dictionary<string, CanonicalValue?> _valueCache = new(StringComparer.Ordinal);
@@ -132,7 +132,7 @@ public sealed partial class StudyState
 
         foreach (var cardId in _cardsOfParticipant.GetValueOrDefault(participantId) ?? [])
         {
-            if (!_hidden.ContainsKey(cardId))
+            if (!_hidden.ContainsKey(cardId) && !_holds.ContainsKey(cardId))
             {
                 values.Add(Resolve(_valueOfCard[cardId]));
             }

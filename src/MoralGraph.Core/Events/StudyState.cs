@@ -45,11 +45,11 @@ public sealed partial class StudyState
     /// <summary>Merges and splits people made (facilitators, participants saying "not my value"), which deduplication must respect.</summary>
     public IReadOnlyList<DedupOverride> DeduplicationDecisions => _decisions;
 
-    /// <summary>Each current card (withdrawn authors and hidden cards excluded) with the value it belongs to now.</summary>
+    /// <summary>Each current card (withdrawn authors, hidden and held cards excluded) with the value it belongs to now.</summary>
     public IEnumerable<(CardSubmitted Card, string ValueId)> CurrentCards() =>
         _cards.Values.Where(IsInPlay).Select(c => (c, Resolve(_valueOfCard[c.CardId])));
 
-    /// <summary>Every card of a participant who has not withdrawn, hidden ones included, for the facilitators' console.</summary>
+    /// <summary>Every card of a participant who has not withdrawn, hidden and held ones included, for the facilitators' console.</summary>
     public IEnumerable<(CardSubmitted Card, string ValueId)> CardsForModeration() =>
         _cards.Values.Where(c => !_withdrawn.Contains(c.ParticipantId)).Select(c => (c, Resolve(_valueOfCard[c.CardId])));
 
@@ -75,7 +75,8 @@ public sealed partial class StudyState
     /// <summary>The latest export recorded from the console, per reconciliation profile: what the next export is compared with.</summary>
     public IReadOnlyDictionary<string, ExportRecorded> LatestExports => _latestExports;
 
-    private bool IsInPlay(CardSubmitted card) => !_withdrawn.Contains(card.ParticipantId) && !_hidden.ContainsKey(card.CardId);
+    private bool IsInPlay(CardSubmitted card) =>
+        !_withdrawn.Contains(card.ParticipantId) && !_hidden.ContainsKey(card.CardId) && !_holds.ContainsKey(card.CardId);
 
     /// <summary>The study definition and phase, or null before a <see cref="StudyDefined"/> event.</summary>
     public Study? Study { get; private set; }
@@ -141,7 +142,9 @@ public sealed partial class StudyState
 
         Participation.Apply(studyEvent);
         Assistance.Apply(studyEvent);
-        if (studyEvent is CardSubmitted or CanonicalValueDefined or ValuesMerged or CardSplit or CardHidden or CardRestored or CardEdited or ParticipantWithdrew)
+        // Flags count too: a model's flag holds its card out of play, and clearing it brings the card back.
+        if (studyEvent is CardSubmitted or CanonicalValueDefined or ValuesMerged or CardSplit or CardHidden or CardRestored or CardEdited or ParticipantWithdrew
+            or CardFlagged or CardFlagCleared)
         {
             ValuesChanged();
         }
@@ -226,14 +229,22 @@ public sealed partial class StudyState
                 _hidden.Remove(restored.CardId);
                 break;
             case CardFlagged flagged when _cards.ContainsKey(flagged.CardId):
-                _flags[flagged.CardId] = flagged.Reason;
+                // A model's flag on a card a facilitator already flagged leaves their reason showing; it holds the card all the same.
+                if (flagged.Provenance is null || !_flags.ContainsKey(flagged.CardId))
+                {
+                    _flags[flagged.CardId] = flagged.Reason;
+                }
+
+                Hold(flagged);
                 break;
             case CardFlagCleared cleared:
                 _flags.Remove(cleared.CardId);
+                ClearHold(cleared.CardId);
                 break;
             case CardEdited edited when _cards.TryGetValue(edited.CardId, out var before):
                 _originals.TryAdd(edited.CardId, before);
                 _cards[edited.CardId] = before with { Title = edited.Title, Description = edited.Description, Policies = edited.Policies };
+                NoteCorrection(edited.CardId);
                 break;
             case MergeProposed proposed:
                 _proposals.TryAdd(proposed.ProposalId, new MergeProposal(proposed.ProposalId, proposed.FromValueId, proposed.IntoValueId, proposed.Reason, proposed.OccurredAt, null)

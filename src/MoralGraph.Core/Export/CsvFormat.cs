@@ -9,10 +9,20 @@ namespace MoralGraph.Core.Export;
 /// <c>rankings.csv</c> and <c>votes.csv</c>. Participants appear only by pseudonymous id; vote comments
 /// are free text that may identify someone and are left out.
 /// </summary>
+/// <remarks>
+/// Text cells that a spreadsheet would read as a formula (beginning with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, a tab or
+/// a carriage return) are written with a single quote in front, OWASP's rule against CSV injection: a card titled
+/// <c>=HYPERLINK(…)</c> opens as that text, not as a link. Every text cell is treated so, ids included, since imports
+/// bring ids from elsewhere. Numbers this format writes itself (counts, ranks, scores) are not text anyone typed and
+/// stay numbers, negative ones too, so they still sort and sum.
+/// </remarks>
 public sealed class CsvFormat : IExportFormat
 {
     /// <summary>The tables in the archive, by file name.</summary>
     public static readonly IReadOnlyList<string> TableNames = ["values", "edges", "rankings", "votes"];
+
+    // OWASP's list: what a spreadsheet takes as the start of a formula (tab and carriage return can hide one behind them).
+    private const string FormulaStarts = "=+-@\t\r";
 
     /// <inheritdoc />
     public string Name => "csv";
@@ -95,20 +105,30 @@ public sealed class CsvFormat : IExportFormat
         return csv.ToString();
     }
 
-    private static string Num(double? number) => number?.ToString("R", CultureInfo.InvariantCulture) ?? "";
+    private static Cell Num(double? number) => Cell.Number(number?.ToString("R", CultureInfo.InvariantCulture) ?? "");
 
-    private static string Num(int number) => number.ToString(CultureInfo.InvariantCulture);
+    private static Cell Num(int number) => Cell.Number(number.ToString(CultureInfo.InvariantCulture));
 
-    private static void Row(StringBuilder csv, params ReadOnlySpan<string> fields)
+    /// <summary>
+    /// <paramref name="text"/> as a spreadsheet shows it: with a single quote in front when it begins with a character
+    /// that makes a spreadsheet evaluate the cell as a formula (OWASP's CSV injection rule); otherwise unchanged.
+    /// </summary>
+    public static string NeutralizeFormula(string text)
     {
-        for (var i = 0; i < fields.Length; i++)
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length > 0 && FormulaStarts.Contains(text[0]) ? "'" + text : text;
+    }
+
+    private static void Row(StringBuilder csv, params ReadOnlySpan<Cell> cells)
+    {
+        for (var i = 0; i < cells.Length; i++)
         {
             if (i > 0)
             {
                 csv.Append(',');
             }
 
-            var field = fields[i];
+            var field = cells[i].IsNumber ? cells[i].Value : NeutralizeFormula(cells[i].Value);
             if (field.AsSpan().IndexOfAny(",\"\r\n") >= 0)
             {
                 csv.Append('"').Append(field.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
@@ -120,5 +140,13 @@ public sealed class CsvFormat : IExportFormat
         }
 
         csv.Append("\r\n");
+    }
+
+    /// <summary>One cell: text (any string, neutralized on writing) or a number this format wrote itself.</summary>
+    private readonly record struct Cell(string Value, bool IsNumber)
+    {
+        public static Cell Number(string formatted) => new(formatted, IsNumber: true);
+
+        public static implicit operator Cell(string text) => new(text, IsNumber: false);
     }
 }

@@ -72,6 +72,17 @@ public static class SyntheticAssembly
                 if (p % 11 == 0)
                 {
                     Add(At(new ModelUsageRecorded(ModelCapabilities.Moderation, provenance, 120 + p, 30) { StudyId = slug, OccurredAt = clock, Actor = "model" }));
+                    if (p % 22 == 0)
+                    {
+                        // A model's flag holds the card; some are cleared at once (a personal-data one then waits for a correction).
+                        var category = p % 44 == 0 ? ModerationCategories.PersonalData : ModerationCategories.Abuse;
+                        Add(At(new CardFlagged(cardId, $"Model moderation, {category}: synthetic.") { Provenance = provenance, Category = category, StudyId = slug, OccurredAt = clock, Actor = "model-moderation" }));
+                        if (p % 66 == 0)
+                        {
+                            Add(At(new CardFlagCleared(cardId) { StudyId = slug, OccurredAt = clock, Actor = "facilitator" }));
+                        }
+                    }
+
                     Add(At(new CardModerated(cardId, p % 22 == 0, provenance) { StudyId = slug, OccurredAt = clock, Actor = "model-moderation" }));
                 }
             }

@@ -15,12 +15,14 @@ namespace MoralGraph.LanguageModels.Moderation;
 /// <summary>What the model said about one card: no flag, a flag with its reason, or nothing readable.</summary>
 /// <param name="Flag">True when the card should be flagged.</param>
 /// <param name="Reason">The flag's reason as stored, when flagged.</param>
-internal sealed record ModerationVerdict(bool Flag, string? Reason);
+/// <param name="Category">What was found (<see cref="ModerationCategories"/>), when flagged.</param>
+internal sealed record ModerationVerdict(bool Flag, string? Reason, string? Category = null);
 
 /// <summary>
 /// The moderation pass: checks every submitted card with the model against the study's red lines and for abuse and
-/// personal data. A hit appends a <see cref="CardFlagged"/> by <see cref="Actor"/> with its provenance — a flag only;
-/// hiding or clearing stays the facilitator's decision. Each checked card gets a <see cref="CardModerated"/> event, which
+/// personal data. A hit appends a <see cref="CardFlagged"/> by <see cref="Actor"/> with its provenance and category, which
+/// holds the card out of the draw, deduplication, the graph and exports (<see cref="StudyState.HeldCards"/>); clearing the
+/// flag or hiding the card stays the facilitator's decision. Each checked card gets a <see cref="CardModerated"/> event, which
 /// is how the pass knows what is left to check (<see cref="AssistanceState.ModeratedCards"/>): a restart does not check a
 /// card twice, and a flag a facilitator cleared is not raised again.
 /// <para>
@@ -47,8 +49,6 @@ public sealed class ModelCardModerator
 
     /// <summary>Unreadable answers about one card before the pass stops asking about it (until the app restarts).</summary>
     public const int MaxUnreadableAnswers = 2;
-
-    private static readonly string[] Categories = ["red-line", "abuse", "personal-data"];
 
     private readonly ModelCalls _calls;
     private readonly StudyRepository _studies;
@@ -126,12 +126,13 @@ public sealed class ModelCardModerator
             if (verdict.Flag)
             {
                 flagged++;
-                // A card already flagged (by a facilitator, say) keeps that flag and its reason.
-                if (!state.FlaggedCards.ContainsKey(card.CardId))
+                // Flagged even when a facilitator flagged it first: their flag holds nothing, the model's holds the card. The
+                // state keeps showing their reason.
+                if (!state.HeldCards.ContainsKey(card.CardId))
                 {
                     await _log.AppendAsync(new CardFlagged(card.CardId, verdict.Reason!)
                     {
-                        StudyId = studyId, OccurredAt = provenance.At, Actor = Actor, Provenance = provenance,
+                        StudyId = studyId, OccurredAt = provenance.At, Actor = Actor, Provenance = provenance, Category = verdict.Category,
                     }, cancellationToken);
                 }
             }
@@ -185,7 +186,7 @@ public sealed class ModelCardModerator
         }
 
         var category = ModelOutput.StringOf(root, "category");
-        if (category is null || !Categories.Contains(category, StringComparer.Ordinal))
+        if (category is null || !ModerationCategories.All.Contains(category, StringComparer.Ordinal))
         {
             problem = "unknown category";
             return null;
@@ -207,10 +208,10 @@ public sealed class ModelCardModerator
                 return null;
             }
 
-            return new ModerationVerdict(true, $"Model moderation, red line '{redLine.Id}': {reason}");
+            return new ModerationVerdict(true, $"Model moderation, red line '{redLine.Id}': {reason}", category);
         }
 
-        return new ModerationVerdict(true, $"Model moderation, {category}: {reason}");
+        return new ModerationVerdict(true, $"Model moderation, {category}: {reason}", category);
     }
 
     private static List<ChatMessage> Messages(Study study, CardSubmitted card)

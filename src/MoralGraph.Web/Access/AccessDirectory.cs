@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using MoralGraph.Core.Access;
 using MoralGraph.Core.Events;
@@ -183,20 +185,31 @@ public sealed partial class AccessDirectory(IEventLog log, IStudyCatalog catalog
     private partial void LogChange(string change, string actor);
 }
 
-/// <summary>Reads the access stream when the app starts, and tells the operator how to create the first owner if there is none.</summary>
-internal sealed partial class AccessDirectoryLoader(AccessDirectory directory, ILogger<AccessDirectoryLoader> logger) : IHostedService
+/// <summary>
+/// Reads the access stream when the app starts and, while no account owns the install, issues the setup token and
+/// prints the setup link once the server listens (only then are its addresses known).
+/// </summary>
+internal sealed partial class AccessDirectoryLoader(
+    AccessDirectory directory, FirstOwnerSetup setup, IServer server, IHostApplicationLifetime lifetime, ILogger<AccessDirectoryLoader> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var state = await directory.GetStateAsync(cancellationToken);
-        if (!state.HasOwner)
+        if (state.HasOwner)
         {
-            LogNoOwner();
+            return;
         }
+
+        var token = setup.Issue();
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            LogNoOwner(string.Join(" or ", FirstOwnerSetup.Links(addresses, token)));
+        });
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No facilitator owns this install yet: open /setup in a browser on this machine, or stop the app and run 'moralgraph facilitator add NAME --role owner'.")]
-    private partial void LogNoOwner();
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No facilitator owns this install yet. Create the first owner at {SetupLink} (a one-time link: a new one is printed at each start until there is an owner). Or stop the app and run 'moralgraph facilitator add NAME --role owner'.")]
+    private partial void LogNoOwner(string setupLink);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using MoralGraph.Core.Access;
+using MoralGraph.Web.Security;
 
 namespace MoralGraph.Web.Access;
 
@@ -17,9 +18,12 @@ internal static partial class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
         // Order -1: the pages at the same paths also accept POST (Blazor's own form handling); these answer the posts.
-        endpoints.MapPost(FacilitatorSignIn.LoginPath, LoginAsync).AllowAnonymous().WithOrder(-1).ExcludeFromDescription();
-        endpoints.MapPost(FacilitatorSignIn.LogoutPath, LogoutAsync).AllowAnonymous().WithOrder(-1).ExcludeFromDescription();
-        endpoints.MapPost(SetupPath, SetupAsync).AllowAnonymous().WithOrder(-1).ExcludeFromDescription();
+        endpoints.MapPost(FacilitatorSignIn.LoginPath, LoginAsync).AllowAnonymous().WithOrder(-1).ExcludeFromDescription()
+            .WithMetadata(RequestBodyLimits.Limit(RequestBodyLimits.AccountFormBytes));
+        endpoints.MapPost(FacilitatorSignIn.LogoutPath, LogoutAsync).AllowAnonymous().WithOrder(-1).ExcludeFromDescription()
+            .WithMetadata(RequestBodyLimits.Limit(RequestBodyLimits.AccountFormBytes));
+        endpoints.MapPost(SetupPath, SetupAsync).AllowAnonymous().WithOrder(-1).ExcludeFromDescription()
+            .WithMetadata(RequestBodyLimits.Limit(RequestBodyLimits.AccountFormBytes));
         return endpoints;
     }
 
@@ -58,13 +62,30 @@ internal static partial class AccountEndpoints
     }
 
     internal static async Task<IResult> SetupAsync(
-        [FromForm] string? username, [FromForm] string? password, [FromForm] string? confirmPassword,
-        HttpContext context, AccessDirectory directory)
+        [FromForm] string? token, [FromForm] string? username, [FromForm] string? password, [FromForm] string? confirmPassword,
+        HttpContext context, AccessDirectory directory, FirstOwnerSetup setup, LoginThrottle throttle, ILoggerFactory loggers)
     {
         if ((await directory.GetStateAsync(context.RequestAborted)).HasOwner)
         {
             // The page is gone once used; so is its form post.
             return Results.NotFound();
+        }
+
+        var logger = loggers.CreateLogger(typeof(AccountEndpoints));
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (throttle.RetryAfterForAddress(address) is { } wait)
+        {
+            LogSetupThrottled(logger, address);
+            var minutes = (int)Math.Ceiling(wait.TotalMinutes);
+            return Results.Redirect($"{SetupPath}?problem={AccountProblems.SetupThrottled}&minutes={minutes.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        if (!setup.Matches(token))
+        {
+            // The token is checked before anything else is looked at, so a guess learns nothing but "wrong".
+            throttle.RecordAddressFailure(address);
+            LogWrongSetupToken(logger, address);
+            return Results.Redirect($"{SetupPath}?problem={AccountProblems.SetupToken}");
         }
 
         var name = (username ?? string.Empty).Trim();
@@ -74,7 +95,8 @@ internal static partial class AccountEndpoints
             : null;
         if (problem is not null)
         {
-            return Results.Redirect($"{SetupPath}?problem={problem}");
+            // The token was right: the page keeps it, so only the rejected field has to be typed again.
+            return Results.Redirect($"{SetupPath}?token={Uri.EscapeDataString(token!)}&problem={problem}");
         }
 
         try
@@ -87,6 +109,7 @@ internal static partial class AccountEndpoints
             return Results.NotFound();
         }
 
+        setup.Retire();
         var account = (await directory.GetStateAsync(context.RequestAborted)).Find(name)!;
         await FacilitatorSignIn.SignInAsync(context, account);
         return Results.LocalRedirect("/");
@@ -100,6 +123,12 @@ internal static partial class AccountEndpoints
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Facilitator sign-in refused for a while after repeated failures (from {Address}).")]
     private static partial void LogThrottled(ILogger logger, string address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Setup refused: a wrong or missing setup token from {Address}.")]
+    private static partial void LogWrongSetupToken(ILogger logger, string address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Setup refused for a while after repeated wrong setup tokens (from {Address}).")]
+    private static partial void LogSetupThrottled(ILogger logger, string address);
 }
 
 /// <summary>The problems the account pages show, by the code the form posts send back.</summary>
@@ -110,6 +139,8 @@ public static class AccountProblems
     public const string Username = "username";
     public const string PasswordTooShort = "password-short";
     public const string PasswordsDiffer = "password-mismatch";
+    public const string SetupToken = "setup-token";
+    public const string SetupThrottled = "setup-throttled";
 
     /// <summary>The message for <paramref name="code"/>; <paramref name="minutes"/> is the wait after a lock. Null for no or an unknown code.</summary>
     public static string? Message(string? code, int? minutes = null) => code switch
@@ -120,6 +151,8 @@ public static class AccountProblems
         Username => $"A username is 1 to {AccessChanges.MaximumUsernameLength} letters, digits or . _ - @ (no spaces).",
         PasswordTooShort => AccessChanges.PasswordProblem(null),
         PasswordsDiffer => "The two passwords differ.",
+        SetupToken => "This setup link's token is missing or not the current one. Open the link the app printed in its log at its latest start (a new one at each start), or paste that token below.",
+        SetupThrottled => $"Too many wrong setup tokens from this address. Try again in {Math.Max(minutes ?? 15, 1)} minute{(minutes == 1 ? "" : "s")}.",
         _ => null,
     };
 }

@@ -61,6 +61,29 @@ public sealed class LoginThrottle(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// How long until <paramref name="address"/> may try again, for attempts that name no account (setup tokens); null
+    /// when it may now. The address's count is the one sign-in failures add to.
+    /// </summary>
+    public TimeSpan? RetryAfterForAddress(string address)
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            return Find(_addresses, address)?.LockedUntil is { } until && until > now ? until - now : null;
+        }
+    }
+
+    /// <summary>Counts a failed attempt that names no account (a wrong setup token) against <paramref name="address"/>.</summary>
+    public void RecordAddressFailure(string address)
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            Count(_addresses, address, MaxFailuresPerAddress, now);
+        }
+    }
+
     private static Tracker? Find(Dictionary<string, Tracker> trackers, string key) => trackers.GetValueOrDefault(key);
 
     private static void Count(Dictionary<string, Tracker> trackers, string key, int limit, DateTimeOffset now)

@@ -8,14 +8,17 @@ namespace MoralGraph.Web.Access;
 /// or <c>{slug}</c> (endpoints and pages), or an explicit slug as the resource
 /// (<c>IAuthorizationService.AuthorizeAsync(user, slug, StudyAccess.Observer)</c>, for hubs and per-row checks).
 /// With no study at all (a list), it asks for that role in at least one study. A facilitator passes with a role at
-/// least the one required, in the study or in every study; an API key passes <see cref="Observer"/> for its own
-/// study only. Everything else falls back to <see cref="SignedIn"/>: nothing is public unless marked
-/// <c>AllowAnonymous</c>.
+/// least the one required, in the study or in every study; an API key passes <see cref="ApiReader"/> for its own
+/// study only, and nothing else: keys are for the HTTP API, never the console's pages, hub or actions. Everything else
+/// falls back to <see cref="SignedIn"/>: nothing is public unless marked <c>AllowAnonymous</c>.
 /// </summary>
 public static class StudyAccess
 {
-    /// <summary>Reads the study: console, audit, exports. Also an API key of that study.</summary>
+    /// <summary>Reads the study in the console: its pages, audit, exports and live hub. A signed-in facilitator only, never an API key.</summary>
     public const string Observer = "study:observer";
+
+    /// <summary>Reads the study over the HTTP API (the list and its exports): an observer of it, or an API key of that study.</summary>
+    public const string ApiReader = "study:api-reader";
 
     /// <summary>Moderates and runs the study's phases.</summary>
     public const string Facilitator = "study:facilitator";
@@ -36,6 +39,7 @@ public static class StudyAccess
         var signedIn = new AuthorizationPolicyBuilder().AddRequirements(new SignedInRequirement()).Build();
         return authorization
             .AddPolicy(Observer, policy => policy.AddRequirements(new StudyRoleRequirement(FacilitatorRole.Observer, AllStudies: false)))
+            .AddPolicy(ApiReader, policy => policy.AddRequirements(new StudyRoleRequirement(FacilitatorRole.Observer, AllStudies: false, AdmitsApiKey: true)))
             .AddPolicy(Facilitator, policy => policy.AddRequirements(new StudyRoleRequirement(FacilitatorRole.Facilitator, AllStudies: false)))
             .AddPolicy(Owner, policy => policy.AddRequirements(new StudyRoleRequirement(FacilitatorRole.Owner, AllStudies: false)))
             .AddPolicy(Administrator, policy => policy.AddRequirements(new StudyRoleRequirement(FacilitatorRole.Owner, AllStudies: true)))
@@ -57,8 +61,11 @@ public static class StudyAccess
         values.FirstOrDefault(v => v.Key.Equals("id", StringComparison.OrdinalIgnoreCase) || v.Key.Equals("slug", StringComparison.OrdinalIgnoreCase)).Value as string;
 }
 
-/// <summary>Needs <paramref name="Minimum"/> in the study of the check, or in every study when <paramref name="AllStudies"/>.</summary>
-public sealed record StudyRoleRequirement(FacilitatorRole Minimum, bool AllStudies) : IAuthorizationRequirement;
+/// <summary>
+/// Needs <paramref name="Minimum"/> in the study of the check, or in every study when <paramref name="AllStudies"/>; an API key
+/// of the study meets it only when <paramref name="AdmitsApiKey"/> (the HTTP API's read endpoints).
+/// </summary>
+public sealed record StudyRoleRequirement(FacilitatorRole Minimum, bool AllStudies, bool AdmitsApiKey = false) : IAuthorizationRequirement;
 
 /// <summary>Needs an enabled facilitator account.</summary>
 public sealed record SignedInRequirement : IAuthorizationRequirement;
@@ -96,8 +103,9 @@ internal sealed class StudyAccessHandler(AccessDirectory directory) : IAuthoriza
 
         if (keyStudy is not null)
         {
-            // An API key reads its own study; with no study named (the list), it sees its one study.
-            return requirement.Minimum == FacilitatorRole.Observer && (study is null || study == keyStudy);
+            // An API key reads its own study over the API; with no study named (the list), it sees its one study. Pages
+            // would render a study's whole console for it (cards, flags, the definition), so they never admit one.
+            return requirement.AdmitsApiKey && requirement.Minimum == FacilitatorRole.Observer && (study is null || study == keyStudy);
         }
 
         if (account is null)

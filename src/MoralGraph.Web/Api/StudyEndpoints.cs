@@ -6,6 +6,7 @@ using MoralGraph.Core.Events;
 using MoralGraph.Core.Export;
 using MoralGraph.Core.Studies;
 using MoralGraph.Web.Access;
+using MoralGraph.Web.Security;
 
 namespace MoralGraph.Web.Api;
 
@@ -27,7 +28,8 @@ public static class StudyEndpoints
     {
         // Exports carry pseudonymous participant ids and every vote: reading a study needs an observer of it, either
         // a signed-in facilitator or an API key of that study (StudyAccess). The schema is public: it holds no data.
-        var studies = endpoints.MapGroup("/api/studies").WithTags("Studies").RequireAuthorization(StudyAccess.Observer);
+        var studies = endpoints.MapGroup("/api/studies").WithTags("Studies").RequireAuthorization(StudyAccess.ApiReader)
+            .WithMetadata(RequestBodyLimits.Limit(RequestBodyLimits.FacilitatorApiBytes));
 
         studies.MapGet("/", ListAsync)
             .WithName("ListStudies")
@@ -53,7 +55,7 @@ public static class StudyEndpoints
         var readable = new List<StudyListItem>();
         foreach (var study in await catalog.ListAsync(cancellationToken))
         {
-            if ((await authorization.AuthorizeAsync(user, study.Slug, StudyAccess.Observer)).Succeeded)
+            if ((await authorization.AuthorizeAsync(user, study.Slug, StudyAccess.ApiReader)).Succeeded)
             {
                 readable.Add(new StudyListItem(study.Slug, study.Title, study.Phase, study.QuestionCount));
             }

@@ -15,6 +15,9 @@ public enum CardFilter
 
     /// <summary>Hidden cards.</summary>
     Hidden,
+
+    /// <summary>Cards held out of play by a model's flag until a facilitator clears it.</summary>
+    Held,
 }
 
 /// <summary>
@@ -38,6 +41,7 @@ public sealed class ModerationPageState(StudyModeration moderation)
     {
         CardFilter.Flagged => c.IsFlagged,
         CardFilter.Hidden => c.IsHidden,
+        CardFilter.Held => c.IsHeld,
         _ => true,
     })];
 

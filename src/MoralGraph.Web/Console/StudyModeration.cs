@@ -30,6 +30,12 @@ public sealed record ModeratedCard(
 
     /// <summary>True when flagged for attention.</summary>
     public bool IsFlagged => FlagReason is not null;
+
+    /// <summary>Why model moderation holds it out of the draw, deduplication, the graph and exports; null when it does not.</summary>
+    public CardHold? Hold { get; init; }
+
+    /// <summary>True when held (see <see cref="Hold"/>).</summary>
+    public bool IsHeld => Hold is not null;
 }
 
 /// <summary>A canonical value a facilitator can merge.</summary>
@@ -137,7 +143,10 @@ public sealed class StudyModeration(ModerationService moderation, ConsoleAuthori
             .Select(c => new ModeratedCard(
                 c.Card.CardId, c.Card.QuestionId, c.Card.Title, c.Card.Description, c.Card.Policies, c.ValueId, titles.GetValueOrDefault(c.ValueId, c.Card.Title),
                 members.GetValueOrDefault(c.ValueId), c.Card.OccurredAt, state.HiddenCards.GetValueOrDefault(c.Card.CardId),
-                state.FlaggedCards.GetValueOrDefault(c.Card.CardId), state.OriginalOf(c.Card.CardId)))
+                state.FlaggedCards.GetValueOrDefault(c.Card.CardId), state.OriginalOf(c.Card.CardId))
+            {
+                Hold = state.HeldCards.GetValueOrDefault(c.Card.CardId),
+            })
             .Reverse()
             .ToList();
         var merges = state.PendingMergeProposals()

@@ -23,6 +23,7 @@ public static class AccessServiceExtensions
         services.AddSingleton<AccessDirectory>();
         services.AddHostedService<AccessDirectoryLoader>();
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<FirstOwnerSetup>();
         services.AddScoped<FacilitatorCookieEvents>();
 
         services.AddAuthentication(SelectingScheme)

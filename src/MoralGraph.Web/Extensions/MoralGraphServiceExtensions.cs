@@ -16,6 +16,7 @@ using MoralGraph.Web.Access;
 using MoralGraph.Web.Api;
 using MoralGraph.Web.Components;
 using MoralGraph.Web.Participation;
+using MoralGraph.Web.Security;
 using MoralGraph.Web.Seeding;
 using MoralGraph.Web.Studies;
 using MudBlazor.Services;
@@ -115,7 +116,8 @@ public static class MoralGraphServiceExtensions
         builder.Services.AddScoped<StudyListState>();
 
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        // The bearer scheme of API keys and participant tokens, and the operations that need it.
+        builder.Services.AddOpenApi(options => options.AddBearerSecurity());
         // Phases read as in the study files ("interviewing"), not as enum numbers.
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
@@ -128,12 +130,18 @@ public static class MoralGraphServiceExtensions
         ArgumentNullException.ThrowIfNull(app);
         // First, so everything after it (cookies, redirects, the sign-in throttle) sees the client's scheme and address.
         app.UseForwardedHeaders();
+        // Next, so every response has them, error pages included.
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Before anything reads a body (antiforgery, form and JSON binding); after the status pages, so its 413 problem
+        // document is what the client gets.
+        app.UseRequestBodyLimits();
         // English first; another language is a JourneyText.{culture}.resx and its culture added here.
         app.UseRequestLocalization(options => options.SetDefaultCulture("en").AddSupportedCultures("en").AddSupportedUICultures("en"));
         app.UseAuthentication();

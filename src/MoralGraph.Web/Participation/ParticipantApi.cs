@@ -10,6 +10,7 @@ using MoralGraph.Core.Participation;
 using MoralGraph.Core.Values;
 using MoralGraph.Core.Voting;
 using MoralGraph.Web.Live;
+using MoralGraph.Web.Security;
 
 namespace MoralGraph.Web.Participation;
 
@@ -39,8 +40,6 @@ public static class ParticipantApi
 {
     /// <summary>Where the endpoints live; <c>{slug}</c> is the study.</summary>
     public const string Prefix = "/api/v1/studies/{slug}/participation";
-
-    private const int MaxRequestBytes = 64 * 1024;
 
     /// <summary>
     /// The options and the rate limiter: each participant's requests, then each address's, counted in token buckets that
@@ -96,11 +95,13 @@ public static class ParticipantApi
     public static IEndpointRouteBuilder MapParticipantApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup(Prefix).WithTags("Participation").AllowAnonymous()
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxRequestBytes));
+            .WithMetadata(RequestBodyLimits.Limit(RequestBodyLimits.ParticipantApiBytes))
+            // The participant's token (or cookie) identifies them, except to join and to resume (marked below).
+            .WithMetadata(new BearerTokenMetadata(Required: true));
 
-        api.MapPost("/join", JoinAsync).WithName("JoinStudy")
+        api.MapPost("/join", JoinAsync).WithName("JoinStudy").WithMetadata(new BearerTokenMetadata(Required: false))
             .WithSummary("Agree to the consent statement and take part; answers the participant id, the resume code (shown once) and a bearer token.");
-        api.MapPost("/resume", ResumeAsync).WithName("ResumeParticipation").WithSummary("Continue with a resume code; answers a bearer token.");
+        api.MapPost("/resume", ResumeAsync).WithName("ResumeParticipation").WithMetadata(new BearerTokenMetadata(Required: false)).WithSummary("Continue with a resume code; answers a bearer token.");
         api.MapGet("/me", MeAsync).WithName("GetParticipation").WithSummary("Where the participant is: step, question, interview so far, draft or card, items left.");
         api.MapPost("/question", ChooseQuestionAsync).WithName("ChooseQuestion").WithSummary("Choose the question to be interviewed about.");
         api.MapPost("/interview", InterviewAsync).WithName("InterviewTurn")
@@ -312,7 +313,10 @@ public static class ParticipantApi
                 return new MyValueContextResponse(context.Id, context.Text, ranked?.Rank, graph?.Ranking.Count, ranked?.Score);
             }).ToList();
             return new MyValueResponse(mine.Card.CardId, new CardDraft(mine.Card.Title, mine.Card.Description, mine.Card.Policies),
-                mine.Value is { } value ? ValueResponse.Of(value) : null, contexts, latest?.ComputedAt);
+                mine.Value is { } value ? ValueResponse.Of(value) : null, contexts, latest?.ComputedAt)
+            {
+                UnderReview = mine.UnderReview,
+            };
         });
 
     private static async Task<ParticipationResponse> CurrentAsync(ParticipationService journey, string slug, string participantId, CancellationToken cancellationToken)
@@ -486,4 +490,8 @@ public sealed record MyValueContextResponse(string ContextId, string Text, int? 
 /// <param name="Value">The value it belongs to now.</param>
 /// <param name="Contexts">Its rank per context of their question.</param>
 /// <param name="RankedAt">When the ranks were computed (the study's latest background reconciliation).</param>
-public sealed record MyValueResponse(string CardId, CardDraft Card, ValueResponse? Value, IReadOnlyList<MyValueContextResponse> Contexts, DateTimeOffset? RankedAt);
+public sealed record MyValueResponse(string CardId, CardDraft Card, ValueResponse? Value, IReadOnlyList<MyValueContextResponse> Contexts, DateTimeOffset? RankedAt)
+{
+    /// <summary>True while the card waits for a facilitator's review after model moderation flagged it: it is in no vote, graph or export meanwhile.</summary>
+    public bool UnderReview { get; init; }
+}

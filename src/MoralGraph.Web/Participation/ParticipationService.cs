@@ -54,7 +54,11 @@ public sealed record JourneyView(Study Study, ParticipantRecord? Participant, IR
 /// <param name="Value">The value it belongs to now, or null when that value is not in the graph (a hidden card).</param>
 /// <param name="QuestionId">Their question.</param>
 /// <param name="Contexts">The question's contexts.</param>
-public sealed record MyValueView(CardSubmitted Card, CanonicalValue? Value, string? QuestionId, IReadOnlyList<StudyContext> Contexts);
+public sealed record MyValueView(CardSubmitted Card, CanonicalValue? Value, string? QuestionId, IReadOnlyList<StudyContext> Contexts)
+{
+    /// <summary>True while model moderation holds the card for a facilitator's review (it is in no draw, graph or export meanwhile).</summary>
+    public bool UnderReview { get; init; }
+}
 
 /// <summary>
 /// Everything a participant does, as events: each method decides against the study's live state and appends under the
@@ -121,6 +125,9 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
             state.Participation.Find(participantId) is { Withdrawn: false, CardId: { } cardId } participant && state.FindCard(cardId) is { } card
                 ? new MyValueView(card, state.ValueOfCard(cardId) is { } valueId ? state.FindValue(valueId) : null, participant.QuestionId,
                     state.Study!.FindQuestion(participant.QuestionId ?? string.Empty)?.Contexts ?? [])
+                {
+                    UnderReview = state.HeldCards.ContainsKey(cardId),
+                }
                 : null,
             cancellationToken);
 

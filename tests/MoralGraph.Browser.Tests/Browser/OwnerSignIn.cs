@@ -1,11 +1,12 @@
+using MoralGraph.Browser.Tests.Server;
 using static Microsoft.Playwright.Assertions;
 
 namespace MoralGraph.Browser.Tests.Browser;
 
 /// <summary>
 /// Signs a browser context in as the owner of every study, as a person would: on a fresh server through the one-time
-/// <c>/setup</c> page (which signs the new owner in), afterwards through <c>/account/login</c>. The page's cookies
-/// then go with <c>page.APIRequest</c> too, so the export API can be read with them.
+/// setup link the app printed in its log (which signs the new owner in), afterwards through <c>/account/login</c>. The
+/// page's cookies then go with <c>page.APIRequest</c> too, so the export API can be read with them.
 /// </summary>
 public static class OwnerSignIn
 {
@@ -13,14 +14,15 @@ public static class OwnerSignIn
 
     public const string Password = "a password for the browser tests";
 
-    public static async Task SignInAsOwnerAsync(this IPage page)
+    public static async Task SignInAsOwnerAsync(this IPage page, MoralGraphServer server)
     {
         ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(server);
         // Asked outside the page, so the 404 of a server already set up is no browser problem.
         var setup = await page.APIRequest.GetAsync("/setup");
         if (setup.Ok)
         {
-            await page.GotoAsync("/setup");
+            await page.GotoAsync(await server.SetupLinkAsync());
             await page.GetByLabel("Username").FillAsync(Username);
             await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
             await page.GetByLabel("Password again").FillAsync(Password);

@@ -58,7 +58,7 @@ public sealed class DashboardLatencyTests(DashboardLatencyTests.VotingStudyServe
     [Fact]
     public async Task A_vote_reaches_an_open_dashboard_quickly_over_100_votes()
     {
-        await Page.SignInAsOwnerAsync();
+        await Page.SignInAsOwnerAsync(Server);
         await OpenAsync("/console/" + VotingStudyServer.Slug);
         await Expect(Page.GetByTestId("votes-total")).ToHaveTextAsync("0");
         await Page.EvaluateAsync(WatchVotes);

@@ -22,7 +22,7 @@ public sealed class FacilitatorConsoleTests(MoralGraphServer server, ChromiumBro
     [Fact]
     public async Task A_participants_card_reaches_the_dashboard_live_and_once_hidden_leaves_the_draw_and_the_export()
     {
-        await Page.SignInAsOwnerAsync();
+        await Page.SignInAsOwnerAsync(Server);
         await OpenAsync(DashboardPath);
         await Expect(Page.GetByTestId("dashboard-title")).ToHaveTextAsync(ExampleStudy.Title);
         // A reload would lose this mark: the card must arrive through the open circuit.
@@ -91,7 +91,7 @@ public sealed class FacilitatorConsoleTests(MoralGraphServer server, ChromiumBro
         var participant = new Participant(await OpenAnotherDeviceAsync());
         await participant.OpenAsync();
 
-        await Page.SignInAsOwnerAsync();
+        await Page.SignInAsOwnerAsync(Server);
         await OpenAsync(ModerationPath);
         await Page.GetByTestId("moderation-announcement").FillAsync("Voting opens in five minutes");
         await Page.GetByTestId("moderation-announce").ClickAsync();

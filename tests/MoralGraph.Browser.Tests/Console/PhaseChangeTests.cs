@@ -28,7 +28,7 @@ public sealed class PhaseChangeTests(DashboardLatencyTests.VotingStudyServer ser
         await Expect(participant.VoteSubmit).ToBeVisibleAsync();
         await participant.Page.EvaluateAsync("() => window.mgNoReload = true");
 
-        await Page.SignInAsOwnerAsync();
+        await Page.SignInAsOwnerAsync(Server);
         await OpenAsync($"/console/{DashboardLatencyTests.VotingStudyServer.Slug}/settings");
         var close = Page.GetByTestId("phase-closed");
         await close.WaitForHandlersAsync();

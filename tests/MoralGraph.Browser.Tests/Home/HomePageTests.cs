@@ -34,7 +34,7 @@ public sealed partial class HomePageTests(MoralGraphServer server, ChromiumBrows
     public async Task The_page_becomes_interactive_and_the_profile_choice_reaches_the_server()
     {
         // The profile and the downloads are shown to facilitators only.
-        await Page.SignInAsOwnerAsync();
+        await Page.SignInAsOwnerAsync(Server);
         var clock = Stopwatch.StartNew();
         await Page.GotoAsync("/");
         var loaded = clock.Elapsed;

@@ -61,7 +61,7 @@ public sealed class ContributionsInExportTests(MoralGraphServer server, Chromium
     private async Task<IAPIRequestContext> OwnerExportsAsync()
     {
         var owner = await OpenAnotherDeviceAsync();
-        await owner.SignInAsOwnerAsync();
+        await owner.SignInAsOwnerAsync(Server);
         return owner.APIRequest;
     }
 

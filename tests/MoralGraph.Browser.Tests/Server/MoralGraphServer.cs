@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 
 namespace MoralGraph.Browser.Tests.Server;
 
@@ -12,7 +13,7 @@ namespace MoralGraph.Browser.Tests.Server;
 /// <c>studies/*.yaml</c>. <see cref="RestartAsync"/> kills the process and starts a new one on the same port and
 /// file, as a crash and restart would. Use it as an xunit class fixture: one server per test class.
 /// </summary>
-public class MoralGraphServer : IAsyncLifetime
+public partial class MoralGraphServer : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
@@ -68,6 +69,27 @@ public class MoralGraphServer : IAsyncLifetime
     {
         ArgumentNullException.ThrowIfNull(path);
         return new Uri(BaseAddress, path).ToString();
+    }
+
+    /// <summary>
+    /// The one-time setup link the app printed in its log at its latest start, as an operator copies it from there;
+    /// waits a little for the line (it is printed once the server listens), then fails with the log.
+    /// </summary>
+    public async Task<string> SetupLinkAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            var printed = SetupLink().Matches(Log.ToString());
+            if (printed.Count > 0 && printed[^1].Groups["run"].Value == _run.ToString(CultureInfo.InvariantCulture))
+            {
+                return printed[^1].Groups["link"].Value;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException($"Run {_run} of the app printed no setup link.\n{Log}");
     }
 
     public virtual Task InitializeAsync() => StartAsync();
@@ -240,6 +262,10 @@ public class MoralGraphServer : IAsyncLifetime
 
         throw new TimeoutException($"The app did not answer on {BaseAddress} within {StartTimeout.TotalSeconds} s ({lastProblem}).\n{Log}");
     }
+
+    // A log line is "[run N out] …"; the link ends at the token.
+    [GeneratedRegex(@"\[run (?<run>\d+) [a-z]+\][^\n]*?(?<link>https?://\S+/setup\?token=[A-Za-z0-9_%-]+)", RegexOptions.None, 1000)]
+    private static partial Regex SetupLink();
 
     private static int FreeLoopbackPort()
     {

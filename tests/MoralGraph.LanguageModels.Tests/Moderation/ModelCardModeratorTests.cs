@@ -44,8 +44,11 @@ public sealed class ModelCardModeratorTests : IDisposable
             (f.Actor, f.Provenance!.PromptId, f.Provenance.PromptHash, f.Provenance.ModelId)));
         Assert.Equal(["c-1", "c-2", "c-3"], state.Assistance.ModeratedCards.Order(StringComparer.Ordinal));
         Assert.Equal(3, state.Assistance.UsageByCapability[ModelCapabilities.Moderation].Calls);
-        // Hiding stays the facilitator's decision.
+        // Hiding stays the facilitator's decision; the flagged cards are held out of the graph until one clears them.
         Assert.Empty(state.HiddenCards);
+        Assert.Equal([ModerationCategories.RedLine, ModerationCategories.PersonalData], flags.OrderBy(f => f.CardId, StringComparer.Ordinal).Select(f => f.Category));
+        Assert.Equal(["c-2", "c-3"], state.HeldCards.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["c-1"], state.ToSnapshot().Values.Select(v => v.Id));
     }
 
     [Fact]
@@ -85,7 +88,7 @@ public sealed class ModelCardModeratorTests : IDisposable
     }
 
     [Fact]
-    public async Task A_card_a_facilitator_flagged_keeps_their_reason()
+    public async Task A_card_a_facilitator_flagged_keeps_their_reason_and_is_held_by_the_models_flag()
     {
         await _bed.DefineStudyAsync();
         await SubmitAsync("c-1", "Faith comes first", "TEACHINGS the user's church requires of her");
@@ -96,6 +99,7 @@ public sealed class ModelCardModeratorTests : IDisposable
 
         var state = await _bed.StateAsync();
         Assert.Equal("Looks like spam to me.", state.FlaggedCards["c-1"]);
+        Assert.Equal("Model moderation, abuse: Spam.", state.HeldCards["c-1"].Reason);
         Assert.Contains("c-1", state.Assistance.ModeratedCards);
     }
 

@@ -7,7 +7,7 @@ namespace MoralGraph.Web.Tests.Access;
 
 /// <summary>
 /// One running app for the access tests: the example study and a second study, an owner of every study and an
-/// observer of the second study only.
+/// observer of the second study only; a live API key of the example study and a revoked one.
 /// </summary>
 public sealed class AccessAppFixture : IAsyncLifetime
 {
@@ -28,12 +28,22 @@ public sealed class AccessAppFixture : IAsyncLifetime
     /// <summary>Signed in as an observer of <see cref="OtherSlug"/> only.</summary>
     public HttpClient ObserverOfOther { get; private set; } = null!;
 
+    /// <summary>Sends a live API key of <see cref="StudySlug"/>.</summary>
+    public HttpClient KeyOfStudy { get; private set; } = null!;
+
+    /// <summary>Sends an API key of <see cref="StudySlug"/> that was revoked.</summary>
+    public HttpClient RevokedKey { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Anonymous = Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         Owner = await Factory.OwnerClientAsync();
         await Factory.CreateFacilitatorAsync(OtherObserver, FacilitatorRole.Observer, OtherSlug);
         ObserverOfOther = await Factory.SignedInClientAsync(OtherObserver, AccessTestClients.Password);
+        (_, KeyOfStudy) = await Factory.ApiKeyClientAsync(StudySlug);
+        var (revoked, revokedClient) = await Factory.ApiKeyClientAsync(StudySlug);
+        await Factory.Access().RevokeApiKeyAsync(revoked.Split('_')[1], AccessTestClients.OwnerName);
+        RevokedKey = revokedClient;
     }
 
     public async Task DisposeAsync()
@@ -41,6 +51,8 @@ public sealed class AccessAppFixture : IAsyncLifetime
         Anonymous.Dispose();
         Owner.Dispose();
         ObserverOfOther.Dispose();
+        KeyOfStudy.Dispose();
+        RevokedKey.Dispose();
         await Factory.DisposeAsync();
     }
 }

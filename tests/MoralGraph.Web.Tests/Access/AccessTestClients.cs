@@ -98,6 +98,29 @@ public static partial class AccessTestClients
         return client;
     }
 
+    /// <summary>
+    /// The setup link the app printed at start, as an operator reads it in the log (a path: the test server listens on
+    /// no address); fails the test when it printed none.
+    /// </summary>
+    public static string SetupLinkFromLog(this MoralGraphAppFactory app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        _ = app.Server; // starts the app, if no client did yet
+        var links = app.Logs.Entries.Select(entry => SetupLink().Match(entry.Message)).Where(match => match.Success).ToList();
+        Assert.True(links.Count > 0, "The app printed no setup link at start.");
+        return links[^1].Value;
+    }
+
+    /// <summary>The token of <see cref="SetupLinkFromLog"/>.</summary>
+    public static string SetupTokenFromLog(this MoralGraphAppFactory app)
+    {
+        var link = app.SetupLinkFromLog();
+        return Uri.UnescapeDataString(link[(link.IndexOf("token=", StringComparison.Ordinal) + "token=".Length)..]);
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"", RegexOptions.None, 1000)]
     private static partial Regex TokenInput();
+
+    [GeneratedRegex(@"\S*/setup\?token=[A-Za-z0-9_%-]+", RegexOptions.None, 1000)]
+    private static partial Regex SetupLink();
 }

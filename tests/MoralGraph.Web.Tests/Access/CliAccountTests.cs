@@ -26,6 +26,8 @@ public sealed class CliAccountTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, studies.StatusCode);
         using var setup = await client.GetAsync("/setup");
         Assert.Equal(HttpStatusCode.NotFound, setup.StatusCode);
+        // No setup token either: nothing to claim, nothing printed.
+        Assert.DoesNotContain(app.Logs.Entries, entry => entry.Message.Contains("/setup?token=", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using MoralGraph.Core.Events;
 using MoralGraph.Web.Participation;
+using MoralGraph.Web.Tests.Access;
 using MoralGraph.Web.Tests.Participation;
 
 namespace MoralGraph.Web.Tests.Api;
@@ -249,6 +250,50 @@ public sealed class ParticipantApiTests : IAsyncLifetime
         Assert.Contains("/api/v1/studies/{slug}/participation/join", paths);
         Assert.Contains("/api/v1/studies/{slug}/participation/items/{itemId}/vote", paths);
         Assert.Contains("/api/v1/studies/{slug}/participation/my-value", paths);
+    }
+
+    [Fact]
+    public async Task A_card_model_moderation_flagged_is_under_review_for_its_author_and_out_of_the_export_until_a_facilitator_clears_it()
+    {
+        var (joined, cardId) = await ConfirmedCardAsync(Slug);
+        using var owner = await _app.OwnerClientAsync();
+        Assert.Contains(cardId, await owner.GetStringAsync($"/api/studies/{Slug}/export?format=json"), StringComparison.Ordinal);
+        var log = _app.Services.GetRequiredService<IEventLog>();
+
+        // What the moderation pass appends when the model flags a card (the pass itself: ModerationOnSubmissionTests).
+        await log.AppendAsync(new CardFlagged(cardId, "Model moderation, abuse: it tells the AI to insult the user.")
+        {
+            StudyId = Slug, OccurredAt = DateTimeOffset.UtcNow, Actor = "model-moderation", Category = ModerationCategories.Abuse,
+            Provenance = new Core.Assistance.ModelProvenance("card-moderation", "sha256:test", "test-model", 0.3, DateTimeOffset.UtcNow),
+        });
+
+        var held = await SendAsync<MyValueResponse>(HttpMethod.Get, Slug, "my-value", joined.Token);
+        Assert.True(held.UnderReview);
+        Assert.Equal(ParticipantScript.ValidCard.Title, held.Card.Title);
+        Assert.DoesNotContain(cardId, await owner.GetStringAsync($"/api/studies/{Slug}/export?format=json"), StringComparison.Ordinal);
+
+        await log.AppendAsync(new CardFlagCleared(cardId) { StudyId = Slug, OccurredAt = DateTimeOffset.UtcNow, Actor = AccessTestClients.OwnerName });
+
+        Assert.False((await SendAsync<MyValueResponse>(HttpMethod.Get, Slug, "my-value", joined.Token)).UnderReview);
+        Assert.Contains(cardId, await owner.GetStringAsync($"/api/studies/{Slug}/export?format=json"), StringComparison.Ordinal);
+    }
+
+    /// <summary>A participant who joined, took the guided interview and confirmed <see cref="ParticipantScript.ValidCard"/>, all over HTTP.</summary>
+    private async Task<(JoinResponse Joined, string CardId)> ConfirmedCardAsync(string slug)
+    {
+        var joined = await JoinAsync(slug);
+        await SendAsync<InterviewReplyResponse>(HttpMethod.Post, slug, "interview", joined.Token, new InterviewTurnRequest(null, null));
+        foreach (var answer in new[] { "My friend lost her father and I did not know what to say.", "Whether she wanted to talk at all." }.Concat(ParticipantScript.ValidCard.Policies))
+        {
+            await SendAsync<InterviewReplyResponse>(HttpMethod.Post, slug, "interview", joined.Token, new InterviewTurnRequest(answer, "answer"));
+        }
+
+        await SendAsync<InterviewReplyResponse>(HttpMethod.Post, slug, "interview", joined.Token, new InterviewTurnRequest(null, "done"));
+        await SendAsync<InterviewReplyResponse>(HttpMethod.Post, slug, "interview", joined.Token, new InterviewTurnRequest(ParticipantScript.ValidCard.Title, null));
+        await SendAsync<InterviewReplyResponse>(HttpMethod.Post, slug, "interview", joined.Token, new InterviewTurnRequest(ParticipantScript.ValidCard.Description, null));
+        var card = new CardRequest(ParticipantScript.ValidCard.Title, ParticipantScript.ValidCard.Description, ParticipantScript.ValidCard.Policies);
+        var confirmed = await SendAsync<ParticipationResponse>(HttpMethod.Post, slug, "card/confirm", joined.Token, card);
+        return (joined, confirmed.CardId!);
     }
 
     private async Task<JoinResponse> JoinAsync(string slug)

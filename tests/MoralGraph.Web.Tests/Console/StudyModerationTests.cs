@@ -116,6 +116,56 @@ public sealed class StudyModerationTests : BunitTestContext, IClassFixture<Conso
     }
 
     [Fact]
+    public async Task A_card_the_model_flagged_is_listed_as_held_with_its_reason_until_a_facilitator_clears_it_and_its_author_reads_under_review()
+    {
+        var script = await StudyWithCardAsync("moderation-held");
+        await _app.AppendAsync(script.Join("p2"), script.Choose("p2"), script.Card("p2", "card-p2", "Card of p2"), script.ModelFlag("card-p2", ModerationCategories.Abuse, "it insults a person"));
+        var facilitator = await _app.UserAsync("fay-facilitator", FacilitatorRole.Facilitator, script.Slug);
+        var journey = _app.Get<MoralGraph.Web.Participation.ParticipationService>();
+        Assert.True((await journey.MyValueAsync(script.Slug, "p2"))!.UnderReview);
+        Assert.False((await journey.MyValueAsync(script.Slug, "p1"))!.UnderReview);
+        var page = RenderPage(facilitator, script.Slug);
+
+        page.Find("[data-testid=filter-held]").Click();
+        page.WaitForAssertion(() => Assert.Equal(["card-p2"], ListedCards(page)), Patience);
+        Assert.Contains("Model moderation, abuse: it insults a person", page.Find("[data-card-id=card-p2] [data-testid=card-held]").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain((await Moderation.ViewAsync(facilitator, script.Slug))!.Values, v => v.ValueId == "card-p2");
+
+        await page.InvokeAsync(() => page.Find("[data-card-id=card-p2] [data-testid=clear-flag]").Click());
+
+        page.WaitForAssertion(() => Assert.Empty(ListedCards(page)), Patience);
+        var view = (await Moderation.ViewAsync(facilitator, script.Slug))!;
+        Assert.False(view.Cards.Single(c => c.CardId == "card-p2").IsHeld);
+        Assert.Contains(view.Values, v => v.ValueId == "card-p2");
+        Assert.False((await journey.MyValueAsync(script.Slug, "p2"))!.UnderReview);
+        Assert.Equal("fay-facilitator", Assert.IsType<CardFlagCleared>((await _app.EventsAsync(script.Slug))[^1]).Actor);
+    }
+
+    [Fact]
+    public async Task A_cleared_personal_data_flag_keeps_the_card_held_until_its_text_is_corrected()
+    {
+        var script = await StudyWithCardAsync("moderation-personal-data");
+        await _app.AppendAsync(script.ModelFlag("card-p1", ModerationCategories.PersonalData));
+        var facilitator = await _app.UserAsync("fay-facilitator", FacilitatorRole.Facilitator, script.Slug);
+
+        await Moderation.ClearFlagAsync(facilitator, script.Slug, "card-p1");
+
+        var card = (await Moderation.ViewAsync(facilitator, script.Slug))!.Cards.Single();
+        Assert.True(card is { IsFlagged: false, Hold.AwaitsCorrection: true });
+        var page = RenderPage(facilitator, script.Slug);
+        Assert.Contains("Held until its text is corrected", page.Find("[data-card-id=card-p1] [data-testid=card-held]").TextContent, StringComparison.Ordinal);
+
+        var problems = await Moderation.EditCardAsync(facilitator, script.Slug, "card-p1",
+            new MoralGraph.Core.Interview.CardDraft("Card of p1", "Without the phone number.", ["MOMENTS when she wants to talk", "FEELINGS she has not named yet", "SIGNS that she wants company"]),
+            "removed a phone number");
+
+        Assert.Empty(problems);
+        var released = (await Moderation.ViewAsync(facilitator, script.Slug))!;
+        Assert.False(released.Cards.Single().IsHeld);
+        Assert.Contains(released.Values, v => v.ValueId == "card-p1");
+    }
+
+    [Fact]
     public async Task An_observer_reads_the_cards_without_any_action()
     {
         var script = await StudyWithCardAsync("moderation-read-only");

@@ -116,11 +116,82 @@ public sealed class StudyHubTests : IAsyncLifetime
         Assert.Equal(1, heard.ByStep["interview"]);
     }
 
-    private HubConnection Connect(CookieContainer? cookies)
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_api_key_of_the_study_cannot_connect_live_or_revoked(bool revoked)
+    {
+        var key = await _app.Access().IssueApiKeyAsync(Slug, "hub test", "test");
+        if (revoked)
+        {
+            await _app.Access().RevokeApiKeyAsync(key.Split('_')[1], "test");
+        }
+
+        var hub = Connect(cookies: null, apiKey: key);
+
+        // Keys are for the HTTP API: a live one is known but not a facilitator (403), a revoked one is nobody (401).
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => hub.StartAsync());
+        Assert.Equal(revoked ? HttpStatusCode.Unauthorized : HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    /// <summary>
+    /// Every method the hub offers (read from the class, so a new one is swept too), called with this study by an observer of
+    /// another study: one that answers with data must refuse, and none may let the caller hear the study afterwards.
+    /// </summary>
+    [Fact]
+    public async Task Every_hub_method_refuses_an_observer_of_another_study()
+    {
+        var stranger = Connect(await SignInAsync(OtherObserver));
+        var heardByStranger = Channel.CreateUnbounded<LivePresenceMessage>();
+        stranger.On<LivePresenceMessage>(StudyHubMessages.Presence, message => heardByStranger.Writer.TryWrite(message));
+        await stranger.StartAsync();
+        var methods = typeof(StudyHub).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly);
+        Assert.Contains(methods, m => m.Name == nameof(StudyHub.JoinStudy));
+
+        var problems = new List<string>();
+        foreach (var method in methods)
+        {
+            var arguments = method.GetParameters().Select(p => (object?)(p.Name == "slug" ? Slug : "sample")).ToArray();
+            var answersWithData = method.ReturnType.IsGenericType;
+            try
+            {
+                await stranger.InvokeCoreAsync(method.Name, typeof(object), arguments);
+                if (answersWithData)
+                {
+                    problems.Add($"{method.Name} answered an observer of another study");
+                }
+            }
+            catch (HubException)
+            {
+                // Refused, as it should be.
+            }
+        }
+
+        // A message to the study's consoles reaches its observer and not the stranger.
+        var observer = Connect(await SignInAsync(Observer));
+        var heardByObserver = Channel.CreateUnbounded<LivePresenceMessage>();
+        observer.On<LivePresenceMessage>(StudyHubMessages.Presence, message => heardByObserver.Writer.TryWrite(message));
+        await observer.StartAsync();
+        await observer.InvokeAsync<StudyHubWelcome>(nameof(StudyHub.JoinStudy), Slug);
+        _app.Services.GetRequiredService<ParticipantPresence>().Report("sweep-page", Slug, "p-sweep", JourneyStep.Interview);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        Assert.Equal(Slug, (await heardByObserver.Reader.ReadAsync(deadline.Token)).StudyId);
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+        Assert.False(heardByStranger.Reader.TryRead(out var leaked), $"An observer of another study heard {leaked?.StudyId}'s presence.");
+    }
+
+    private HubConnection Connect(CookieContainer? cookies, string? apiKey = null)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(_app.Server.BaseAddress, StudyHub.Path), options =>
             {
+                if (apiKey is not null)
+                {
+                    options.Headers["X-Api-Key"] = apiKey;
+                }
+
                 // The test server speaks HTTP only: long polling, with the facilitator's sign-in cookie on every request.
                 options.Transports = HttpTransportType.LongPolling;
                 options.HttpMessageHandlerFactory = _ => cookies is null

@@ -81,6 +81,13 @@ public sealed class StudyScript(string slug = StudyScript.DefaultSlug, StudyPhas
 
     public StudyEvent Flag(string cardId, string reason = "check wording") => Stamp(new CardFlagged(cardId, reason) { StudyId = Slug, OccurredAt = default, Actor = "facilitator" });
 
+    /// <summary>A flag as the model moderation pass raises it (with provenance and category): it holds the card.</summary>
+    public StudyEvent ModelFlag(string cardId, string category, string reason = "it names a real person") => Stamp(new CardFlagged(cardId, $"Model moderation, {category}: {reason}")
+    {
+        StudyId = Slug, OccurredAt = default, Actor = "model-moderation", Category = category,
+        Provenance = new Core.Assistance.ModelProvenance("card-moderation", "sha256:test", "test-model", 0.3, _clock),
+    });
+
     public StudyEvent Propose(string from, string into) => Stamp(new MergeProposed(MergeProposed.IdFor(from, into), from, into, "similar wording") { StudyId = Slug, OccurredAt = default, Actor = "dedup" });
 
     private StudyEvent Stamp(StudyEvent studyEvent) => studyEvent with { OccurredAt = Tick() };
