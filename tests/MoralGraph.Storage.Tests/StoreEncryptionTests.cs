@@ -1,5 +1,7 @@
 using System.Text;
+using MoralGraph.Core.Erasure;
 using MoralGraph.Core.Events;
+using MoralGraph.Core.Voting;
 using MoralGraph.Storage.Erasure;
 using MoralGraph.Storage.EventLog;
 using static MoralGraph.Storage.Tests.ErasureTests;
@@ -78,6 +80,37 @@ public sealed class StoreEncryptionTests : IDisposable
         Assert.DoesNotContain(LeaverMarker, Latin1(DatabasePath), StringComparison.Ordinal);
         using var encrypted = new LiteDbEventLog(DatabasePath);
         Assert.DoesNotContain(await encrypted.ReadStudyAsync("s"), e => EventHashChain.Serialize(e.Event).Contains(LeaverMarker, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Stories_stored_before_encryption_that_quote_a_value_are_encrypted_with_its_authors_key_and_go_with_their_withdrawal()
+    {
+        var item = new VoteItem("i0", new ContextRef("q", "c"), "card-stayer", "card-leaver", $"Someone moved to {LeaverMarker} title.");
+        using (var clear = new LiteDbEventLog(DatabasePath, 8 * 1024 * 1024, keysPath: null))
+        {
+            await clear.AppendAllAsync(
+            [
+                TestEvents.Defined(), .. Journey("leaver", LeaverMarker), .. Journey("stayer", StayerMarker),
+                new VoteItemsDrawn("stayer", 0, [item]) { StudyId = "s", OccurredAt = TestEvents.T0, Actor = "stayer" },
+                new VoteCast(new WiserThanVote(item.VoteIdFor("stayer"), "stayer", item.FromValueId, item.ToValueId, item.Context, Verdict.Wiser, null, item.Story, TestEvents.T0))
+                { StudyId = "s", OccurredAt = TestEvents.T0, Actor = "stayer" },
+            ]);
+        }
+
+        await StoreEncryption.EncryptAsync(DatabasePath);
+        using (var encrypted = new LiteDbEventLog(DatabasePath))
+        {
+            var drawn = (VoteItemsDrawn)Assert.Single(await encrypted.ReadStudyAsync("s"), e => e.Event is VoteItemsDrawn).Event;
+            Assert.Equal(item.Story, Assert.Single(drawn.Items).Story);
+            Assert.Equal(["stayer", "leaver"], Assert.Single(drawn.Items).QuotedParticipants!);
+            await encrypted.AppendAsync(Withdrew("leaver"));
+        }
+
+        File.Delete(Path.Combine(_folder.FullName, "store.before-encryption.db"));
+        Assert.DoesNotContain(Directory.EnumerateFiles(_folder.FullName, "*", SearchOption.AllDirectories), f => Latin1(f).Contains(LeaverMarker, StringComparison.Ordinal));
+        using var reopened = new LiteDbEventLog(DatabasePath);
+        var story = ((VoteItemsDrawn)Assert.Single(await reopened.ReadStudyAsync("s"), e => e.Event is VoteItemsDrawn).Event).Items[0].Story;
+        Assert.Equal(ParticipantText.Withdrawn, story);
     }
 
     private static string Latin1(string path)

@@ -63,6 +63,7 @@ public static class StoreEncryption
                 }
 
                 using var rewritten = new LiteDbEventLog(rewriting, keys);
+                var studies = new Dictionary<string, StudyState>(StringComparer.Ordinal);
                 for (long after = 0; ;)
                 {
                     var page = old.ReadAll(after, Page);
@@ -72,7 +73,7 @@ public static class StoreEncryption
                     }
 
                     // Read decrypted and written encrypted: texts stay as they read, withdrawn ones as withdrawn.
-                    await rewritten.AppendAllAsync([.. page.Select(e => e.Event)], cancellationToken).ConfigureAwait(false);
+                    await rewritten.AppendAllAsync([.. page.Select(e => WithQuotes(e.Event, studies))], cancellationToken).ConfigureAwait(false);
                     after = page[^1].Sequence;
                 }
 
@@ -94,6 +95,46 @@ public static class StoreEncryption
             var result = await encrypted.VerifyAsync(cancellationToken).ConfigureAwait(false);
             return new StoreEncryptionResult(true, result.EventCount, clearTextEvents, $"{before.EventCount}:{before.HeadHash}", $"{result.EventCount}:{result.HeadHash}", backup);
         }
+    }
+
+    /// <summary>
+    /// The event with the participants its stories and recorded titles quote, where it was stored before they were
+    /// recorded: the authors of the cards the values spoke with just before it, from the study replayed so far. The
+    /// study's state is then advanced by it.
+    /// </summary>
+    private static StudyEvent WithQuotes(StudyEvent studyEvent, Dictionary<string, StudyState> studies)
+    {
+        if (Core.Access.AccessLog.IsReserved(studyEvent.StudyId))
+        {
+            return studyEvent;
+        }
+
+        if (!studies.TryGetValue(studyEvent.StudyId, out var state))
+        {
+            studies[studyEvent.StudyId] = state = new StudyState();
+        }
+
+        var quoted = studyEvent switch
+        {
+            VoteItemsDrawn drawn when drawn.Items.Any(i => i.QuotedParticipants is null) =>
+                drawn with { Items = [.. drawn.Items.Select(i => i.QuotedParticipants is null ? i with { QuotedParticipants = Quoted(state, i.FromValueId, i.ToValueId) } : i)] },
+            VoteCast { Vote: { Story: not null, StoryQuotes: null } vote } cast => cast with { Vote = vote with { StoryQuotes = Quoted(state, vote.FromValueId, vote.ToValueId) } },
+            Core.Assistance.TransitionStoryWritten { Quotes: null } story => story with { Quotes = Quoted(state, story.FromValueId, story.ToValueId) },
+            ExportRecorded export when export.Summary.Values.Any(v => v.Quotes is null) => export with
+            {
+                Summary = export.Summary with { Values = [.. export.Summary.Values.Select(v => v.Quotes is null ? v with { Quotes = Quoted(state, v.ValueId) } : v)] },
+            },
+            _ => studyEvent,
+        };
+        state.Apply(quoted);
+        return quoted;
+    }
+
+    private static IReadOnlyList<string>? Quoted(StudyState state, params string[] valueIds)
+    {
+        IReadOnlyList<string> quoted = [.. valueIds.Select(id => state.FindValue(state.ResolveValue(id))).OfType<Core.Values.CanonicalValue>()
+            .Where(v => v.Members.Count > 0).Select(v => v.Members[0].ParticipantId).Distinct(StringComparer.Ordinal)];
+        return quoted.Count > 0 ? quoted : null;
     }
 
     private static long CountClearText(LiteDbEventLog log, CancellationToken cancellationToken)
