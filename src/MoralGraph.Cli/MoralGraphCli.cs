@@ -32,6 +32,7 @@ internal static class MoralGraphCli
             ValidateCommand.Create(console),
             DedupCommand.Create(db, console),
             AuditCommands.Create(db, console),
+            StoreCommands.Create(db, console),
             DemoCommand.Create(db, console),
             AccessCommands.Facilitator(db, console),
             AccessCommands.ApiKey(db, console),

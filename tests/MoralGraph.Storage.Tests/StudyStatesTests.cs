@@ -137,8 +137,10 @@ public sealed class StudyStatesTests : IDisposable
             Assert.True(await states.WriteSnapshotAsync(Slug));
         }
 
-        // The store is replaced by another whose events differ (a backup restored, say); the snapshot stays behind.
+        // The store is replaced by another whose events differ (a backup restored, say); the snapshot stays behind. The
+        // participants' key file goes with its store (the other store's participants have the same ids here).
         File.Delete(DatabasePath);
+        File.Delete(Path.Combine(_folder.FullName, "store-keys.db"));
         var other = SyntheticAssembly.Events(Slug, 60, seed: 5);
         using (var store = new LiteDbEventLog(DatabasePath))
         using (var states = new StudyStates(store, Snapshots))

@@ -34,6 +34,7 @@ public static class AccessLog
 /// <summary>A facilitator account was created.</summary>
 /// <param name="Username">Login name (compared case-insensitively).</param>
 /// <param name="PasswordHash">The password as hashed by the host (ASP.NET Core's password hasher); never the password.</param>
+[Erasure.NotParticipantText("A facilitator's account.")]
 public sealed record FacilitatorAccountCreated(string Username, string PasswordHash) : StudyEvent
 {
     /// <inheritdoc />
@@ -43,21 +44,25 @@ public sealed record FacilitatorAccountCreated(string Username, string PasswordH
 /// <summary>A facilitator's password was changed.</summary>
 /// <param name="Username">Whose.</param>
 /// <param name="PasswordHash">The new hash.</param>
+[Erasure.NotParticipantText("A facilitator's account.")]
 public sealed record FacilitatorPasswordChanged(string Username, string PasswordHash) : StudyEvent;
 
 /// <summary>A facilitator was given a role in a study (or in every study, with scope <see cref="AccessLog.AllStudies"/>).</summary>
 /// <param name="Username">Who.</param>
 /// <param name="Scope">A study slug, or <see cref="AccessLog.AllStudies"/>.</param>
 /// <param name="Role">The role; it replaces any earlier role in the same scope.</param>
+[Erasure.NotParticipantText("A facilitator's role.")]
 public sealed record FacilitatorRoleGranted(string Username, string Scope, FacilitatorRole Role) : StudyEvent;
 
 /// <summary>A facilitator's role in a scope was taken away.</summary>
 /// <param name="Username">Who.</param>
 /// <param name="Scope">The scope.</param>
+[Erasure.NotParticipantText("A facilitator's role.")]
 public sealed record FacilitatorRoleRevoked(string Username, string Scope) : StudyEvent;
 
 /// <summary>An account was disabled: it can no longer sign in, and its sessions stop working.</summary>
 /// <param name="Username">Whose.</param>
+[Erasure.NotParticipantText("A facilitator's account.")]
 public sealed record FacilitatorAccountDisabled(string Username) : StudyEvent;
 
 /// <summary>An API key was issued for one study's read endpoints. Only the hash of its secret is stored.</summary>
@@ -65,6 +70,7 @@ public sealed record FacilitatorAccountDisabled(string Username) : StudyEvent;
 /// <param name="Scope">The study it reads.</param>
 /// <param name="SecretHash">Hex SHA-256 of the key's secret.</param>
 /// <param name="Label">What it is for ("RL team nightly").</param>
+[Erasure.NotParticipantText("An API key's id and hash.")]
 public sealed record ApiKeyIssued(string KeyId, string Scope, string SecretHash, string Label) : StudyEvent
 {
     /// <inheritdoc />
@@ -73,4 +79,5 @@ public sealed record ApiKeyIssued(string KeyId, string Scope, string SecretHash,
 
 /// <summary>An API key was revoked; it stops working at once.</summary>
 /// <param name="KeyId">The key.</param>
+[Erasure.NotParticipantText("An API key's id.")]
 public sealed record ApiKeyRevoked(string KeyId) : StudyEvent;

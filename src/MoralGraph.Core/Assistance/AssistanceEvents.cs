@@ -8,6 +8,7 @@ namespace MoralGraph.Core.Assistance;
 /// <param name="Provenance">The prompt, model and time of the call.</param>
 /// <param name="InputTokens">Tokens sent, as reported by the provider (0 when it reports none).</param>
 /// <param name="OutputTokens">Tokens received, as reported by the provider.</param>
+[Erasure.NotParticipantText("Token counts and a model's provenance.")]
 public sealed record ModelUsageRecorded(string Capability, ModelProvenance Provenance, long InputTokens, long OutputTokens) : StudyEvent;
 
 /// <summary>A "When …" context a model (or a facilitator) proposes for a question; facilitators accept or reject it.</summary>
@@ -15,6 +16,7 @@ public sealed record ModelUsageRecorded(string Capability, ModelProvenance Prove
 /// <param name="QuestionId">The question.</param>
 /// <param name="Text">The context, starting "When".</param>
 /// <param name="Source">Where it came from: <c>question</c>, or <c>transcript:{participant id}</c>.</param>
+[Erasure.NotParticipantText("A context a model or facilitator worded, and where it came from.")]
 public sealed record ContextProposed(string ProposalId, string QuestionId, string Text, string Source) : StudyEvent
 {
     /// <summary>The model that proposed it, when a model did.</summary>
@@ -27,6 +29,7 @@ public sealed record ContextProposed(string ProposalId, string QuestionId, strin
 /// <summary>A facilitator accepted or rejected a proposed context; an accepted one is followed by a study revision adding it.</summary>
 /// <param name="ProposalId">The proposal.</param>
 /// <param name="Accepted">The decision.</param>
+[Erasure.NotParticipantText("An id and a decision.")]
 public sealed record ContextProposalDecided(string ProposalId, bool Accepted) : StudyEvent
 {
     /// <inheritdoc />
@@ -42,10 +45,27 @@ public sealed record ContextProposalDecided(string ProposalId, bool Accepted) : 
 /// <param name="ToValueId">Value B.</param>
 /// <param name="Story">The first-person story.</param>
 /// <param name="Provenance">The prompt, model and time.</param>
+[Erasure.NotParticipantText("A story a model wrote about two values; it paraphrases their cards, so it is quoted text (MapQuotedText).")]
 public sealed record TransitionStoryWritten(ContextRef Context, string FromValueId, string ToValueId, string Story, ModelProvenance Provenance) : StudyEvent
 {
     /// <summary>Most characters in a story.</summary>
     public const int MaxLength = 1200;
+
+    /// <summary>The participants whose cards the two values spoke with when it was written (<see cref="VoteItem.QuotedParticipants"/>).</summary>
+    public IReadOnlyList<string>? Quotes { get; init; }
+
+    /// <inheritdoc />
+    public override StudyEvent MapQuotedText(Erasure.QuotedTextMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        if (Quotes is not { Count: > 0 } quoted)
+        {
+            return this;
+        }
+
+        var mapped = map("model.story", quoted, Story);
+        return ReferenceEquals(mapped, Story) ? this : this with { Story = mapped };
+    }
 }
 
 /// <summary>
@@ -55,6 +75,7 @@ public sealed record TransitionStoryWritten(ContextRef Context, string FromValue
 /// <param name="CardId">The card.</param>
 /// <param name="Flagged">True when the pass flagged it.</param>
 /// <param name="Provenance">The prompt, model and time of the check.</param>
+[Erasure.NotParticipantText("An id and a model's provenance.")]
 public sealed record CardModerated(string CardId, bool Flagged, ModelProvenance Provenance) : StudyEvent
 {
     /// <inheritdoc />

@@ -60,9 +60,22 @@ public sealed class AssistanceState
     /// <summary>Cards a model's moderation pass has checked.</summary>
     public IReadOnlySet<string> ModeratedCards => _moderatedCards;
 
-    /// <summary>The latest model-written story for moving from <paramref name="fromValueId"/> to <paramref name="toValueId"/>, or null.</summary>
+    /// <summary>
+    /// The latest model-written story for moving from <paramref name="fromValueId"/> to <paramref name="toValueId"/>, or
+    /// null; null too for one erased because it quoted a participant who withdrew (a new one is written from the value's
+    /// remaining words).
+    /// </summary>
     public TransitionStoryWritten? StoryFor(ContextRef context, string fromValueId, string toValueId) =>
-        _stories.GetValueOrDefault((context, fromValueId, toValueId));
+        _stories.GetValueOrDefault((context, fromValueId, toValueId)) is { } story && story.Story != Erasure.ParticipantText.Withdrawn ? story : null;
+
+    /// <summary>Passes every kept story through <paramref name="map"/>: those quoting a participant who withdrew go.</summary>
+    internal void EraseQuotes(Erasure.QuotedTextMap map)
+    {
+        foreach (var (key, story) in _stories.ToList())
+        {
+            _stories[key] = (TransitionStoryWritten)story.MapQuotedText(map);
+        }
+    }
 
     internal AssistanceCapture Capture() => new(
         Usage, new Dictionary<string, ModelUsageTotals>(_usageByCapability, StringComparer.Ordinal), [.. _contextProposals.Values], [.. _stories.Values], [.. _moderatedCards]);

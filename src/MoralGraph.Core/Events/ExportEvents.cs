@@ -8,4 +8,15 @@ namespace MoralGraph.Core.Events;
 /// </summary>
 /// <param name="Format">The format downloaded (<see cref="ExportFormats"/>).</param>
 /// <param name="Summary">What the export said: content hash, fingerprint, values and rankings.</param>
-public sealed record ExportRecorded(string Format, ExportSummary Summary) : StudyEvent;
+[Erasure.NotParticipantText("What an export said; its value titles are quoted text (MapQuotedText).")]
+public sealed record ExportRecorded(string Format, ExportSummary Summary) : StudyEvent
+{
+    /// <inheritdoc />
+    /// <remarks>The values' titles are their cards' words.</remarks>
+    public override StudyEvent MapQuotedText(Erasure.QuotedTextMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        var values = Summary.Values.Select(v => v.Quotes is { Count: > 0 } quoted && map("export.value-title", quoted, v.Title) is var title && !ReferenceEquals(title, v.Title) ? v with { Title = title } : v).ToList();
+        return values.Select((v, i) => ReferenceEquals(v, Summary.Values[i])).All(same => same) ? this : this with { Summary = Summary with { Values = values } };
+    }
+}

@@ -3,11 +3,13 @@ namespace MoralGraph.Core.Events;
 /// <summary>A facilitator hid a card: it leaves the voting draw, the graph and every export (a value left with no card goes with it).</summary>
 /// <param name="CardId">The card.</param>
 /// <param name="Reason">Why, for the audit page.</param>
+[Erasure.NotParticipantText("A facilitator's reason.")]
 public sealed record CardHidden(string CardId, string Reason) : StudyEvent;
 
 /// <summary>A facilitator brought a hidden card back.</summary>
 /// <param name="CardId">The card.</param>
 /// <param name="Reason">Why.</param>
+[Erasure.NotParticipantText("A facilitator's reason.")]
 public sealed record CardRestored(string CardId, string Reason) : StudyEvent;
 
 /// <summary>
@@ -17,6 +19,7 @@ public sealed record CardRestored(string CardId, string Reason) : StudyEvent;
 /// </summary>
 /// <param name="CardId">The card.</param>
 /// <param name="Reason">What is wrong with it.</param>
+[Erasure.NotParticipantText("A facilitator's or a moderation pass's reason.")]
 public sealed record CardFlagged(string CardId, string Reason) : StudyEvent
 {
     /// <summary>The model whose moderation pass raised the flag, when a model did.</summary>
@@ -28,6 +31,7 @@ public sealed record CardFlagged(string CardId, string Reason) : StudyEvent
 
 /// <summary>A facilitator looked at a flagged card and cleared the flag (which releases a held card, see <see cref="StudyState.HeldCards"/>).</summary>
 /// <param name="CardId">The card.</param>
+[Erasure.NotParticipantText("An id.")]
 public sealed record CardFlagCleared(string CardId) : StudyEvent;
 
 /// <summary>The kinds of problem model moderation flags.</summary>
@@ -74,13 +78,32 @@ public static class ModerationCategories
 /// <param name="Description">The corrected description.</param>
 /// <param name="Policies">The corrected policies.</param>
 /// <param name="Reason">Why.</param>
-public sealed record CardEdited(string CardId, string Title, string Description, IReadOnlyList<string> Policies, string Reason) : StudyEvent;
+public sealed record CardEdited(string CardId, string Title, string Description, IReadOnlyList<string> Policies, string Reason) : StudyEvent
+{
+    /// <summary>
+    /// The card's author, whose words these still are and whose key encrypts them. The event log fills it in when the
+    /// editor did not; events stored before it was recorded have none.
+    /// </summary>
+    public string? ParticipantId { get; init; }
+
+    /// <inheritdoc />
+    public override string? ParticipantTextOwner() => ParticipantId;
+
+    /// <inheritdoc />
+    /// <remarks>The reason is the facilitator's.</remarks>
+    public override StudyEvent MapParticipantText(Erasure.ParticipantTextMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        return this with { Title = map("edit.title", Title), Description = map("edit.description", Description), Policies = [.. Policies.Select(p => map("edit.policy", p))] };
+    }
+}
 
 /// <summary>Deduplication proposes merging two values; nothing moves until a facilitator accepts.</summary>
 /// <param name="ProposalId">Stable id (the same pair proposed again is the same proposal).</param>
 /// <param name="FromValueId">The value that would join the other.</param>
 /// <param name="IntoValueId">The value it would join.</param>
 /// <param name="Reason">Why the deduplicator thinks they are the same value.</param>
+[Erasure.NotParticipantText("Value ids and the deduplicator's reason.")]
 public sealed record MergeProposed(string ProposalId, string FromValueId, string IntoValueId, string Reason) : StudyEvent
 {
     /// <summary>The proposal id for a pair: one proposal per pair, whichever run finds it again.</summary>
@@ -96,6 +119,7 @@ public sealed record MergeProposed(string ProposalId, string FromValueId, string
 /// <summary>A facilitator accepted or rejected a merge proposal. An accepted one is followed by its <see cref="ValuesMerged"/>.</summary>
 /// <param name="ProposalId">The proposal.</param>
 /// <param name="Accepted">The decision.</param>
+[Erasure.NotParticipantText("An id and a decision.")]
 public sealed record MergeProposalDecided(string ProposalId, bool Accepted) : StudyEvent
 {
     /// <inheritdoc />
@@ -105,6 +129,7 @@ public sealed record MergeProposalDecided(string ProposalId, bool Accepted) : St
 /// <summary>A short message from the facilitators to every participant of the study.</summary>
 /// <param name="AnnouncementId">Stable id.</param>
 /// <param name="Text">The message (plain text).</param>
+[Erasure.NotParticipantText("The facilitators' words.")]
 public sealed record AnnouncementMade(string AnnouncementId, string Text) : StudyEvent
 {
     /// <summary>Most characters in an announcement.</summary>

@@ -11,6 +11,7 @@ namespace MoralGraph.Core.Events;
 /// <param name="ConsentVersion">Which consent statement they agreed to.</param>
 /// <param name="Language">The language they take part in.</param>
 /// <param name="InviteCode">The invite code they joined with, if the study uses them.</param>
+[Erasure.NotParticipantText("Ids, a hash, a language and an invite code the study gave out.")]
 public sealed record ParticipantJoined(string ParticipantId, string ResumeCodeHash, string ConsentVersion, string Language, string? InviteCode) : StudyEvent
 {
     /// <inheritdoc />
@@ -20,6 +21,7 @@ public sealed record ParticipantJoined(string ParticipantId, string ResumeCodeHa
 /// <summary>A participant chose (or was given) the question they are interviewed about.</summary>
 /// <param name="ParticipantId">Who.</param>
 /// <param name="QuestionId">The question.</param>
+[Erasure.NotParticipantText("Ids.")]
 public sealed record QuestionChosen(string ParticipantId, string QuestionId) : StudyEvent
 {
     /// <inheritdoc />
@@ -34,6 +36,17 @@ public sealed record InterviewMessagePosted(string ParticipantId, string Questio
 {
     /// <inheritdoc />
     public override string? IdempotencyKey => $"message:{StudyId}:{ParticipantId}:{QuestionId}:{Message.Turn}";
+
+    /// <inheritdoc />
+    public override string? ParticipantTextOwner() => ParticipantId;
+
+    /// <inheritdoc />
+    /// <remarks>The interviewer's messages too: they quote and paraphrase the participant.</remarks>
+    public override StudyEvent MapParticipantText(Erasure.ParticipantTextMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        return this with { Message = Message with { Text = map("interview.message", Message.Text) } };
+    }
 }
 
 /// <summary>The participant's card as they are editing it, before they confirm it (the latest draft counts).</summary>
@@ -46,6 +59,16 @@ public sealed record CardDraftSaved(string ParticipantId, string QuestionId, str
 {
     /// <summary>The model that drafted the card, when a model did (a participant's own edits carry none).</summary>
     public Assistance.ModelProvenance? Provenance { get; init; }
+
+    /// <inheritdoc />
+    public override string? ParticipantTextOwner() => ParticipantId;
+
+    /// <inheritdoc />
+    public override StudyEvent MapParticipantText(Erasure.ParticipantTextMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        return this with { Title = map("draft.title", Title), Description = map("draft.description", Description), Policies = [.. Policies.Select(p => map("draft.policy", p))] };
+    }
 }
 
 /// <summary>
@@ -56,6 +79,7 @@ public sealed record CardDraftSaved(string ParticipantId, string QuestionId, str
 /// <param name="CardId">Their card.</param>
 /// <param name="ValueId">The canonical value they were asked about.</param>
 /// <param name="StillMine">Their answer.</param>
+[Erasure.NotParticipantText("Ids and a yes or no.")]
 public sealed record ValueMembershipAnswered(string ParticipantId, string CardId, string ValueId, bool StillMine) : StudyEvent
 {
     /// <inheritdoc />
@@ -66,15 +90,25 @@ public sealed record ValueMembershipAnswered(string ParticipantId, string CardId
 /// <param name="ParticipantId">Who they are for.</param>
 /// <param name="Round">0 for the first draw; a participant who asks for more gets round 1, 2, …</param>
 /// <param name="Items">The items, in the order shown.</param>
+[Erasure.NotParticipantText("Value ids, contexts and generated stories.")]
 public sealed record VoteItemsDrawn(string ParticipantId, int Round, IReadOnlyList<VoteItem> Items) : StudyEvent
 {
     /// <inheritdoc />
     public override string? IdempotencyKey => $"draw:{StudyId}:{ParticipantId}:{Round}";
+
+    /// <inheritdoc />
+    public override StudyEvent MapQuotedText(Erasure.QuotedTextMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        var items = Items.Select(item => item.MapQuotedText(map)).ToList();
+        return items.Select((item, i) => ReferenceEquals(item, Items[i])).All(same => same) ? this : this with { Items = items };
+    }
 }
 
 /// <summary>A participant's answers to the closing survey (question id → 1 to 5).</summary>
 /// <param name="ParticipantId">Who answered.</param>
 /// <param name="Answers">Answers by survey question id; questions they skipped are absent.</param>
+[Erasure.NotParticipantText("Numbers on a scale (the survey has no free text).")]
 public sealed record SurveyAnswered(string ParticipantId, IReadOnlyDictionary<string, int> Answers) : StudyEvent
 {
     /// <inheritdoc />

@@ -76,15 +76,39 @@ public abstract record StudyEvent
 
     /// <summary>This event with every timestamp cleared, for <see cref="IsSameSubmissionAs"/>.</summary>
     protected virtual StudyEvent WithoutTimes() => this with { OccurredAt = default };
+
+    /// <summary>
+    /// The participant whose own words this event carries (see <see cref="MapParticipantText"/>); null when it carries
+    /// none, or when it does not say whose they are (a facilitator's <see cref="CardEdited"/> without its author).
+    /// </summary>
+    public virtual string? ParticipantTextOwner() => null;
+
+    /// <summary>
+    /// This event with every text its participant wrote (interview messages, card drafts and cards, vote comments)
+    /// passed through <paramref name="map"/>: how the event log encrypts and decrypts them, and how a withdrawal erases
+    /// them. An event type without such text returns itself and carries <see cref="Erasure.NotParticipantTextAttribute"/>.
+    /// </summary>
+    public virtual StudyEvent MapParticipantText(Erasure.ParticipantTextMap map) => this;
+
+    /// <summary>
+    /// This event with every text that quotes other participants' words (the transition stories shown with wiser-than
+    /// items, made from the two values' cards) passed through <paramref name="map"/> with the participants it quotes;
+    /// the event itself when <paramref name="map"/> changes nothing. The log encrypts such a text with the key of each
+    /// one quoted, so any of their withdrawals erases it.
+    /// </summary>
+    public virtual StudyEvent MapQuotedText(Erasure.QuotedTextMap map) => this;
 }
 
 /// <summary>A study was created or its definition replaced (questions, contexts, red lines, languages).</summary>
+[Erasure.NotParticipantText("The study's definition, written by its owners.")]
 public sealed record StudyDefined(Study Study) : StudyEvent;
 
 /// <summary>The study moved to another phase.</summary>
+[Erasure.NotParticipantText("A phase.")]
 public sealed record PhaseChanged(StudyPhase Phase) : StudyEvent;
 
 /// <summary>A canonical value was brought in whole (e.g. from MAI's dump, where member cards are not linked).</summary>
+[Erasure.NotParticipantText("A value brought in whole by an import, not written in this study.")]
 public sealed record CanonicalValueDefined(CanonicalValue Value) : StudyEvent
 {
     /// <summary>The question the value answers; null when it may be compared under any question (e.g. MAI's shared values).</summary>
@@ -106,12 +130,24 @@ public sealed record CardSubmitted(string CardId, string ParticipantId, string Q
 
     /// <inheritdoc />
     public override string? IdempotencyKey => $"card:{StudyId}:{CardId}";
+
+    /// <inheritdoc />
+    public override string? ParticipantTextOwner() => ParticipantId;
+
+    /// <inheritdoc />
+    public override StudyEvent MapParticipantText(Erasure.ParticipantTextMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        return this with { Title = map("card.title", Title), Description = map("card.description", Description), Policies = [.. Policies.Select(p => map("card.policy", p))] };
+    }
 }
 
 /// <summary>Every card of <paramref name="FromValueId"/> joins <paramref name="IntoValueId"/> (dedup or a facilitator).</summary>
+[Erasure.NotParticipantText("Value ids and the deduplicator's or a facilitator's reason.")]
 public sealed record ValuesMerged(string FromValueId, string IntoValueId, string Reason) : StudyEvent;
 
 /// <summary>A card leaves its canonical value and becomes the value <paramref name="NewValueId"/> (a participant said "not my value", or a facilitator split it).</summary>
+[Erasure.NotParticipantText("Ids and a fixed reason.")]
 public sealed record CardSplit(string CardId, string NewValueId, string Reason) : StudyEvent
 {
     /// <summary>One split per card and new value: a retried "not my value" (two tabs, a double click) is stored once.</summary>
@@ -126,9 +162,34 @@ public sealed record VoteCast(WiserThanVote Vote) : StudyEvent
 
     /// <inheritdoc />
     protected override StudyEvent WithoutTimes() => this with { OccurredAt = default, Vote = Vote with { CastAt = default } };
+
+    /// <inheritdoc />
+    public override string? ParticipantTextOwner() => Vote.ParticipantId;
+
+    /// <inheritdoc />
+    /// <remarks>The comment is the voter's; the story they were shown is not.</remarks>
+    public override StudyEvent MapParticipantText(Erasure.ParticipantTextMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        return Vote.Comment is { } comment ? this with { Vote = Vote with { Comment = map("vote.comment", comment) } } : this;
+    }
+
+    /// <inheritdoc />
+    public override StudyEvent MapQuotedText(Erasure.QuotedTextMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        if (Vote.Story is not { } story || Vote.StoryQuotes is not { Count: > 0 } quoted)
+        {
+            return this;
+        }
+
+        var mapped = map("vote.story", quoted, story);
+        return ReferenceEquals(mapped, story) ? this : this with { Vote = Vote with { Story = mapped } };
+    }
 }
 
 /// <summary>A participant withdrew: their cards, votes and answers are excluded from everything from now on.</summary>
+[Erasure.NotParticipantText("An id.")]
 public sealed record ParticipantWithdrew(string ParticipantId) : StudyEvent
 {
     /// <inheritdoc />

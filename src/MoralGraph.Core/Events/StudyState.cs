@@ -1,5 +1,6 @@
 using MoralGraph.Core.Assistance;
 using MoralGraph.Core.Deduplication;
+using MoralGraph.Core.Erasure;
 using MoralGraph.Core.Participation;
 using MoralGraph.Core.Studies;
 using MoralGraph.Core.Values;
@@ -128,6 +129,17 @@ public sealed partial class StudyState
             _submissionKeys.Add(Text.StableHash.Of(key));
         }
 
+        if (_withdrawn.Count > 0)
+        {
+            // Words that arrive after their author withdrew read as the log gives them back (their key is gone).
+            if (TextOwner(studyEvent) is { } owner && _withdrawn.Contains(owner))
+            {
+                studyEvent = studyEvent.MapParticipantText(ParticipantText.Erase);
+            }
+
+            studyEvent = studyEvent.MapQuotedText(EraseQuotesOfWithdrawn);
+        }
+
         Participation.Apply(studyEvent);
         Assistance.Apply(studyEvent);
         // Flags count too: a model's flag holds its card out of play, and clearing it brings the card back.
@@ -206,6 +218,7 @@ public sealed partial class StudyState
                 if (_withdrawn.Add(withdrew.ParticipantId))
                 {
                     UncountVotesOf(withdrew.ParticipantId);
+                    EraseWordsOf(withdrew.ParticipantId);
                 }
 
                 break;
@@ -298,6 +311,40 @@ public sealed partial class StudyState
         // Votes on a merged-away value count for the value it joined (see StudyState.Votes.cs).
         return new MoralGraphSnapshot(study, values, EffectiveVotesOf(values));
     }
+
+    /// <summary>
+    /// Replaces everything the participant wrote with <see cref="ParticipantText.Withdrawn"/>, as the log reads once their
+    /// key is destroyed: the live state then equals a replay of the log, and a snapshot written after holds no word of theirs.
+    /// </summary>
+    private void EraseWordsOf(string participantId)
+    {
+        if (_cardsOfParticipant.TryGetValue(participantId, out var cardIds))
+        {
+            foreach (var cardId in cardIds)
+            {
+                _cards[cardId] = (CardSubmitted)_cards[cardId].MapParticipantText(ParticipantText.Erase);
+                if (_originals.TryGetValue(cardId, out var original))
+                {
+                    _originals[cardId] = (CardSubmitted)original.MapParticipantText(ParticipantText.Erase);
+                }
+            }
+        }
+
+        Participation.Find(participantId)?.EraseWords();
+        Participation.EraseQuotes(EraseQuotesOfWithdrawn);
+        Assistance.EraseQuotes(EraseQuotesOfWithdrawn);
+        foreach (var (profile, export) in _latestExports.ToList())
+        {
+            _latestExports[profile] = (ExportRecorded)export.MapQuotedText(EraseQuotesOfWithdrawn);
+        }
+    }
+
+    private string EraseQuotesOfWithdrawn(string field, IReadOnlyList<string> quoted, string text) =>
+        quoted.Any(_withdrawn.Contains) ? ParticipantText.Withdrawn : text;
+
+    // A facilitator's edit stored before edits named their card's author is still the author's words.
+    private string? TextOwner(StudyEvent studyEvent) => studyEvent.ParticipantTextOwner()
+        ?? (studyEvent is CardEdited edited && _cards.TryGetValue(edited.CardId, out var card) ? card.ParticipantId : null);
 
     private bool IsCurrentValue(string valueId) =>
         !_mergedInto.ContainsKey(valueId) && (_definedValues.ContainsKey(valueId) || CardsOf(valueId).Count > 0);

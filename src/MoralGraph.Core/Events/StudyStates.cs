@@ -243,9 +243,13 @@ public sealed partial class StudyStates : IEventLog, IDisposable
     /// <inheritdoc />
     public Task<string?> HashAtAsync(long sequence, CancellationToken cancellationToken = default) => _store.HashAtAsync(sequence, cancellationToken);
 
-    /// <summary>Studies in memory that applied <see cref="StudyStatesOptions.SnapshotEveryEvents"/> or more events since their last snapshot.</summary>
+    /// <summary>
+    /// Studies in memory that applied <see cref="StudyStatesOptions.SnapshotEveryEvents"/> or more events since their last
+    /// snapshot, and studies where a participant withdrew since: their last snapshot still holds the participant's words,
+    /// which the next one, taken from the erased state, replaces.
+    /// </summary>
     public IReadOnlyList<string> SnapshotsDue() =>
-        [.. _studies.Values.Where(s => s.EventsSinceSnapshot >= _options.SnapshotEveryEvents).Select(s => s.Slug)];
+        [.. _studies.Values.Where(s => s.EventsSinceSnapshot >= _options.SnapshotEveryEvents || s.ErasedSinceSnapshot).Select(s => s.Slug)];
 
     /// <summary>
     /// Writes a snapshot of the study's state as it is once the events queued so far are on disk. False when the study is
@@ -263,6 +267,7 @@ public sealed partial class StudyStates : IEventLog, IDisposable
         var study = await EnterAsync(slug, cancellationToken, markUsed: false).ConfigureAwait(false);
         StudyStateCapture capture;
         long through;
+        bool erasing;
         try
         {
             // The snapshot must hold only what the log holds: let the events in flight reach the disk first (a few ms).
@@ -276,15 +281,27 @@ public sealed partial class StudyStates : IEventLog, IDisposable
             capture = study.State.Capture();
             through = study.DurableThrough;
             study.SnapshotEventCount = capture.EventCount;
+            erasing = study.ErasedSinceSnapshot;
+            study.ErasedSinceSnapshot = false;
         }
         finally
         {
             study.Gate.Release();
         }
 
-        var hash = await _store.HashAtAsync(through, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"The log has no event {through}, which the state of study '{slug}' says it includes.");
-        await _snapshots.WriteAsync(new StudySnapshotInfo(slug, through, hash, capture.EventCount, capture.Format), capture.WriteJsonAsync, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var hash = await _store.HashAtAsync(through, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The log has no event {through}, which the state of study '{slug}' says it includes.");
+            await _snapshots.WriteAsync(new StudySnapshotInfo(slug, through, hash, capture.EventCount, capture.Format), capture.WriteJsonAsync, cancellationToken).ConfigureAwait(false);
+        }
+        catch when (erasing)
+        {
+            // The old snapshot still holds a withdrawn participant's words: the next tick tries again.
+            study.ErasedSinceSnapshot = true;
+            throw;
+        }
+
         return true;
     }
 
@@ -392,18 +409,20 @@ public sealed partial class StudyStates : IEventLog, IDisposable
         // whoever is waiting: a cancelled caller would only leave the next one to start it again.
         await SettleAsync(study).ConfigureAwait(false);
         study.Stale = false;
-        var (state, through, snapshotEvents) = await LoadAsync(study.Slug).ConfigureAwait(false);
+        var (state, through, snapshotEvents, withdrawals) = await LoadAsync(study.Slug).ConfigureAwait(false);
+        study.ErasedSinceSnapshot |= withdrawals;
         study.State = state;
         study.DurableThrough = through;
         study.SnapshotEventCount = snapshotEvents;
         study.Loaded = true;
     }
 
-    private async Task<(StudyState? State, long Through, long SnapshotEvents)> LoadAsync(string slug)
+    private async Task<(StudyState? State, long Through, long SnapshotEvents, bool Withdrawals)> LoadAsync(string slug)
     {
         var (state, through) = await RestoreSnapshotAsync(slug).ConfigureAwait(false);
         var snapshotEvents = state?.EventCount ?? 0;
         var tail = await _store.ReadStudyAsync(slug, through, CancellationToken.None).ConfigureAwait(false);
+        var withdrawals = tail.Any(e => e.Event is ParticipantWithdrew);
         if (tail.Count > 0)
         {
             state ??= new StudyState();
@@ -415,7 +434,7 @@ public sealed partial class StudyStates : IEventLog, IDisposable
             through = tail[^1].Sequence;
         }
 
-        return (state, through, snapshotEvents);
+        return (state, through, snapshotEvents, withdrawals);
     }
 
     private async Task<(StudyState? State, long Through)> RestoreSnapshotAsync(string slug)
@@ -497,6 +516,10 @@ public sealed partial class StudyStates : IEventLog, IDisposable
     {
         study.State ??= new StudyState();
         study.State.Apply(studyEvent);
+        if (studyEvent is ParticipantWithdrew)
+        {
+            study.ErasedSinceSnapshot = true;
+        }
     }
 
     private static bool MayBeReplay(Dictionary<string, LiveStudy> studies, IReadOnlyList<StudyEvent> events)
@@ -542,6 +565,9 @@ public sealed partial class StudyStates : IEventLog, IDisposable
         public volatile bool Stale;
 
         public volatile bool Evicted;
+
+        /// <summary>Set when a participant withdrew after the last snapshot was taken, which still holds their words.</summary>
+        public volatile bool ErasedSinceSnapshot;
 
         public long LastUsedTicks;
 

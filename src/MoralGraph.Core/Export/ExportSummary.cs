@@ -3,7 +3,14 @@ namespace MoralGraph.Core.Export;
 /// <summary>A value as an export listed it.</summary>
 /// <param name="ValueId">The canonical value's id.</param>
 /// <param name="Title">Its title at the time.</param>
-public sealed record ExportedValue(string ValueId, string Title);
+public sealed record ExportedValue(string ValueId, string Title)
+{
+    /// <summary>
+    /// The participant whose card's words the title is (the value's first member), so the log can encrypt it with their
+    /// key and a withdrawal erase it; null for values no participant wrote and in summaries recorded before.
+    /// </summary>
+    public IReadOnlyList<string>? Quotes { get; init; }
+}
 
 /// <summary>A value's place in one graph's ranking.</summary>
 /// <param name="ValueId">The value.</param>
@@ -42,7 +49,7 @@ public sealed record ExportSummary(string Profile, string ContentHash, string Fi
             spec.Algorithm.Profile,
             spec.ContentHash ?? AlignmentSpecJson.ComputeHash(spec),
             spec.Algorithm.Fingerprint,
-            spec.Values.Select(v => new ExportedValue(v.Id, v.Title)).ToList(),
+            spec.Values.Select(v => new ExportedValue(v.Id, v.Title) { Quotes = v.Members.Count > 0 ? [v.Members[0].ParticipantId] : null }).ToList(),
             spec.Graphs.Select(g => new ExportedGraph(g.QuestionId, g.ContextId, g.ContextText, g.Ranking.Select(r => new ExportedRank(r.ValueId, r.Rank)).ToList())).ToList());
     }
 }

@@ -115,6 +115,26 @@ public sealed class ParticipantRecord
 
     internal void MarkVoted(VoteKey key) => _voted.Add(key);
 
+    /// <summary>Replaces their transcript's and draft's words with <see cref="Erasure.ParticipantText.Withdrawn"/> (they withdrew).</summary>
+    internal void EraseWords()
+    {
+        for (var i = 0; i < _transcript.Count; i++)
+        {
+            _transcript[i] = _transcript[i] with { Text = Erasure.ParticipantText.Withdrawn };
+        }
+
+        Draft = (CardDraftSaved?)Draft?.MapParticipantText(Erasure.ParticipantText.Erase);
+    }
+
+    /// <summary>Passes the stories of their draws through <paramref name="map"/> (another participant withdrew).</summary>
+    internal void MapQuotes(Erasure.QuotedTextMap map)
+    {
+        for (var i = 0; i < _draws.Count; i++)
+        {
+            _draws[i] = (VoteItemsDrawn)_draws[i].MapQuotedText(map);
+        }
+    }
+
     /// <summary>The (participant, from, to, context) keys of every vote they cast.</summary>
     public IReadOnlyCollection<VoteKey> VotedKeys => _voted;
 
@@ -223,6 +243,15 @@ public sealed class ParticipationState
             {
                 CountOutstanding(item, +1);
             }
+        }
+    }
+
+    /// <summary>Passes every drawn item's story through <paramref name="map"/>: the stories that quote a participant who withdrew go.</summary>
+    internal void EraseQuotes(Erasure.QuotedTextMap map)
+    {
+        foreach (var participant in _participants.Values)
+        {
+            participant.MapQuotes(map);
         }
     }
 

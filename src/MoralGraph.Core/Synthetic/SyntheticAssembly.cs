@@ -116,8 +116,8 @@ public static class SyntheticAssembly
 
             if (p % 17 == 16 && cards.Count > 0)
             {
-                var card = cards[random.Next(cards.Count)].CardId;
-                Add(At(new CardEdited(card, "Corrected Title", "Corrected.", ["MOMENTS corrected"], "Typo.") { StudyId = slug, OccurredAt = clock, Actor = "facilitator" }));
+                var (card, author, _) = cards[random.Next(cards.Count)];
+                Add(At(new CardEdited(card, "Corrected Title", "Corrected.", ["MOMENTS corrected"], "Typo.") { ParticipantId = author, StudyId = slug, OccurredAt = clock, Actor = "facilitator" }));
             }
 
             if (p % 19 == 18 && cards.Count > 1)

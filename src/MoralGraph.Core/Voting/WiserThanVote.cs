@@ -48,4 +48,7 @@ public sealed record WiserThanVote(
 {
     /// <summary>The key under which later votes replace this one.</summary>
     public VoteKey Key => new(ParticipantId, FromValueId, ToValueId, Context);
+
+    /// <summary>The participants whose words <see cref="Story"/> quotes (<see cref="VoteItem.QuotedParticipants"/>).</summary>
+    public IReadOnlyList<string>? StoryQuotes { get; init; }
 }

@@ -97,6 +97,7 @@ public sealed class ModelTransitionStoryGenerator(ModelCalls calls, StudyReposit
         }
 
         var known = shown.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
+        var shownById = shown.DistinctBy(v => v.Id).ToDictionary(v => v.Id, StringComparer.Ordinal);
         var events = new List<StudyEvent>();
         var unknownIds = new List<string>();
         var unknownPairs = 0;
@@ -128,7 +129,10 @@ public sealed class ModelTransitionStoryGenerator(ModelCalls calls, StudyReposit
                     continue;
                 }
 
-                events.Add(new TransitionStoryWritten(contextRef, a, b, text, provenance) { StudyId = study.Slug, OccurredAt = provenance.At, Actor = "model" });
+                events.Add(new TransitionStoryWritten(contextRef, a, b, text, provenance)
+                {
+                    Quotes = VoteItem.QuotedBy(shownById[a], shownById[b]), StudyId = study.Slug, OccurredAt = provenance.At, Actor = "model",
+                });
             }
         }
 

@@ -27,3 +27,20 @@ internal sealed class StudyDocument
     public int QuestionCount { get; set; }
     public long EventCount { get; set; }
 }
+
+internal sealed class ErasureDocument
+{
+    public const string TheId = "keys";
+
+    public string Id { get; set; } = "";
+    public string KeyStoreId { get; set; } = "";
+}
+
+internal sealed class RewriteDocument
+{
+    public const string TheId = "rewritten-from";
+
+    public string Id { get; set; } = "";
+    public long FromHeadSequence { get; set; }
+    public string FromHeadHash { get; set; } = "";
+}

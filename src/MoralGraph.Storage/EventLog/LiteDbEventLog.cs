@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using LiteDB;
+using MoralGraph.Core.Erasure;
 using MoralGraph.Core.Events;
+using MoralGraph.Storage.Erasure;
 
 namespace MoralGraph.Storage.EventLog;
 
@@ -17,12 +20,20 @@ namespace MoralGraph.Storage.EventLog;
 /// events stored; the store is read back from its files (LiteDB's memory may hold the failed group) and later
 /// appends go through as soon as there is room again.
 /// </para>
+/// <para>
+/// Participants' words are encrypted before an event is serialized, so the hash chain covers the ciphertext, with each
+/// participant's key from a key file beside the store (<see cref="LiteDbParticipantKeyStore"/>); reads decrypt them.
+/// Once a <see cref="ParticipantWithdrew"/> is on disk, the participant's key is destroyed, and opening the store
+/// destroys any key a crash left behind a recorded withdrawal: from then on their words read as
+/// <see cref="ParticipantText.Withdrawn"/> from this file and from every copy of it, and the chain still verifies.
+/// </para>
 /// </summary>
 public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
 {
     private const string EventsCollection = "events";
     private const string KeysCollection = "idempotency";
     private const string StudiesCollection = "studies";
+    private const string ErasureCollection = "erasure";
     private const int MaxEventsPerGroup = 2_000;
 
     // LiteDB's own default (1,000 pages of 8 KB): a checkpoint copies every page version in the log, so a larger
@@ -33,6 +44,15 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
     private readonly Thread _writer;
     private readonly FileStream _ownership;
     private readonly long _checkpointLogBytes;
+    private readonly LiteDbParticipantKeyStore? _keys;
+    private readonly ParticipantTextProtector? _protector;
+    private readonly bool _ownsKeys;
+
+    // Withdrawals on disk whose key is still to be destroyed (the key file failed): tried again after each group.
+    private readonly ConcurrentQueue<(string StudyId, string ParticipantId)> _keysToDestroy = new();
+
+    // Whether the store notes which key file its encrypted words need; written with the first encrypted event.
+    private bool _keyStoreNoted;
 
     // Readers and the writer's commits share the open store (read lock); replacing it after a storage failure
     // waits for them (write lock).
@@ -52,6 +72,26 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
 
     /// <summary>Opens the store, copying LiteDB's log into the data file once it holds <paramref name="checkpointLogBytes"/>.</summary>
     internal LiteDbEventLog(string path, long checkpointLogBytes)
+        : this(path, checkpointLogBytes, LiteDbParticipantKeyStore.PathBeside(path))
+    {
+    }
+
+    /// <summary>
+    /// Opens the store with its participants' keys in <paramref name="keysPath"/>; null keeps words in clear text, as
+    /// stores were written before encryption (for tests of their migration).
+    /// </summary>
+    internal LiteDbEventLog(string path, long checkpointLogBytes, string? keysPath)
+        : this(path, checkpointLogBytes, keysPath, sharedKeys: null)
+    {
+    }
+
+    /// <summary>Opens the store with the participants' keys of <paramref name="sharedKeys"/>, which stays open after this log (a store being rewritten).</summary>
+    internal LiteDbEventLog(string path, LiteDbParticipantKeyStore sharedKeys)
+        : this(path, DefaultCheckpointLogBytes, keysPath: null, sharedKeys ?? throw new ArgumentNullException(nameof(sharedKeys)))
+    {
+    }
+
+    private LiteDbEventLog(string path, long checkpointLogBytes, string? keysPath, LiteDbParticipantKeyStore? sharedKeys)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(checkpointLogBytes);
@@ -80,9 +120,32 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             _store = LiteDbStore.Open(Path);
             _store.Database.GetCollection<EventDocument>(EventsCollection).EnsureIndex(e => e.StudyId);
             (_lastSequence, _lastHash) = ReadHead(_store.Database);
+            if (sharedKeys is not null)
+            {
+                _keys = sharedKeys;
+                _keyStoreNoted = CheckKeyStore(_store.Database, sharedKeys);
+            }
+            else if (keysPath is not null)
+            {
+                _keys = OpenKeyStore(_store.Database, keysPath, out _keyStoreNoted);
+                _ownsKeys = true;
+            }
+
+            if (_keys is not null)
+            {
+                _protector = new ParticipantTextProtector(_keys);
+                DestroyKeysOfWithdrawn(_store.Database);
+                RewrittenFrom = _store.Database.GetCollection<RewriteDocument>(ErasureCollection).FindById(RewriteDocument.TheId) is { } rewrite
+                    ? $"{rewrite.FromHeadSequence}:{rewrite.FromHeadHash}" : null;
+            }
         }
         catch
         {
+            if (_ownsKeys)
+            {
+                _keys?.Dispose();
+            }
+
             _store?.Dispose();
             _ownership.Dispose();
             throw;
@@ -94,6 +157,33 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
 
     /// <summary>Full path of the database file.</summary>
     public string Path { get; }
+
+    /// <summary>Full path of the participants' key file, or null for a store kept in clear text.</summary>
+    public string? KeyStorePath => _keys?.Path;
+
+    /// <summary>The participants' keys, or null for a store kept in clear text.</summary>
+    internal LiteDbParticipantKeyStore? KeyStore => _keys;
+
+    /// <summary>
+    /// True once a read met a participant's text stored in clear, from before the store was encrypted: what
+    /// <c>moralgraph store encrypt</c> rewrites. (The app reads every study as it starts, so it knows by then.)
+    /// </summary>
+    public bool HasReadClearText => _protector?.HasReadClearText ?? false;
+
+    /// <summary>
+    /// When this store was written by <c>moralgraph store encrypt</c> from a store in clear text, that store's chain head
+    /// (<c>N:HASH</c>, as <c>audit verify</c> printed it), which links the two chains for an auditor; else null.
+    /// </summary>
+    public string? RewrittenFrom { get; private set; }
+
+    /// <summary>Records, durably, the head of the chain this store was rewritten from (see <see cref="RewrittenFrom"/>).</summary>
+    internal void NoteRewrittenFrom(long headSequence, string headHash) => Read(database =>
+    {
+        database.GetCollection<RewriteDocument>(ErasureCollection).Upsert(new RewriteDocument { Id = RewriteDocument.TheId, FromHeadSequence = headSequence, FromHeadHash = headHash });
+        _store!.WaitUntilCommitsAreOnDisk();
+        RewrittenFrom = $"{headSequence}:{headHash}";
+        return true;
+    });
 
     /// <inheritdoc />
     public async Task<RecordedEvent> AppendAsync(StudyEvent studyEvent, CancellationToken cancellationToken = default)
@@ -118,8 +208,24 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             return Task.FromResult<IReadOnlyList<RecordedEvent>>([]);
         }
 
-        // Serialize on the caller's thread: the writer thread should only write.
-        var pending = new PendingAppend(studyEvents.Select(e => (e, EventHashChain.Serialize(e))).ToList());
+        // Encrypt and serialize on the caller's thread: the writer thread should only write.
+        List<(StudyEvent, string)> serialized;
+        try
+        {
+            if (_keys is not null && studyEvents.Count > 1)
+            {
+                _keys.CreateMissing(studyEvents.SelectMany(OwnersOf));
+            }
+
+            serialized = studyEvents.Select(e => (e, EventHashChain.Serialize(Protect(e, studyEvents)))).ToList();
+        }
+        catch (Exception e) when (e is IOException or LiteException or CryptographicException)
+        {
+            // A key could not be created or stored: nothing is queued, so nothing of the append is recorded.
+            return Task.FromException<IReadOnlyList<RecordedEvent>>(e);
+        }
+
+        var pending = new PendingAppend(serialized);
         _pending.Add(pending, CancellationToken.None);
 
         // Cancellation stops the wait, not the write: once queued, the events are written.
@@ -137,11 +243,23 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             : Task.FromResult(Read(database => ToRecorded(database.GetCollection<EventDocument>(EventsCollection)
                 .Find(Query.GT("_id", afterSequence)).Where(e => e.StudyId == studyId).OrderBy(e => e.Id).ToList())));
 
-    private static IReadOnlyList<RecordedEvent> ToRecorded(List<EventDocument> documents)
+    /// <summary>Up to <paramref name="limit"/> events of every stream after <paramref name="afterSequence"/>, in order (for rewriting the whole log).</summary>
+    internal IReadOnlyList<RecordedEvent> ReadAll(long afterSequence, int limit) => Read(database =>
+        ToRecorded(database.GetCollection<EventDocument>(EventsCollection).Find(Query.GT("_id", afterSequence), 0, limit).OrderBy(e => e.Id).ToList()));
+
+    /// <summary>Up to <paramref name="limit"/> stored payloads after <paramref name="afterSequence"/>, exactly as stored and hashed.</summary>
+    internal IReadOnlyList<(long Sequence, string Payload)> ReadPayloads(long afterSequence, int limit) => Read(database =>
+    {
+        IReadOnlyList<(long, string)> payloads = database.GetCollection<EventDocument>(EventsCollection).Find(Query.GT("_id", afterSequence), 0, limit)
+            .OrderBy(e => e.Id).Select(e => (e.Id, e.Payload)).ToList();
+        return payloads;
+    });
+
+    private IReadOnlyList<RecordedEvent> ToRecorded(List<EventDocument> documents)
     {
         IReadOnlyList<RecordedEvent> events = documents.Select(d =>
         {
-            var recorded = new RecordedEvent(d.Id, EventHashChain.Deserialize(d.Payload), d.Payload, d.PreviousHash, d.Hash);
+            var recorded = new RecordedEvent(d.Id, Reveal(EventHashChain.Deserialize(d.Payload)), d.Payload, d.PreviousHash, d.Hash);
 
             // The study and type columns are indexes for reading; the hashed payload is the truth.
             return recorded.Event.StudyId == d.StudyId ? recorded
@@ -225,6 +343,11 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
         }
 
         _storeLock.Dispose();
+        if (_ownsKeys)
+        {
+            _keys?.Dispose();
+        }
+
         _ownership.Dispose();
     }
 
@@ -555,6 +678,8 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
         var sequence = _lastSequence;
         var hash = _lastHash;
         var outcomes = new List<(PendingAppend Append, IReadOnlyList<RecordedEvent>? Recorded, Exception? Refusal)>(group.Count);
+        var withdrawals = new List<(string StudyId, string ParticipantId)>();
+        var notesKeyStore = _keyStoreNoted;
         database.BeginTrans();
         try
         {
@@ -590,6 +715,18 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
                     }
 
                     var studyEvent = step.Event;
+                    if (!notesKeyStore && _keys is not null && step.Payload.Contains(ParticipantTextProtector.EnvelopePrefix, StringComparison.Ordinal))
+                    {
+                        // From this event on the store cannot be read without this key file: say so where the next opener looks.
+                        database.GetCollection<ErasureDocument>(ErasureCollection).Upsert(new ErasureDocument { Id = ErasureDocument.TheId, KeyStoreId = _keys.StoreId });
+                        notesKeyStore = true;
+                    }
+
+                    if (studyEvent is ParticipantWithdrew withdrew)
+                    {
+                        withdrawals.Add((withdrew.StudyId, withdrew.ParticipantId));
+                    }
+
                     sequence++;
                     var eventHash = EventHashChain.ComputeHash(hash, sequence, step.Payload);
                     events.Insert(new EventDocument
@@ -642,6 +779,16 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
 
         _lastSequence = sequence;
         _lastHash = hash;
+        _keyStoreNoted = notesKeyStore;
+
+        // The withdrawal is on disk before the key goes, so a crash in between leaves the key, which the next open
+        // destroys; and the withdrawing participant is answered only once their words are unreadable.
+        foreach (var withdrawal in withdrawals)
+        {
+            _keysToDestroy.Enqueue(withdrawal);
+        }
+
+        DestroyPendingKeys();
         foreach (var (append, recorded, refusal) in outcomes)
         {
             if (refusal is null)
@@ -659,7 +806,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
     /// Resolves each event of an append to a stored event (a replay), an earlier event of the same append, or a new
     /// event, without writing anything; or finds the key that was already used for different content.
     /// </summary>
-    private static List<PlannedEvent> Plan(
+    private List<PlannedEvent> Plan(
         PendingAppend append, long lastSequence, ILiteCollection<KeyDocument> keys, ILiteCollection<EventDocument> events,
         Dictionary<string, RecordedEvent> seenKeys, out IdempotencyConflictException? conflict)
     {
@@ -719,7 +866,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             : null;
     }
 
-    private static RecordedEvent? FindExisting(string key, ILiteCollection<KeyDocument> keys, ILiteCollection<EventDocument> events, Dictionary<string, RecordedEvent> seenKeys)
+    private RecordedEvent? FindExisting(string key, ILiteCollection<KeyDocument> keys, ILiteCollection<EventDocument> events, Dictionary<string, RecordedEvent> seenKeys)
     {
         if (seenKeys.TryGetValue(key, out var inGroup))
         {
@@ -734,7 +881,121 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
 
         var document = events.FindById(stored.Sequence)
             ?? throw new InvalidOperationException($"The event log is damaged: the submission '{key}' points at event {stored.Sequence}, which is missing. Run 'moralgraph audit verify'.");
-        return new RecordedEvent(document.Id, EventHashChain.Deserialize(document.Payload), document.Payload, document.PreviousHash, document.Hash);
+        return new RecordedEvent(document.Id, Reveal(EventHashChain.Deserialize(document.Payload)), document.Payload, document.PreviousHash, document.Hash);
+    }
+
+    private StudyEvent Reveal(StudyEvent studyEvent) => _protector?.Reveal(studyEvent) ?? studyEvent;
+
+    /// <summary>The participants whose keys <paramref name="studyEvent"/> needs: its author's, and those its stories quote.</summary>
+    private static IEnumerable<(string StudyId, string ParticipantId)> OwnersOf(StudyEvent studyEvent)
+    {
+        var owners = new List<(string, string)>();
+        if (studyEvent.ParticipantTextOwner() is { } owner)
+        {
+            owners.Add((studyEvent.StudyId, owner));
+        }
+
+        studyEvent.MapQuotedText((_, quoted, text) =>
+        {
+            owners.AddRange(quoted.Select(q => (studyEvent.StudyId, q)));
+            return text;
+        });
+        return owners;
+    }
+
+    /// <summary>The event as stored: its participant's words encrypted with their key, a facilitator's edit under its card's author.</summary>
+    private StudyEvent Protect(StudyEvent studyEvent, IReadOnlyList<StudyEvent> batch)
+    {
+        if (_protector is null)
+        {
+            return studyEvent;
+        }
+
+        if (studyEvent is CardEdited { ParticipantId: null } edited)
+        {
+            // An edit that does not name the card's author (an older caller) is still the author's words.
+            return AuthorOf(edited, batch) is { } author ? _protector.Protect(edited with { ParticipantId = author }) : studyEvent;
+        }
+
+        return _protector.Protect(studyEvent);
+    }
+
+    private string? AuthorOf(CardEdited edited, IReadOnlyList<StudyEvent> batch)
+    {
+        if (batch.OfType<CardSubmitted>().FirstOrDefault(c => c.StudyId == edited.StudyId && c.CardId == edited.CardId) is { } inBatch)
+        {
+            return inBatch.ParticipantId;
+        }
+
+        var cardKey = new CardSubmitted(edited.CardId, "", "", "", "", []) { StudyId = edited.StudyId, OccurredAt = default, Actor = "" }.IdempotencyKey!;
+        return Read(database => database.GetCollection<KeyDocument>(KeysCollection).FindById(cardKey) is { } stored
+            ? (EventHashChain.Deserialize(database.GetCollection<EventDocument>(EventsCollection).FindById(stored.Sequence).Payload) as CardSubmitted)?.ParticipantId
+            : null);
+    }
+
+    private static LiteDbParticipantKeyStore OpenKeyStore(LiteDatabase database, string keysPath, out bool noted)
+    {
+        var note = database.GetCollection<ErasureDocument>(ErasureCollection).FindById(ErasureDocument.TheId);
+        noted = note is not null;
+        if (note is not null && !File.Exists(keysPath))
+        {
+            throw new InvalidOperationException($"The participants' key file {keysPath} is missing, and this store's participant texts are encrypted with its keys. Put it back from the backup taken with the store (stop the app first); without it those words cannot be read.");
+        }
+
+        var keys = new LiteDbParticipantKeyStore(keysPath);
+        try
+        {
+            CheckKeyStore(database, keys);
+        }
+        catch
+        {
+            keys.Dispose();
+            throw;
+        }
+
+        return keys;
+    }
+
+    /// <summary>Refuses a key file other than the one the store's encrypted texts name; true when the store names one.</summary>
+    private static bool CheckKeyStore(LiteDatabase database, LiteDbParticipantKeyStore keys)
+    {
+        var note = database.GetCollection<ErasureDocument>(ErasureCollection).FindById(ErasureDocument.TheId);
+        return note is null || note.KeyStoreId == keys.StoreId ? note is not null
+            : throw new InvalidOperationException($"The participants' key file {keys.Path} is not the one this store's texts were encrypted with (key file {keys.StoreId}, expected {note.KeyStoreId}). Put back the key file that belongs with this store.");
+    }
+
+    /// <summary>Destroys the keys of participants whose withdrawal is recorded: what a crash between the two left behind.</summary>
+    private void DestroyKeysOfWithdrawn(LiteDatabase database)
+    {
+        var submissions = database.GetCollection<KeyDocument>(KeysCollection);
+        foreach (var key in _keys!.List().Where(k => !k.IsDestroyed))
+        {
+            var withdrawal = new ParticipantWithdrew(key.ParticipantId) { StudyId = key.StudyId, OccurredAt = default, Actor = key.ParticipantId }.IdempotencyKey!;
+            if (submissions.FindById(withdrawal) is not null)
+            {
+                _keys.Destroy(key.StudyId, key.ParticipantId);
+            }
+        }
+    }
+
+    private void DestroyPendingKeys()
+    {
+        while (_keys is not null && _keysToDestroy.TryPeek(out var next))
+        {
+            try
+            {
+                _keys.Destroy(next.StudyId, next.ParticipantId);
+            }
+            catch (Exception)
+            {
+                // The withdrawal is on disk, and its group must be answered as recorded whatever the key file did (an
+                // exception from here would have the group written again): the key goes after a later group, or when
+                // the store is next opened.
+                return;
+            }
+
+            _keysToDestroy.TryDequeue(out _);
+        }
     }
 
     private static void UpdateStudyReadModel(StudyEvent studyEvent, ILiteCollection<StudyDocument> studies, Dictionary<string, StudyDocument> touched)

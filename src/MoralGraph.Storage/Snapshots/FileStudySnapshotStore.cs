@@ -78,6 +78,12 @@ public sealed class FileStudySnapshotStore : IStudySnapshotStore
             File.Delete(temporary);
             throw;
         }
+
+        // A process killed while writing leaves its temporary file, which may hold words a participant has since withdrawn.
+        foreach (var abandoned in Directory.EnumerateFiles(Folder, $"{Path.GetFileName(path)}.*.tmp"))
+        {
+            File.Delete(abandoned);
+        }
     }
 
     // Slugs are lower-case letters, digits and dashes; anything else is escaped so no id can name a path outside the folder.

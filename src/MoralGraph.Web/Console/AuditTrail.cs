@@ -115,7 +115,7 @@ public sealed class AuditSnapshot
         for (var i = 0; i < entries.Length; i++)
         {
             var recorded = events[i];
-            entries[i] = new AuditEntry(recorded.Sequence, recorded.Event.OccurredAt, recorded.Event.Actor,
+            entries[i] = new AuditEntry(recorded.Sequence, recorded.Event.OccurredAt, describer.Actor(recorded.Event.Actor),
                 AuditEventTypes.NameOf(recorded.Event.GetType()), describer.Describe(recorded.Event), recorded.Hash);
         }
 
@@ -164,14 +164,23 @@ public sealed class AuditSnapshot
 }
 
 /// <summary>
-/// One line per event. A hidden card, or a card of a participant who withdrew, shows by id only: its title, text and
-/// policies stay out of the page, and so do transcripts, drafts and vote comments, which are participants' own words.
+/// One line per event. A hidden card shows by id only: its title, text and policies stay out of the page, and so do
+/// transcripts, drafts and vote comments, which are participants' own words. A participant who withdrew, and their
+/// cards, show as <see cref="WithdrawnParticipant"/> and <see cref="WithdrawnCard"/>: their ids (a card's id holds its
+/// author's) were theirs, and leave with them.
 /// </summary>
 internal sealed class AuditSummaries
 {
+    /// <summary>What the page shows for a participant who withdrew, wherever their id would be.</summary>
+    public const string WithdrawnParticipant = "(withdrawn participant)";
+
+    /// <summary>What the page shows for a card of a participant who withdrew, wherever its id would be.</summary>
+    public const string WithdrawnCard = "(withdrawn card)";
+
     private readonly StudyState _state;
     private readonly Dictionary<string, string> _authorOfCard = new(StringComparer.Ordinal);
     private readonly string[] _redacted;
+    private readonly System.Text.RegularExpressions.Regex? _withdrawnIds;
 
     /// <summary>Summaries of <paramref name="events"/>, withholding what is hidden or withdrawn in <paramref name="state"/> (their replay).</summary>
     public AuditSummaries(StudyState state, IReadOnlyList<StudyEvent> events)
@@ -197,9 +206,22 @@ internal sealed class AuditSummaries
         }
 
         _redacted = [.. withheldTitles.Where(t => t.Length > 0)];
+
+        // Longest first, so a card id that holds its author's id is replaced whole.
+        var withdrawnIds = state.WithdrawnParticipants.Concat(_authorOfCard.Where(p => state.WithdrawnParticipants.Contains(p.Value)).Select(p => p.Key))
+            .Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).OrderByDescending(id => id.Length).Select(System.Text.RegularExpressions.Regex.Escape).ToList();
+        _withdrawnIds = withdrawnIds.Count == 0 ? null
+            : new System.Text.RegularExpressions.Regex(string.Join('|', withdrawnIds), System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     }
 
-    public string Describe(StudyEvent studyEvent) => studyEvent switch
+    /// <summary>The actor as the page shows it: <see cref="WithdrawnParticipant"/> for one who withdrew.</summary>
+    public string Actor(string actor) => _state.WithdrawnParticipants.Contains(actor) ? WithdrawnParticipant : actor;
+
+    /// <summary>The event's line, without the ids of participants who withdrew or of their cards.</summary>
+    public string Describe(StudyEvent studyEvent) => _withdrawnIds is null ? DescribeNamed(studyEvent)
+        : _withdrawnIds.Replace(DescribeNamed(studyEvent), match => _state.WithdrawnParticipants.Contains(match.Value) ? WithdrawnParticipant : WithdrawnCard);
+
+    private string DescribeNamed(StudyEvent studyEvent) => studyEvent switch
     {
         StudyDefined defined => $"definition: \"{defined.Study.Title}\", {Count(defined.Study.Questions.Count, "question")}, "
             + $"{Count(defined.Study.Questions.Sum(q => q.Contexts.Count), "context")}, {Count(defined.Study.RedLines.Count, "red line")}",

@@ -76,7 +76,7 @@ public sealed class ModerationService(
         }
 
         var edited = result.Value!;
-        await AppendAsync(new CardEdited(cardId, edited.Title, edited.Description, edited.Policies, Reason(reason)) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = actor }, cancellationToken);
+        await AppendAsync(new CardEdited(cardId, edited.Title, edited.Description, edited.Policies, Reason(reason)) { ParticipantId = card.ParticipantId, StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = actor }, cancellationToken);
         return [];
     }
 

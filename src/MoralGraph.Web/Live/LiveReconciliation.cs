@@ -174,6 +174,11 @@ public sealed class LiveReconciliation : BackgroundService
                 switch (notification)
                 {
                     case EventRecorded recorded:
+                        if (recorded.Recorded.Event is ParticipantWithdrew)
+                        {
+                            Forget(recorded.StudyId, recorded.Recorded.Sequence);
+                        }
+
                         Notice(recorded.StudyId);
                         break;
                     case ResyncNeeded:
@@ -190,6 +195,24 @@ public sealed class LiveReconciliation : BackgroundService
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down.
+        }
+    }
+
+    /// <summary>
+    /// A participant withdrew at <paramref name="sequence"/>: the result read before it names their value with their
+    /// words, so it is dropped at once (pages compute one without it until the next run), and no run that read the
+    /// study before the withdrawal may become the latest.
+    /// </summary>
+    private void Forget(string slug, long sequence)
+    {
+        var schedule = ScheduleOf(slug);
+        lock (schedule)
+        {
+            schedule.ErasedThrough = Math.Max(schedule.ErasedThrough, sequence);
+            if (schedule.Latest is { } latest && latest.ThroughSequence < sequence)
+            {
+                schedule.Latest = null;
+            }
         }
     }
 
@@ -287,8 +310,15 @@ public sealed class LiveReconciliation : BackgroundService
             LiveReconciliationResult latest;
             lock (schedule)
             {
+                if (input.Through < schedule.ErasedThrough)
+                {
+                    // Read before a withdrawal: it holds the participant's words. The run after it is asked for now.
+                    schedule.Requested = true;
+                    return;
+                }
+
                 latest = new LiveReconciliationResult(
-                    schedule.Slug, (schedule.Latest?.Run ?? 0) + 1, result, titles, input.Through, input.Snapshot.Votes.Count, _time.GetUtcNow(),
+                    schedule.Slug, ++schedule.Runs, result, titles, input.Through, input.Snapshot.Votes.Count, _time.GetUtcNow(),
                     Stopwatch.GetElapsedTime(started));
                 schedule.Latest = latest;
             }
@@ -335,5 +365,11 @@ public sealed class LiveReconciliation : BackgroundService
         public ITimer? Timer { get; set; }
 
         public LiveReconciliationResult? Latest { get; set; }
+
+        /// <summary>Runs finished since the app started (the number of the latest).</summary>
+        public int Runs { get; set; }
+
+        /// <summary>The latest withdrawal's sequence: a run that read the study before it is not kept.</summary>
+        public long ErasedThrough { get; set; }
     }
 }

@@ -119,7 +119,8 @@ public static class StudyHubMessages
             VoteItemsDrawn drawn => $"{Plural(drawn.Items.Count, "item")} drawn for {drawn.ParticipantId}",
             VoteCast cast => $"Vote by {cast.Vote.ParticipantId} in {cast.Vote.Context}: {Verdict(cast.Vote.Verdict)}",
             SurveyAnswered survey => $"Participant {survey.ParticipantId} finished the survey",
-            ParticipantWithdrew withdrew => $"Participant {withdrew.ParticipantId} withdrew",
+            // Their id leaves with them: consoles are told that someone withdrew, not who.
+            ParticipantWithdrew => "A participant withdrew",
             ValuesMerged merged => $"Value {merged.FromValueId} merged into {merged.IntoValueId}",
             CardSplit split => $"Card {split.CardId} split into value {split.NewValueId}",
             CardHidden hidden => $"Card {hidden.CardId} hidden",
@@ -132,7 +133,7 @@ public static class StudyHubMessages
             AnnouncementMade announcement => $"Announcement: {announcement.Text}",
             _ => TypeName(e),
         };
-        return new LiveEventMessage(e.StudyId, recorded.Sequence, TypeName(e), e.OccurredAt, e.Actor, summary);
+        return new LiveEventMessage(e.StudyId, recorded.Sequence, TypeName(e), e.OccurredAt, e is ParticipantWithdrew ? "(withdrawn participant)" : e.Actor, summary);
     }
 
     private static string Verdict(Verdict verdict) => verdict switch

@@ -9,7 +9,7 @@ namespace MoralGraph.Web.Live;
 /// out of memory; when the app stops it snapshots every study that changed, so the next start reads a snapshot and a
 /// short tail instead of the whole log. A failed snapshot is logged and tried again later; the log stays the truth.
 /// </summary>
-internal sealed partial class StudySnapshotWriter(StudyStates states, IStudyCatalog catalog, TimeProvider time, ILogger<StudySnapshotWriter> logger) : BackgroundService
+internal sealed partial class StudySnapshotWriter(StudyStates states, IStudyCatalog catalog, Storage.EventLog.LiteDbEventLog store, TimeProvider time, ILogger<StudySnapshotWriter> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
@@ -22,6 +22,11 @@ internal sealed partial class StudySnapshotWriter(StudyStates states, IStudyCata
         foreach (var study in await catalog.ListAsync(stoppingToken).ConfigureAwait(false))
         {
             await TryAsync(study.Slug, () => states.ReadAsync(study.Slug, state => state.EventCount, stoppingToken)).ConfigureAwait(false);
+        }
+
+        if (store.HasReadClearText)
+        {
+            LogClearText(store.Path);
         }
 
         using var timer = new PeriodicTimer(Interval, time);
@@ -57,6 +62,9 @@ internal sealed partial class StudySnapshotWriter(StudyStates states, IStudyCata
             LogFailed(e, study);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The store {Path} holds participants' words in clear text from before they were encrypted: a withdrawal hides them but cannot erase them from the file. Stop the app and run 'moralgraph store encrypt --db {Path}' once (see the README's Erasure section).")]
+    private partial void LogClearText(string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A snapshot of study {Study} could not be written; the next start replays more of the log.")]
     private partial void LogFailed(Exception exception, string study);

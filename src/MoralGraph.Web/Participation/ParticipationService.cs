@@ -398,8 +398,9 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
         foreach (var (candidate, written) in draw.Candidates)
         {
             items.Add(written is not null
-                ? new VoteItem($"i{items.Count}", candidate.Context, candidate.From.Id, candidate.To.Id, written.Story) { StoryProvenance = written.Provenance }
-                : new VoteItem($"i{items.Count}", candidate.Context, candidate.From.Id, candidate.To.Id, await stories.WriteAsync(candidate.ContextText, candidate.From, candidate.To, cancellationToken)));
+                ? new VoteItem($"i{items.Count}", candidate.Context, candidate.From.Id, candidate.To.Id, written.Story) { StoryProvenance = written.Provenance, QuotedParticipants = VoteItem.QuotedBy(candidate.From, candidate.To) }
+                : new VoteItem($"i{items.Count}", candidate.Context, candidate.From.Id, candidate.To.Id, await stories.WriteAsync(candidate.ContextText, candidate.From, candidate.To, cancellationToken))
+                { QuotedParticipants = VoteItem.QuotedBy(candidate.From, candidate.To) });
         }
 
         return await ChangeAsync(slug, state =>
@@ -433,7 +434,7 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
 
             var item = participant.DrawnItems.FirstOrDefault(i => i.ItemId == itemId) ?? throw new JourneyRefusedException("Refused.UnknownItem");
             var now = time.GetUtcNow();
-            var vote = new WiserThanVote(item.VoteIdFor(participantId), participantId, item.FromValueId, item.ToValueId, item.Context, verdict, why, item.Story, now);
+            var vote = new WiserThanVote(item.VoteIdFor(participantId), participantId, item.FromValueId, item.ToValueId, item.Context, verdict, why, item.Story, now) { StoryQuotes = item.QuotedParticipants };
             return StudyDecision.Append(item, new VoteCast(vote) { StudyId = slug, OccurredAt = now, Actor = participantId });
         }, cancellationToken);
 

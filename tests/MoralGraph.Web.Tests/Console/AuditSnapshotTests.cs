@@ -38,8 +38,11 @@ public sealed class AuditSnapshotTests
         var summaries = string.Join('\n', page.Items.Select(e => e.Summary));
         Assert.DoesNotContain("move on", summaries, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("Gentle presence", summaries, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("value c1 merged into c2: offline dedup: \"[withheld]\"", summaries, StringComparison.Ordinal);
-        Assert.Contains("card c1 by p1 on grief (text withheld)", summaries, StringComparison.Ordinal);
+        // p1 withdrew: their id and their card's id were theirs, and show as withdrawn.
+        Assert.Contains("value (withdrawn card) merged into c2: offline dedup: \"[withheld]\"", summaries, StringComparison.Ordinal);
+        Assert.Contains("card (withdrawn card) by (withdrawn participant) on grief (text withheld)", summaries, StringComparison.Ordinal);
+        Assert.Contains("card c2 by p2 on grief (text withheld)", summaries, StringComparison.Ordinal);
+        Assert.DoesNotContain("p1", summaries + string.Join(' ', page.Items.Select(e => e.Actor)), StringComparison.Ordinal);
     }
 
     [Theory]

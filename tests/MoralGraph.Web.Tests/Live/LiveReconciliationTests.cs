@@ -127,6 +127,24 @@ public sealed class LiveReconciliationTests : IAsyncLifetime, IDisposable
         await NoRunYetAsync();
     }
 
+    [Fact]
+    public async Task A_withdrawal_drops_the_result_that_named_the_participants_value_until_a_run_without_it()
+    {
+        await _live.Log.AppendAllAsync([_script.Join("leaver"), _script.Choose("leaver"), _script.Card("leaver", "c-leaver", "Quokka care")]);
+        await _live.Log.AppendAsync(_script.Vote("someone", _script.Value(0), "c-leaver", StudyScript.GriefComforting, Verdict.Wiser));
+        _live.Time.Advance(TimeSpan.FromSeconds(2));
+        var first = (await _results.NextAsync<ReconciliationUpdated>()).Result;
+        Assert.Contains("Quokka care", first.ValueTitles.Values);
+
+        await _live.Log.AppendAsync(_script.Withdraw("leaver"));
+        await FeedReading.EventuallyAsync(() => _reconciliation.Latest(_script.Slug) is null, "the result naming the withdrawn value dropped");
+
+        _live.Time.Advance(TimeSpan.FromSeconds(10));
+        var next = (await _results.NextAsync<ReconciliationUpdated>()).Result;
+        Assert.DoesNotContain("Quokka care", next.ValueTitles.Values);
+        Assert.Same(next, _reconciliation.Latest(_script.Slug));
+    }
+
     private async Task VotesAsync(int count)
     {
         var before = _reconciliation.Status(_script.Slug).PendingChanges;

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using MoralGraph.Storage.Erasure;
+using MoralGraph.Storage.EventLog;
+
+namespace MoralGraph.Cli.Commands;
+
+internal static class StoreCommands
+{
+    public static Command Create(Option<string> db, CliConsole console)
+    {
+        var encrypt = new Command("encrypt", "One-off, with the app stopped: rewrite a store written before participants' words were encrypted so that they are, with a new hash chain that records the old head.");
+        encrypt.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
+        {
+            var path = Path.GetFullPath(parse.GetValue(db)!);
+            if (!File.Exists(path))
+            {
+                throw new CliException($"{path}: no store there.");
+            }
+
+            StoreEncryptionResult result;
+            try
+            {
+                result = await StoreEncryption.EncryptAsync(path, cancellationToken);
+            }
+            catch (StoreInUseException e)
+            {
+                throw new CliException(e.Message);
+            }
+
+            if (!result.Rewritten)
+            {
+                await console.Out.WriteLineAsync($"Nothing to do: every participant text in {path} is already encrypted ({result.EventCount} events, head {result.NewHead}).");
+                return 0;
+            }
+
+            await console.Out.WriteLineAsync($"""
+                Encrypted the participants' words of {result.ClearTextEvents} of {result.EventCount} events in {path}, with their keys in {LiteDbParticipantKeyStore.PathBeside(path)}.
+                The old chain's head {result.OldHead} is recorded in the new store; the new head is {result.NewHead} (keep it for 'audit verify --expect-head').
+                The store as it was is kept as {result.BackupPath}: it holds every participant's words in clear text. Check the new store, then delete it (shred -u),
+                and delete older backups of the store the same way. Snapshots beside the store were deleted (the app writes new ones).
+                """);
+            return 0;
+        }));
+        return new Command("store", "Maintain the store file.") { encrypt };
+    }
+}
