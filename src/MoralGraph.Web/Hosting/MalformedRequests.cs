@@ -39,8 +39,15 @@ public static class MalformedRequests
     public static IApplicationBuilder UseAntiforgeryRefusal(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
         {
-            if (context.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false })
+            if (context.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false } validation)
             {
+                if (IsTooLarge(validation.Error))
+                {
+                    // The form could not be read because it passed its size limit: the body limit answers that with
+                    // its 413 problem document once this returns, so write nothing here.
+                    return;
+                }
+
                 context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>()?.Enabled = false;
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 context.Response.ContentType = "text/plain; charset=utf-8";
@@ -50,4 +57,17 @@ public static class MalformedRequests
 
             await next(context);
         });
+
+    private static bool IsTooLarge(Exception? error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
