@@ -363,7 +363,7 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
             }
 
             // One card per participant and question, so a second click on "confirm" is the same card, stored once.
-            var cardId = participant.CardId ?? $"c-{participantId}-{participant.QuestionId}";
+            var cardId = participant.CardId ?? CardIds.For(participantId, participant.QuestionId);
             var result = ValuesCard.Create(cardId, participantId, draft.Title, draft.Description, draft.Policies, ValuesCardRules.Strict.ForLanguage(participant.Language));
             return result.IsValid && participant.CardId is null
                 ? StudyDecision.Append(result, CardSubmitted.From(result.Value!, slug, participant.QuestionId, time.GetUtcNow()))

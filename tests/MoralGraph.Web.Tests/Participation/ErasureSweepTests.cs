@@ -91,6 +91,32 @@ public sealed class ErasureSweepTests : IAsyncLifetime
         Assert.Empty(holding);
     }
 
+    [Fact]
+    public async Task A_value_merged_into_a_withdrawn_participants_card_speaks_with_the_other_member_and_names_nobody()
+    {
+        var leaver = await TakePartAsync(LeaverWord);
+        var stayer = await TakePartAsync(StayerWord);
+        var leaverCard = (await SendAsync<ParticipationResponse>(HttpMethod.Get, "me", leaver.Token)).CardId!;
+        var stayerCard = (await SendAsync<ParticipationResponse>(HttpMethod.Get, "me", stayer.Token)).CardId!;
+        Assert.DoesNotContain(leaver.ParticipantId, leaverCard, StringComparison.Ordinal);
+
+        // A facilitator merges the stayer's value into the leaver's: the value is the leaver's card, with two members.
+        var states = _app.Services.GetRequiredService<StudyStates>();
+        var (leaverValue, stayerValue) = await states.ReadAsync(Slug, state => (state.ValueOfCard(leaverCard)!, state.ValueOfCard(stayerCard)!));
+        await states.AppendAsync(new ValuesMerged(stayerValue, leaverValue, "Same value in other words.") { StudyId = Slug, OccurredAt = DateTimeOffset.UtcNow, Actor = AccessTestClients.OwnerName });
+
+        using (var withdrawn = await SendAsync(HttpMethod.Post, "withdraw", leaver.Token))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, withdrawn.StatusCode);
+        }
+
+        var after = await SweepAsync(stayer.Token);
+        Assert.Contains(StayerWord, after, StringComparison.Ordinal);
+        Assert.DoesNotContain(LeaverWord, after, StringComparison.Ordinal);
+        Assert.DoesNotContain(leaver.ParticipantId, after, StringComparison.Ordinal);
+        Assert.Equal(leaverValue, await states.ReadAsync(Slug, state => state.ValueOfCard(stayerCard)));
+    }
+
     /// <summary>What the exports page records when a facilitator downloads an export: every value's id and title.</summary>
     private async Task RecordConsoleExportAsync()
     {
