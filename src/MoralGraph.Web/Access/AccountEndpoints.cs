@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using MoralGraph.Core.Access;
 using MoralGraph.Web.Security;
+using MoralGraph.Web.Studies;
 
 namespace MoralGraph.Web.Access;
 
@@ -113,7 +114,9 @@ internal static partial class AccountEndpoints
         setup.Retire();
         var account = (await directory.GetStateAsync(context.RequestAborted)).Find(name)!;
         await FacilitatorSignIn.SignInAsync(context, account);
-        return Results.LocalRedirect("/");
+
+        // The new owner came to run studies: the console is where they start (the home page is the participants').
+        return Results.LocalRedirect(StudyLinks.ConsoleHome);
     }
 
     private static string LoginPage(string returnUrl, string problem) =>

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using MoralGraph.Browser.Tests.Server;
 using static Microsoft.Playwright.Assertions;
 
@@ -27,6 +28,9 @@ public static class OwnerSignIn
             await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
             await page.GetByLabel("Password again").FillAsync(Password);
             await page.GetByRole(AriaRole.Button, new() { Name = "Create the owner" }).ClickAsync();
+
+            // The new owner lands in the console, where their work starts, not on the participants' home page.
+            await Expect(page).ToHaveURLAsync(new Regex("/console$"));
         }
         else
         {

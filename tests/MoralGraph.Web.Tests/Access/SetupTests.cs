@@ -22,7 +22,7 @@ public sealed class SetupTests : IDisposable
         using var created = await PostSetupAsync(client, _app.SetupTokenFromLog(), "first-owner", AccessTestClients.Password, AccessTestClients.Password);
 
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
-        Assert.Equal("/", created.Headers.Location?.OriginalString);
+        Assert.Equal("/console", created.Headers.Location?.OriginalString);
         var state = await _app.Access().GetStateAsync();
         Assert.Equal(FacilitatorRole.Owner, state.RoleIn("first-owner", "any-study"));
         Assert.Contains(FacilitatorSignIn.CookieName, string.Join(';', created.Headers.GetValues("Set-Cookie")), StringComparison.Ordinal);
