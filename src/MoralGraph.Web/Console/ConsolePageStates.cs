@@ -237,12 +237,15 @@ public sealed class AuditPageState(AuditTrail trail)
     public async Task VerifyAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
         Verification = await trail.VerifyAsync(user, Slug, cancellationToken);
 
-    /// <summary>What the verification says, as <c>moralgraph audit verify</c> says it.</summary>
+    /// <summary>
+    /// What the verification says, as <c>moralgraph audit verify</c> says it. The chain runs through every study's events,
+    /// so its count is the store's, not the table's: the text says so, or the two numbers on the page seem to disagree.
+    /// </summary>
     public string? VerificationText => Verification switch
     {
         null => null,
-        { IsIntact: true } v => $"The audit log is intact: {v.EventCount} events, every hash and link verified. Head: {v.EventCount}:{v.HeadHash}",
-        var v => $"The audit log is broken at event {v.FirstBrokenSequence}: {v.Problem}. {v.EventCount} events before it verified.",
+        { IsIntact: true } v => $"The audit log of the whole store is intact: {v.EventCount} events of every study, every hash and link verified. Head: {v.EventCount}:{v.HeadHash}",
+        var v => $"The audit log of the whole store is broken at event {v.FirstBrokenSequence}: {v.Problem}. {v.EventCount} events (of every study) before it verified.",
     };
 }
 

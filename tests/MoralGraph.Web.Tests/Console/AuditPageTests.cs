@@ -36,7 +36,7 @@ public sealed class AuditPageTests(ConsoleApp app) : ConsoleComponentTest(app), 
         var (_, total) = await ScriptedStudyAsync("audit-filters");
         var observer = await App.UserAsync("audit-observer", FacilitatorRole.Observer, "audit-filters");
         var page = RenderPage<StudyAuditPage>(observer, "audit-filters");
-        page.WaitForAssertion(() => Assert.Equal($"{total} of {total} events", page.Find("[data-testid=audit-count]").TextContent));
+        page.WaitForAssertion(() => Assert.Equal($"{total} of this study's {total} events", page.Find("[data-testid=audit-count]").TextContent));
         Assert.DoesNotContain(HiddenTitle, page.Markup, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("card card-2 by p2 on grief (text withheld)", Summaries(page));
 
@@ -55,7 +55,7 @@ public sealed class AuditPageTests(ConsoleApp app) : ConsoleComponentTest(app), 
         var search = page.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "Search");
         await page.InvokeAsync(() => actor.Instance.ValueChanged.InvokeAsync(null));
         await page.InvokeAsync(() => search.Instance.ValueChanged.InvokeAsync("move on"));
-        page.WaitForAssertion(() => Assert.Equal($"0 of {total} events", page.Find("[data-testid=audit-count]").TextContent));
+        page.WaitForAssertion(() => Assert.Equal($"0 of this study's {total} events", page.Find("[data-testid=audit-count]").TextContent));
     }
 
     [Fact]
@@ -64,19 +64,21 @@ public sealed class AuditPageTests(ConsoleApp app) : ConsoleComponentTest(app), 
         var (_, total) = await ScriptedStudyAsync("audit-days");
         var observer = await App.UserAsync("audit-observer", FacilitatorRole.Observer, "audit-days");
         var page = RenderPage<StudyAuditPage>(observer, "audit-days");
-        page.WaitForAssertion(() => Assert.Equal($"{total} of {total} events", page.Find("[data-testid=audit-count]").TextContent));
+        page.WaitForAssertion(() => Assert.Equal($"{total} of this study's {total} events", page.Find("[data-testid=audit-count]").TextContent));
 
         // The participants' events are stamped on the script's day, 2026-11-02; the definition and moderation when the test runs.
         var scriptDay = new DateTime(2026, 11, 2);
         var onScriptDay = (await App.EventsAsync("audit-days")).Count(e => e.OccurredAt.UtcDateTime.Date == scriptDay);
         var days = page.FindComponent<MudDateRangePicker>();
         await page.InvokeAsync(() => days.Instance.DateRangeChanged.InvokeAsync(new DateRange(scriptDay, scriptDay)));
-        page.WaitForAssertion(() => Assert.Equal($"{onScriptDay} of {total} events", page.Find("[data-testid=audit-count]").TextContent));
+        page.WaitForAssertion(() => Assert.Equal($"{onScriptDay} of this study's {total} events", page.Find("[data-testid=audit-count]").TextContent));
         Assert.True(onScriptDay >= 7);
 
         page.Find("[data-testid=verify]").Click();
-        page.WaitForAssertion(() => Assert.Contains("The audit log is intact", page.Find("[data-testid=verification]").TextContent, StringComparison.Ordinal));
         var head = await App.Log.VerifyAsync();
+
+        // The chain's count is the whole store's and the table's is this study's: each says which it is.
+        page.WaitForAssertion(() => Assert.Contains($"The audit log of the whole store is intact: {head.EventCount} events of every study", page.Find("[data-testid=verification]").TextContent, StringComparison.Ordinal));
         Assert.Contains($"Head: {head.EventCount}:{head.HeadHash}", page.Find("[data-testid=verification]").TextContent, StringComparison.Ordinal);
     }
 
