@@ -81,12 +81,15 @@ public sealed class ModerationPageState(StudyModeration moderation)
     /// <summary>True when the last action was refused.</summary>
     public bool Failed { get; private set; }
 
+    /// <summary>The card the last action was on, so the page says what happened beside it rather than at the top; null for page-wide actions.</summary>
+    public string? MessageCardId { get; private set; }
+
     /// <summary>Reads the study (again), keeping what is being typed.</summary>
     public async Task LoadAsync(ClaimsPrincipal user, string slug, CancellationToken cancellationToken = default)
     {
         if (slug != Slug)
         {
-            (Slug, Message, Failed) = (slug, null, false);
+            (Slug, Message, Failed, MessageCardId) = (slug, null, false, null);
             CancelEdit();
             Reasons.Clear();
         }
@@ -101,7 +104,7 @@ public sealed class ModerationPageState(StudyModeration moderation)
     public Task<bool> HideAsync(ClaimsPrincipal user, string cardId) =>
         RunAsync(user, () => moderation.HideCardAsync(user, Slug, cardId, ReasonFor(cardId)), "The card is hidden: it has left the voting draw, the graph and the exports.", cardId);
 
-    /// <summary>Restores a hidden card with its typed reason.</summary>
+    /// <summary>Restores a hidden card with its typed reason, if any (bringing a card back needs none).</summary>
     public Task<bool> RestoreAsync(ClaimsPrincipal user, string cardId) =>
         RunAsync(user, () => moderation.RestoreCardAsync(user, Slug, cardId, ReasonFor(cardId)), "The card is back in play.", cardId);
 
@@ -182,15 +185,16 @@ public sealed class ModerationPageState(StudyModeration moderation)
         Announcement = string.Empty;
     }, "The announcement is sent to everyone on the study's pages.");
 
-    private async Task<bool> RunAsync(ClaimsPrincipal user, Func<Task> action, string? success, string? clearsReasonOf = null)
+    private async Task<bool> RunAsync(ClaimsPrincipal user, Func<Task> action, string? success, string? onCard = null)
     {
+        MessageCardId = onCard;
         try
         {
             await action();
             (Message, Failed) = (success, false);
-            if (clearsReasonOf is not null)
+            if (onCard is not null)
             {
-                Reasons.Remove(clearsReasonOf);
+                Reasons.Remove(onCard);
             }
         }
         catch (Exception e) when (e is ModerationRefusedException or ConsoleAccessDeniedException)

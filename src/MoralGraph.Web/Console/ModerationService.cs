@@ -30,6 +30,9 @@ public sealed class ModerationService(
     /// <summary>Most characters in a reason.</summary>
     public const int MaxReasonLength = 500;
 
+    /// <summary>The reason recorded when a facilitator restores a card without typing one.</summary>
+    public const string RestoredWithoutReason = "restored by a facilitator";
+
     /// <summary>Hides a card from the draw, the graph and exports.</summary>
     public async Task HideCardAsync(string slug, string cardId, string reason, string actor, CancellationToken cancellationToken = default)
     {
@@ -46,7 +49,9 @@ public sealed class ModerationService(
             throw new ModerationRefusedException("That card is not hidden.");
         }
 
-        await AppendAsync(new CardRestored(cardId, Reason(reason)) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = actor }, cancellationToken);
+        // Taking a card out of play needs a reason for the audit page; bringing it back undoes that, so a reason is optional.
+        var why = string.IsNullOrWhiteSpace(reason) ? RestoredWithoutReason : Reason(reason);
+        await AppendAsync(new CardRestored(cardId, why) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = actor }, cancellationToken);
     }
 
     /// <summary>Flags a card for attention; it stays in play.</summary>

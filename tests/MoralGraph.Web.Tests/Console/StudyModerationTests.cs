@@ -102,7 +102,9 @@ public sealed class StudyModerationTests : BunitTestContext, IClassFixture<Conso
 
         // Found and clicked in one dispatch: the live feed of the events just appended may re-render the page in between.
         await page.InvokeAsync(() => page.Find("[data-card-id=card-p1] [data-testid=hide-card]").Click());
-        page.WaitForAssertion(() => Assert.Contains("Give a reason", page.Find("[data-testid=moderation-message]").TextContent, StringComparison.Ordinal), Patience);
+        // Said beside the card acted on, not at the top of a long page.
+        page.WaitForAssertion(() => Assert.Contains("Give a reason", page.Find("[data-card-id=card-p1] [data-testid=moderation-message]").TextContent, StringComparison.Ordinal), Patience);
+        Assert.Single(page.FindAll("[data-testid=moderation-message]"));
         Assert.DoesNotContain(await _app.EventsAsync(script.Slug), e => e is CardHidden);
 
         page.Find("[data-card-id=card-p1] input[data-testid=card-reason]").Input("off topic");
@@ -113,6 +115,21 @@ public sealed class StudyModerationTests : BunitTestContext, IClassFixture<Conso
         page.WaitForAssertion(() => Assert.Equal(["card-p1"], ListedCards(page)), Patience);
         page.Find("[data-testid=filter-flagged]").Click();
         page.WaitForAssertion(() => Assert.Equal(["card-p2"], ListedCards(page)), Patience);
+    }
+
+    [Fact]
+    public async Task A_hidden_card_is_restored_without_a_reason_and_the_audit_says_who_brought_it_back()
+    {
+        var script = await StudyWithCardAsync("moderation-restore");
+        await _app.AppendAsync(script.Hide("card-p1"));
+        var facilitator = await _app.UserAsync("rae-facilitator", FacilitatorRole.Facilitator, script.Slug);
+        var page = RenderPage(facilitator, script.Slug);
+
+        await page.InvokeAsync(() => page.Find("[data-card-id=card-p1] [data-testid=restore-card]").Click());
+
+        page.WaitForAssertion(() => Assert.Contains("back in play", page.Find("[data-card-id=card-p1] [data-testid=moderation-message]").TextContent, StringComparison.Ordinal), Patience);
+        var restored = Assert.Single((await _app.EventsAsync(script.Slug)).OfType<CardRestored>());
+        Assert.Equal(("card-p1", ModerationService.RestoredWithoutReason, "rae-facilitator"), (restored.CardId, restored.Reason, restored.Actor));
     }
 
     [Fact]
