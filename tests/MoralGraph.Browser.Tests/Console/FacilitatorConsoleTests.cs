@@ -60,6 +60,11 @@ public sealed class FacilitatorConsoleTests(MoralGraphServer server, ChromiumBro
         await Page.GetByTestId("filter-hidden").ClickAsync();
         await Expect(card).ToBeVisibleAsync();
         await Page.SaveAsync("console-moderation-hidden");
+        // A hidden card is marked without fading its text below the contrast people need to read it.
+        await Page.AssertNoSeriousViolationsAsync("the moderation page with a hidden card", Output);
+        await OpenAsync(DashboardPath);
+        await Expect(Page.GetByTestId("dashboard-card").Filter(new() { HasText = answers.Title })).ToBeVisibleAsync();
+        await Page.AssertNoSeriousViolationsAsync("the dashboard with a hidden card", Output);
 
         var withoutIt = await StudyExport.FetchAsync(Page.APIRequest);
         Assert.DoesNotContain(answers.Title, withoutIt.ValueTitles);
