@@ -50,8 +50,9 @@ public sealed class ContributionsInExportTests(MoralGraphServer server, Chromium
         Assert.DoesNotContain(answers.Title, withdrawn.ValueTitles);
         Assert.Equal(taking.Votes - votes, withdrawn.Votes);
 
-        // The cookie is gone too: the study's page asks for consent again.
-        await participant.OpenAsync();
+        // The cookie is gone too: the withdrawn page leads back to the study's page, which asks for consent again.
+        await Expect(participant.Page.GetByTestId("withdrawn-home")).ToHaveAttributeAsync("href", "/");
+        await participant.Page.GetByTestId("withdrawn-back").ClickAsync();
         await Expect(participant.CurrentStep).ToHaveAttributeAsync("data-step", "Consent");
         await Expect(participant.ResumeCode).ToHaveCountAsync(0);
         AssertNoBrowserProblems();
