@@ -20,7 +20,7 @@ public sealed class ModelTestBed : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "mg-lm-" + Guid.NewGuid().ToString("N"));
 
-    public ModelTestBed(Action<LanguageModelOptions>? configure = null, ScriptedChatClient? chat = null)
+    public ModelTestBed(Action<LanguageModelOptions>? configure = null, ScriptedChatClient? chat = null, ILogger<ModelCalls>? callsLogger = null)
     {
         Chat = chat ?? new ScriptedChatClient();
         Directory.CreateDirectory(_folder);
@@ -29,7 +29,7 @@ public sealed class ModelTestBed : IDisposable
         Options = new LanguageModelOptions { Provider = LanguageModelProvider.Ollama, ChatModel = "scripted-model", EmbeddingModel = "scripted-embeddings", TimeoutSeconds = 5 };
         configure?.Invoke(Options);
         Calls = new ModelCalls(Chat, Log, new ModelBudget(Studies, Microsoft.Extensions.Options.Options.Create(Options)), Microsoft.Extensions.Options.Options.Create(Options), Time,
-            NullLogger<ModelCalls>.Instance, Embeddings);
+            callsLogger ?? NullLogger<ModelCalls>.Instance, Embeddings);
     }
 
     public LiteDbEventLog Log { get; }

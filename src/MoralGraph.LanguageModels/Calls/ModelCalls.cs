@@ -195,7 +195,8 @@ public sealed class ModelCalls : IDisposable
 
     private TimeoutException Timeout(ModelCallPurpose purpose)
     {
-        _logger.LogWarning("A {Capability} call ({PromptId}) for study {StudyId} took longer than {Seconds} s.", purpose.Capability, purpose.Prompt.Id, purpose.StudyId, _options.TimeoutSeconds);
+        // "The", not "A": capabilities such as interview and articulation start with a vowel.
+        _logger.LogWarning("The {Capability} call ({PromptId}) for study {StudyId} took longer than {Seconds} s.", purpose.Capability, purpose.Prompt.Id, purpose.StudyId, _options.TimeoutSeconds);
         return new TimeoutException($"The model did not answer within {_options.TimeoutSeconds} s.");
     }
 

@@ -19,7 +19,7 @@ namespace MoralGraph.LanguageModels.Interview;
 /// <para>
 /// The guided script takes over — for this turn and, since its message carries no provenance, for the rest of the
 /// interview — when the study's budget is spent, the model times out or fails (even mid-reply: what streamed is
-/// withdrawn first), a turn runs out of steps, the interview's rejected cards reach <c>MaxCardAttempts</c>, or a
+/// withdrawn first), a reply is cut off (at the token limit, or its stream ends without a finish reason), a turn runs out of steps, the interview's rejected cards reach <c>MaxCardAttempts</c>, or a
 /// reply gives away the system prompt. The participant's transcript is never touched.
 /// </para>
 /// </summary>
@@ -68,6 +68,7 @@ public sealed class ModelInterviewer(ModelCalls calls, GuidedInterviewer guided,
             var stepText = new StringBuilder();
             var toolCalls = new List<FunctionCallContent>();
             var separate = shown.Length > 0;
+            ChatFinishReason? finishReason = null;
             await using (var updates = calls.GetStreamingResponseAsync(purpose, messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken))
             {
                 while (true)
@@ -94,6 +95,7 @@ public sealed class ModelInterviewer(ModelCalls calls, GuidedInterviewer guided,
                         break;
                     }
 
+                    finishReason = update.FinishReason ?? finishReason;
                     toolCalls.AddRange(update.Contents.OfType<FunctionCallContent>());
                     var text = update.Text;
                     if (text.Length == 0)
@@ -120,6 +122,11 @@ public sealed class ModelInterviewer(ModelCalls calls, GuidedInterviewer guided,
 
                     yield return new InterviewTextDelta(text);
                 }
+            }
+
+            if (fallback is null)
+            {
+                fallback = CutOffReason(finishReason);
             }
 
             if (fallback is not null)
@@ -299,6 +306,26 @@ public sealed class ModelInterviewer(ModelCalls calls, GuidedInterviewer guided,
         + string.Join('\n', problems.Select(p => "- " + p))
         + $"\nA card has a title of {rules.MinTitleWords} to {rules.MaxTitleWords} words, a description of {rules.MinDescriptionSentences} to {rules.MaxDescriptionSentences} sentences, "
         + $"and {rules.MinPolicies} to {rules.MaxPolicies} policies, each starting with a capitalized plural noun phrase such as \"MOMENTS when …\".";
+
+    /// <summary>
+    /// Why a step that streamed to its end is still not a whole reply, or null when it is. A reply cut at the token
+    /// limit, stopped by a content filter, or whose stream simply ends without saying why, stops mid-sentence; stored,
+    /// it would show the participant half a question and keep a model in the lead that cannot finish its turn.
+    /// </summary>
+    private static string? CutOffReason(ChatFinishReason? finishReason)
+    {
+        if (finishReason is null)
+        {
+            return "the model's reply ended without a finish reason";
+        }
+
+        if (finishReason == ChatFinishReason.Length)
+        {
+            return "the model's reply was cut off at its token limit";
+        }
+
+        return finishReason == ChatFinishReason.ContentFilter ? "the model's reply was stopped by a content filter" : null;
+    }
 
     private static string FailureReason(Exception failure) => failure switch
     {

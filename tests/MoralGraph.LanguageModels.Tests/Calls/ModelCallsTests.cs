@@ -42,6 +42,27 @@ public sealed class ModelCallsTests : IDisposable
         Assert.Equal(1, _bed.Chat.Remaining);
     }
 
+    [Theory]
+    [InlineData(ModelCapabilities.Interview, "The interview call (test-prompt) for study abortion-advice took longer than 1 s.")]
+    [InlineData(ModelCapabilities.Articulation, "The articulation call (test-prompt) for study abortion-advice took longer than 1 s.")]
+    public async Task A_timeout_is_logged_in_a_sentence_an_operator_can_read(string capability, string expected)
+    {
+        var logger = new ListLogger<ModelCalls>();
+        using var bed = new ModelTestBed(o => o.TimeoutSeconds = 1, callsLogger: logger);
+        await bed.DefineStudyAsync();
+        bed.Chat.StallAfter("Tell me about");
+        var purpose = new ModelCallPurpose("abortion-advice", capability, TestPrompt);
+
+        await Assert.ThrowsAsync<TimeoutException>(async () =>
+        {
+            await foreach (var update in bed.Calls.GetStreamingResponseAsync(purpose, [new ChatMessage(ChatRole.User, "hi")]))
+            {
+            }
+        });
+
+        Assert.Equal(expected, Assert.Single(logger.Entries).Message);
+    }
+
     [Fact]
     public async Task A_stream_that_stalls_ends_in_a_timeout_after_the_text_it_sent()
     {

@@ -8,6 +8,7 @@ using MoralGraph.LanguageModels.Interview;
 using MoralGraph.LanguageModels.Prompts;
 using MoralGraph.Testing.LanguageModels;
 using OpenAI.Chat;
+using ChatFinishReason = Microsoft.Extensions.AI.ChatFinishReason;
 using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
 
 namespace MoralGraph.LanguageModels.Tests.Interview;
@@ -240,6 +241,43 @@ public sealed class ModelInterviewerTests : IDisposable
         Assert.Equal(InterviewStage.Attention, turn.Completed.Stage);
         Assert.Null(turn.Completed.Provenance);
         Assert.DoesNotContain("So when", conversation.Transcript[^1].Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("length")]
+    [InlineData(null)]
+    public async Task A_reply_cut_off_mid_sentence_is_withdrawn_and_the_guided_script_takes_the_interview(string? finishReason)
+    {
+        var study = await _bed.DefineStudyAsync();
+        _bed.Chat.Reply("Tell me about a time you faced a choice like this.")
+            .CutOffAfter("Thank you. Thinking back to that moment, what", finishReason is null ? null : new ChatFinishReason(finishReason));
+        var conversation = new InterviewConversation(_bed, study);
+        await conversation.ReplyAsync();
+
+        var turn = await conversation.ReplyAsync(Story);
+        var next = await conversation.ReplyAsync(Attention);
+
+        // The half question is taken back from the page and never stored; the guided script asks instead, and keeps asking.
+        Assert.NotNull(turn.Discarded);
+        Assert.Equal("Interview.AskAttention", turn.Shown);
+        Assert.Null(turn.Completed.Provenance);
+        Assert.DoesNotContain("Thinking back", conversation.Transcript[^3].Text, StringComparison.Ordinal);
+        Assert.Null(next.Completed.Provenance);
+        Assert.Equal(2, _bed.Chat.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_reply_that_ends_with_stop_is_kept_and_the_model_keeps_the_interview()
+    {
+        var study = await _bed.DefineStudyAsync();
+        _bed.Chat.CutOffAfter("Tell me about a time you faced a choice like this.", ChatFinishReason.Stop);
+        var conversation = new InterviewConversation(_bed, study);
+
+        var opening = await conversation.ReplyAsync();
+
+        Assert.Null(opening.Discarded);
+        Assert.Equal("Tell me about a time you faced a choice like this.", opening.Shown);
+        Assert.NotNull(opening.Completed.Provenance);
     }
 
     [Fact]

@@ -9,7 +9,10 @@ namespace MoralGraph.Testing.LanguageModels;
 /// <param name="ToolCalls">Tool calls as (name, raw JSON arguments); malformed JSON is passed through as a real adapter would.</param>
 /// <param name="StallAfterText">True: after the text, never finish (until cancelled) — a model that hangs mid-stream.</param>
 /// <param name="Failure">When set, the call throws this instead of answering.</param>
-public sealed record ScriptedResponse(IReadOnlyList<string> TextPieces, IReadOnlyList<(string Name, string Arguments)> ToolCalls, bool StallAfterText = false, Exception? Failure = null);
+/// <param name="CutOff">True: the reply ends with <see cref="CutOffReason"/> instead of <c>stop</c> or <c>tool_calls</c>.</param>
+/// <param name="CutOffReason">The finish reason of a cut-off reply; null for a stream that just stops without one.</param>
+public sealed record ScriptedResponse(IReadOnlyList<string> TextPieces, IReadOnlyList<(string Name, string Arguments)> ToolCalls, bool StallAfterText = false, Exception? Failure = null,
+    bool CutOff = false, ChatFinishReason? CutOffReason = null);
 
 /// <summary>
 /// An <see cref="IChatClient"/> that replays recorded responses in order and records every request, so tests drive the
@@ -47,6 +50,9 @@ public sealed class ScriptedChatClient : IChatClient
 
     /// <summary>Adds a reply that streams <paramref name="text"/> and then hangs until the caller gives up.</summary>
     public ScriptedChatClient StallAfter(string text) => Add(new ScriptedResponse(Words(text), [], StallAfterText: true));
+
+    /// <summary>Adds a reply that streams <paramref name="text"/> and ends with <paramref name="finishReason"/> (null: with none at all).</summary>
+    public ScriptedChatClient CutOffAfter(string text, ChatFinishReason? finishReason) => Add(new ScriptedResponse(Words(text), [], CutOff: true, CutOffReason: finishReason));
 
     /// <summary>Adds a failing call.</summary>
     public ScriptedChatClient Fail(Exception failure) => Add(new ScriptedResponse([], [], Failure: failure));
@@ -134,7 +140,7 @@ public sealed class ScriptedChatClient : IChatClient
 
         yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(new UsageDetails { InputTokenCount = UsagePerResponse.Input, OutputTokenCount = UsagePerResponse.Output })])
         {
-            FinishReason = response.ToolCalls.Count > 0 ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop,
+            FinishReason = response.CutOff ? response.CutOffReason : response.ToolCalls.Count > 0 ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop,
         };
     }
 

@@ -30,6 +30,46 @@ public sealed class InterviewStepTests : BunitTestContext
     }
 
     [Fact]
+    public void A_models_markdown_shows_as_emphasis_and_lists_while_the_participants_stays_as_typed()
+    {
+        IReadOnlyList<InterviewMessage> messages =
+        [
+            new(0, InterviewRole.Interviewer, "What do you **care** about *most*?\n\n- her faith\n- her fear\n\n1. first\n2. second\n3. third", InterviewStage.Story) { Provenance = Model },
+            new(1, InterviewRole.Participant, "**Her** choice", InterviewStage.Story),
+        ];
+
+        var interview = RenderInterview(InterviewStage.Story, messages);
+
+        var reply = interview.Find("[data-role=Interviewer] .mg-text");
+        Assert.Equal("care", Assert.Single(reply.QuerySelectorAll("strong")).TextContent);
+        Assert.Equal("most", Assert.Single(reply.QuerySelectorAll("em")).TextContent);
+        Assert.Equal(["her faith", "her fear"], reply.QuerySelectorAll("ul > li").Select(li => li.TextContent));
+        Assert.Equal(["first", "second", "third"], reply.QuerySelectorAll("ol > li").Select(li => li.TextContent));
+        Assert.DoesNotContain("**", reply.TextContent, StringComparison.Ordinal);
+        Assert.Equal("**Her** choice", interview.Find("[data-role=Participant] .mg-text").TextContent);
+        Assert.Single(interview.FindAll("strong"));
+    }
+
+    [Theory]
+    [InlineData("<script>alert(1)</script>", "script")]
+    [InlineData("<b>bold</b> <img src=x onerror=alert(1)>", "img")]
+    [InlineData("<b>bold</b> <img src=x onerror=alert(1)>", "b")]
+    [InlineData("<div>\n<img src=x onerror=alert(1)>\n</div>", "img")]
+    [InlineData("[alert(1)](javascript:alert(1)) ![x](https://example.com/x.png)", "a, img")]
+    public void A_models_html_is_shown_as_text_stored_or_streaming(string markup, string element)
+    {
+        IReadOnlyList<InterviewMessage> messages = [new(0, InterviewRole.Interviewer, "Welcome. " + markup, InterviewStage.Story) { Provenance = Model }];
+
+        var interview = RenderInterview(InterviewStage.Story, messages, streaming: "Next. " + markup);
+
+        var transcript = interview.Find("[data-testid=transcript]");
+        Assert.Empty(transcript.QuerySelectorAll(element));
+        Assert.Empty(transcript.QuerySelectorAll("[onerror], [href]"));
+        Assert.Contains("alert(1)", interview.Find("[data-role=Interviewer] .mg-text").TextContent, StringComparison.Ordinal);
+        Assert.Contains("alert(1)", interview.Find("[data-testid=streaming]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Screen_readers_hear_who_said_each_message()
     {
         IReadOnlyList<InterviewMessage> messages =
@@ -119,10 +159,13 @@ public sealed class InterviewStepTests : BunitTestContext
         Assert.True(interview.Find("[data-testid=interview-send]").HasAttribute("disabled"));
     }
 
+    private static readonly MoralGraph.Core.Assistance.ModelProvenance Model = new("interviewer", "0123456789abcdef", "llama3.1:8b", 0.3, DateTimeOffset.UnixEpoch);
+
     private IRenderedComponent<InterviewStep> RenderInterview(
-        InterviewStage stage, IReadOnlyList<InterviewMessage>? messages = null, string? pending = null, bool busy = false) =>
+        InterviewStage stage, IReadOnlyList<InterviewMessage>? messages = null, string? pending = null, bool busy = false, string? streaming = null) =>
         Render<InterviewStep>(parameters => parameters
             .Add(p => p.Stage, stage)
+            .Add(p => p.Streaming, streaming)
             .Add(p => p.Messages, messages ?? [new InterviewMessage(0, InterviewRole.Interviewer, "Write one policy.", stage)])
             .Add(p => p.PendingText, pending)
             .Add(p => p.Busy, busy)
