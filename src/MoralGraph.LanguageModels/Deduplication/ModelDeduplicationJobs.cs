@@ -69,7 +69,10 @@ public sealed class ModelDeduplicationJobs(ModelJobBoard board, ModelValueDedupl
         return Outcome(proposals.Count, run.Judgement);
     }
 
-    /// <summary>The outcome line, such as "3 merges proposed from 41 cards (2 invented ids dropped)".</summary>
+    /// <summary>
+    /// The outcome line, such as "3 merges proposed from 41 cards (2 invented ids dropped, 2 of 9 groups could not be
+    /// judged: the model server answered 500)".
+    /// </summary>
     public static string Outcome(int proposals, DedupJudgement? judgement)
     {
         if (judgement is null)
@@ -84,7 +87,12 @@ public sealed class ModelDeduplicationJobs(ModelJobBoard board, ModelValueDedupl
             .. judgement.InventedIds > 0 ? [$"{Count(judgement.InventedIds, "invented id")} dropped"] : Array.Empty<string>(),
             .. judgement.RepeatedIds > 0 ? [$"{Count(judgement.RepeatedIds, "repeated id")} dropped"] : Array.Empty<string>(),
             .. judgement.UnreadableAnswers > 0 ? [$"{Count(judgement.UnreadableAnswers, "unreadable answer")} skipped"] : Array.Empty<string>(),
-            .. judgement.FailedCalls > 0 ? [$"{Count(judgement.FailedCalls, "failed call")} skipped"] : Array.Empty<string>(),
+            .. judgement.FailedCalls > 0
+                ? [$"{judgement.FailedCalls} of {Count(judgement.CandidateGroups, "group")} could not be judged: {string.Join("; ", judgement.CallFailures)}"]
+                : Array.Empty<string>(),
+            .. judgement.EmbeddingFailure is { } embeddingFailure
+                ? [$"embedding failed ({embeddingFailure}), so lexical similarity chose the candidates"]
+                : Array.Empty<string>(),
             .. judgement.BudgetExhausted ? ["the token budget ran out before every group was judged"] : Array.Empty<string>(),
         ];
         return notes.Count == 0 ? line : $"{line} ({string.Join(", ", notes)})";

@@ -202,7 +202,39 @@ public sealed class ModelValueDeduplicatorTests : IDisposable
 
         var outcome = await Jobs().RunAsync(Slug);
 
-        Assert.Equal("1 merge proposed from 4 cards (1 failed call skipped)", outcome);
+        Assert.Equal("1 merge proposed from 4 cards (1 of 2 groups could not be judged: the model did not answer in time)", outcome);
+    }
+
+    [Fact]
+    public async Task A_judge_call_the_server_answers_with_500_costs_only_its_group_and_the_outcome_says_which_and_why()
+    {
+        await StudyWithCardsAsync(
+            ("h1", "p1", "Honest Care", HonestCare), ("h2", "p2", "Honest care", HonestCare),
+            ("f1", "p3", "Faith Integration", FaithIntegration), ("f2", "p4", "Faith integration", FaithIntegration));
+        _bed.Chat.Fail(new HttpRequestException("Internal Server Error", null, System.Net.HttpStatusCode.InternalServerError))
+            .Reply("""{"clusters":[{"ids":["card-1","card-2"],"title":"Faith","reason":"Same."}]}""");
+
+        var outcome = await Jobs().RunAsync(Slug);
+
+        Assert.Equal("1 merge proposed from 4 cards (1 of 2 groups could not be judged: the model server answered 500)", outcome);
+        Assert.Single((await _bed.StateAsync(Slug)).PendingMergeProposals());
+        Assert.Equal(2, _bed.Chat.Requests.Count);
+    }
+
+    [Fact]
+    public async Task When_the_embedding_server_fails_lexical_similarity_chooses_the_candidates_and_the_outcome_says_so()
+    {
+        await StudyWithCardsAsync(
+            ("h1", "p1", "Honest Care", HonestCare), ("h2", "p2", "Honest care", HonestCare),
+            ("f1", "p3", "Faith Integration", FaithIntegration), ("x1", "p5", "Practical Help", PracticalHelp));
+        _bed.Embeddings.Failure = new HttpRequestException("Too Many Requests", null, System.Net.HttpStatusCode.TooManyRequests);
+        _bed.Chat.Reply("""{"clusters":[{"ids":["card-1","card-2"],"title":"Honest care","reason":"Same."}]}""");
+
+        var outcome = await Jobs().RunAsync(Slug);
+
+        Assert.Equal("1 merge proposed from 4 cards (embedding failed (the model server answered 429), so lexical similarity chose the candidates)", outcome);
+        Assert.Equal(["Honest Care", "Honest care"], ShownCardJson(0).Values.Select(Title).Order(StringComparer.Ordinal));
+        Assert.Single((await _bed.StateAsync(Slug)).PendingMergeProposals());
     }
 
     [Fact]
