@@ -222,6 +222,29 @@ public sealed class ModelValueDeduplicatorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_card_repeating_a_seed_value_is_proposed_for_merging_into_the_seed_and_accepting_moves_it_there()
+    {
+        await StudyWithCardsAsync(("h1", "p1", "Honest care", HonestCare), ("x1", "p5", "Practical Help", PracticalHelp));
+        await _bed.Log.AppendAsync(new CanonicalValueDefined(new Core.Values.CanonicalValue("v-seed-honest", "Honest Care", "The study's seed.", HonestCare, []))
+        {
+            QuestionId = "q1", StudyId = Slug, OccurredAt = _bed.Time.GetUtcNow(), Actor = "facilitator",
+        });
+        _bed.Chat.Reply("""{"clusters":[{"ids":["card-1","card-2"],"title":"Honest care","reason":"Same."}]}""");
+
+        await Jobs().RunAsync(Slug);
+
+        Assert.Equal(["Honest Care", "Honest care"], ShownCardJson(0).Values.Select(Title).Order(StringComparer.Ordinal));
+        var proposal = Assert.Single((await _bed.StateAsync(Slug)).PendingMergeProposals());
+        Assert.Equal(("h1", "v-seed-honest"), (proposal.FromValueId, proposal.IntoValueId));
+        await _bed.Log.AppendAllAsync(
+        [
+            new MergeProposalDecided(proposal.ProposalId, true) { StudyId = Slug, OccurredAt = _bed.Time.GetUtcNow(), Actor = "facilitator" },
+            new ValuesMerged(proposal.FromValueId, proposal.IntoValueId, "accepted") { StudyId = Slug, OccurredAt = _bed.Time.GetUtcNow(), Actor = "facilitator" },
+        ]);
+        Assert.Equal("v-seed-honest", (await _bed.StateAsync(Slug)).ValueOfCard("h1"));
+    }
+
+    [Fact]
     public async Task When_the_embedding_server_fails_lexical_similarity_chooses_the_candidates_and_the_outcome_says_so()
     {
         await StudyWithCardsAsync(
