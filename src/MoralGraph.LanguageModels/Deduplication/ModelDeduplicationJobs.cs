@@ -66,21 +66,24 @@ public sealed class ModelDeduplicationJobs(ModelJobBoard board, ModelValueDedupl
             await log.AppendAllAsync(proposals, cancellationToken);
         }
 
-        return Outcome(proposals.Count, run.Judgement);
+        // The judge also saw the study's seed values (as cards of their own); the line counts them apart from the cards.
+        var seedValues = run.Judgement is { } judged ? judged.Cards - state.CurrentCards().Count() : 0;
+        return Outcome(proposals.Count, run.Judgement, seedValues);
     }
 
     /// <summary>
     /// The outcome line, such as "3 merges proposed from 41 cards (2 invented ids dropped, 2 of 9 groups could not be
     /// judged: the model server answered 500)".
     /// </summary>
-    public static string Outcome(int proposals, DedupJudgement? judgement)
+    public static string Outcome(int proposals, DedupJudgement? judgement, int seedValues = 0)
     {
         if (judgement is null)
         {
             return $"{Count(proposals, "merge")} proposed";
         }
 
-        var line = $"{Count(proposals, "merge")} proposed from {Count(judgement.Cards, "card")}";
+        var line = $"{Count(proposals, "merge")} proposed from {Count(judgement.Cards - seedValues, "card")}"
+            + (seedValues > 0 ? $" and {Count(seedValues, "seed value")}" : null);
 
         List<string> notes =
         [

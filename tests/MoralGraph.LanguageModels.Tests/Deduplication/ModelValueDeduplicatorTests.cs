@@ -231,8 +231,9 @@ public sealed class ModelValueDeduplicatorTests : IDisposable
         });
         _bed.Chat.Reply("""{"clusters":[{"ids":["card-1","card-2"],"title":"Honest care","reason":"Same."}]}""");
 
-        await Jobs().RunAsync(Slug);
+        var outcome = await Jobs().RunAsync(Slug);
 
+        Assert.Equal("1 merge proposed from 2 cards and 1 seed value", outcome);
         Assert.Equal(["Honest Care", "Honest care"], ShownCardJson(0).Values.Select(Title).Order(StringComparer.Ordinal));
         var proposal = Assert.Single((await _bed.StateAsync(Slug)).PendingMergeProposals());
         Assert.Equal(("h1", "v-seed-honest"), (proposal.FromValueId, proposal.IntoValueId));
