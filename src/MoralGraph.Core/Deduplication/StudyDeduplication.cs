@@ -10,6 +10,11 @@ namespace MoralGraph.Core.Deduplication;
 /// </summary>
 public static class StudyDeduplication
 {
+    // Seed values go to the deduplicator as cards with these ids; no real card id starts so.
+    private const string SeedCardIdPrefix = "seed-value:";
+
+    private const string SeedAuthorKey = "seed-values";
+
     /// <summary>The merges that bring the study's values in line with the clusters, recorded as by <see cref="StudyState.DeduplicationActor"/>.</summary>
     public static async Task<IReadOnlyList<ValuesMerged>> ProposeMergesAsync(
         StudyState state, IValueDeduplicator deduplicator, DateTimeOffset now, CancellationToken cancellationToken = default) =>
@@ -23,8 +28,19 @@ public static class StudyDeduplication
         var study = state.Study ?? throw new InvalidOperationException("The study has not been defined.");
         var cards = state.CurrentCards().ToList();
         var valueOf = cards.ToDictionary(c => c.Card.CardId, c => c.ValueId, StringComparer.Ordinal);
+        // The study's seed values (defined, no member card yet) take part as cards of their own, so a participant card
+        // that repeats one is proposed for merging into it. They share one author key: seeds are never merged together.
+        var valuesWithCards = valueOf.Values.ToHashSet(StringComparer.Ordinal);
+        var seeds = state.ToSnapshot().Values.Where(v => v.Members.Count == 0 && !valuesWithCards.Contains(v.Id)).ToList();
+        var seedOf = seeds.ToDictionary(v => SeedCardIdPrefix + v.Id, v => v.Id, StringComparer.Ordinal);
+        foreach (var (seedCardId, valueId) in seedOf)
+        {
+            valueOf[seedCardId] = valueId;
+        }
+
         var clusters = await deduplicator.ClusterStudyAsync(study.Slug,
-            cards.Select(c => new DedupCard(c.Card.CardId, c.Card.ParticipantId, c.Card.Title, c.Card.Policies)).ToList(),
+            [.. cards.Select(c => new DedupCard(c.Card.CardId, c.Card.ParticipantId, c.Card.Title, c.Card.Policies)),
+                .. seeds.Select(v => new DedupCard(SeedCardIdPrefix + v.Id, SeedAuthorKey, v.Title, v.Policies))],
             state.DeduplicationDecisions, cancellationToken);
 
         // Merges move whole values, so each one is checked against every "keep apart" decision across all the
@@ -45,8 +61,10 @@ public static class StudyDeduplication
         var merges = new List<(ValuesMerged, DedupCluster)>();
         foreach (var cluster in clusters.Where(c => c.Members.Count > 1))
         {
-            var target = Current(valueOf[cluster.Members[0]]);
-            foreach (var value in cluster.Members.Skip(1).Select(m => Current(valueOf[m])).Distinct(StringComparer.Ordinal).ToList())
+            // A seed value is what the facilitators wrote, so the cards that repeat it join it, not the other way round.
+            var anchor = cluster.Members.FirstOrDefault(seedOf.ContainsKey) ?? cluster.Members[0];
+            var target = Current(valueOf[anchor]);
+            foreach (var value in cluster.Members.Where(m => m != anchor).Select(m => Current(valueOf[m])).Distinct(StringComparer.Ordinal).ToList())
             {
                 var targetCards = valueOf.Where(p => Current(p.Value) == target).Select(p => p.Key).ToList();
                 var valueCards = valueOf.Where(p => Current(p.Value) == value).Select(p => p.Key).ToList();

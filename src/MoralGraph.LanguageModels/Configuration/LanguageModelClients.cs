@@ -1,5 +1,7 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Net;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using OpenAI;
 
@@ -20,14 +22,16 @@ public static class LanguageModelClients
     public static IChatClient CreateChatClient(LanguageModelOptions options, HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return CreateOpenAIClient(options, http).GetChatClient(options.ChatModel).AsIChatClient();
+        return new ServerErrorTranslatingChatClient(CreateOpenAIClient(options, http).GetChatClient(options.ChatModel).AsIChatClient());
     }
 
     /// <summary>The embedding generator for <paramref name="options"/>, or null when no embedding model is set.</summary>
     public static IEmbeddingGenerator<string, Embedding<float>>? CreateEmbeddingGenerator(LanguageModelOptions options, HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return string.IsNullOrWhiteSpace(options.EmbeddingModel) ? null : CreateOpenAIClient(options, http).GetEmbeddingClient(options.EmbeddingModel).AsIEmbeddingGenerator();
+        return string.IsNullOrWhiteSpace(options.EmbeddingModel)
+            ? null
+            : new ServerErrorTranslatingEmbeddingGenerator(CreateOpenAIClient(options, http).GetEmbeddingClient(options.EmbeddingModel).AsIEmbeddingGenerator());
     }
 
     /// <summary>The endpoint calls go to (null: OpenAI's own).</summary>
@@ -53,5 +57,66 @@ public static class LanguageModelClients
         // Local servers ignore the key but the SDK wants one.
         var key = string.IsNullOrWhiteSpace(options.ApiKey) ? "no-key" : options.ApiKey;
         return new OpenAIClient(new ApiKeyCredential(key), clientOptions);
+    }
+
+    /// <summary>
+    /// The SDK's error for a status it dislikes (500, 429 …) or a network failure, as the vendor-neutral
+    /// <see cref="HttpRequestException"/> the rest of the model layer understands, so one failed call costs only its group.
+    /// </summary>
+    internal static HttpRequestException Translate(ClientResultException error) =>
+        new(error.Message, error, error.Status > 0 ? (HttpStatusCode)error.Status : null);
+
+    private sealed class ServerErrorTranslatingChatClient(IChatClient inner) : DelegatingChatClient(inner)
+    {
+        public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await base.GetResponseAsync(messages, options, cancellationToken);
+            }
+            catch (ClientResultException error)
+            {
+                throw Translate(error);
+            }
+        }
+
+        public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+            [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await using var updates = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            while (true)
+            {
+                try
+                {
+                    if (!await updates.MoveNextAsync())
+                    {
+                        yield break;
+                    }
+                }
+                catch (ClientResultException error)
+                {
+                    throw Translate(error);
+                }
+
+                yield return updates.Current;
+            }
+        }
+    }
+
+    private sealed class ServerErrorTranslatingEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> inner)
+        : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
+    {
+        public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null,
+            CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await base.GenerateAsync(values, options, cancellationToken);
+            }
+            catch (ClientResultException error)
+            {
+                throw Translate(error);
+            }
+        }
     }
 }

@@ -54,6 +54,7 @@ public sealed class ModelContextProposer(ModelCalls calls, StudyRepository studi
 
         var stored = 0;
         var notes = new List<string>();
+        var failures = new List<string>();
         foreach (var question in study.Questions)
         {
             var existing = Existing(state, question);
@@ -76,10 +77,18 @@ public sealed class ModelContextProposer(ModelCalls calls, StudyRepository studi
                 notes.Add("Stopped: the study's token budget is spent.");
                 break;
             }
-            catch (TimeoutException)
+            catch (Exception e) when (ModelCallFailure.IsCallFailure(e))
             {
-                notes.Add($"The model did not answer in time for question {question.Id}.");
+                // One failed call costs only its question; the next question may well get an answer.
+                failures.Add(ModelCallFailure.Describe(e));
+                logger.LogWarning("The context call for study {StudyId}, question {QuestionId} failed ({Error}); the job goes on with the next question.",
+                    study.Slug, question.Id, e.GetType().Name);
             }
+        }
+
+        if (failures.Count > 0)
+        {
+            notes.Add($"{failures.Count} of {study.Questions.Count} question(s) got no proposals: {string.Join("; ", failures.Distinct(StringComparer.Ordinal))}.");
         }
 
         return string.Join(' ', [$"Proposed {stored} new context(s).", .. notes]);
@@ -112,7 +121,18 @@ public sealed class ModelContextProposer(ModelCalls calls, StudyRepository studi
 
             <transcript>{Json(transcript)}</transcript>
             """;
-        var (count, note) = await ProposeAsync(study.Slug, question, existing, ContextPrompt.ForTranscript, message, source, cancellationToken);
+        int count;
+        string? note;
+        try
+        {
+            (count, note) = await ProposeAsync(study.Slug, question, existing, ContextPrompt.ForTranscript, message, source, cancellationToken);
+        }
+        catch (Exception e) when (ModelCallFailure.IsCallFailure(e))
+        {
+            logger.LogWarning("The context call for study {StudyId} from an interview failed ({Error}); no contexts were proposed from it.", study.Slug, e.GetType().Name);
+            return $"No contexts proposed from an interview: {ModelCallFailure.Describe(e)}.";
+        }
+
         var outcome = $"Proposed {count} new context(s) from an interview.";
         return note is null ? outcome : $"{outcome} {note}";
     }

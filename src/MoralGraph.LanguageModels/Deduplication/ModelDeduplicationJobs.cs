@@ -66,25 +66,36 @@ public sealed class ModelDeduplicationJobs(ModelJobBoard board, ModelValueDedupl
             await log.AppendAllAsync(proposals, cancellationToken);
         }
 
-        return Outcome(proposals.Count, run.Judgement);
+        // The judge also saw the study's seed values (as cards of their own); the line counts them apart from the cards.
+        var seedValues = run.Judgement is { } judged ? judged.Cards - state.CurrentCards().Count() : 0;
+        return Outcome(proposals.Count, run.Judgement, seedValues);
     }
 
-    /// <summary>The outcome line, such as "3 merges proposed from 41 cards (2 invented ids dropped)".</summary>
-    public static string Outcome(int proposals, DedupJudgement? judgement)
+    /// <summary>
+    /// The outcome line, such as "3 merges proposed from 41 cards (2 invented ids dropped, 2 of 9 groups could not be
+    /// judged: the model server answered 500)".
+    /// </summary>
+    public static string Outcome(int proposals, DedupJudgement? judgement, int seedValues = 0)
     {
         if (judgement is null)
         {
             return $"{Count(proposals, "merge")} proposed";
         }
 
-        var line = $"{Count(proposals, "merge")} proposed from {Count(judgement.Cards, "card")}";
+        var line = $"{Count(proposals, "merge")} proposed from {Count(judgement.Cards - seedValues, "card")}"
+            + (seedValues > 0 ? $" and {Count(seedValues, "seed value")}" : null);
 
         List<string> notes =
         [
             .. judgement.InventedIds > 0 ? [$"{Count(judgement.InventedIds, "invented id")} dropped"] : Array.Empty<string>(),
             .. judgement.RepeatedIds > 0 ? [$"{Count(judgement.RepeatedIds, "repeated id")} dropped"] : Array.Empty<string>(),
             .. judgement.UnreadableAnswers > 0 ? [$"{Count(judgement.UnreadableAnswers, "unreadable answer")} skipped"] : Array.Empty<string>(),
-            .. judgement.FailedCalls > 0 ? [$"{Count(judgement.FailedCalls, "failed call")} skipped"] : Array.Empty<string>(),
+            .. judgement.FailedCalls > 0
+                ? [$"{judgement.FailedCalls} of {Count(judgement.CandidateGroups, "group")} could not be judged: {string.Join("; ", judgement.CallFailures)}"]
+                : Array.Empty<string>(),
+            .. judgement.EmbeddingFailure is { } embeddingFailure
+                ? [$"embedding failed ({embeddingFailure}), so lexical similarity chose the candidates"]
+                : Array.Empty<string>(),
             .. judgement.BudgetExhausted ? ["the token budget ran out before every group was judged"] : Array.Empty<string>(),
         ];
         return notes.Count == 0 ? line : $"{line} ({string.Join(", ", notes)})";

@@ -15,12 +15,22 @@ namespace MoralGraph.LanguageModels.Deduplication;
 /// <param name="InventedIds">Ids in the judge's answers that were not among the cards it was shown (dropped).</param>
 /// <param name="RepeatedIds">Ids the judge put in two clusters, or twice in one (dropped from all its clusters).</param>
 /// <param name="UnreadableAnswers">Answers that were not the JSON asked for; their groups yield no merges.</param>
-/// <param name="FailedCalls">Judge calls that timed out or failed on the network; their groups yield no merges.</param>
+/// <param name="FailedCalls">Judge calls that failed (the server answered an error, could not be reached, or timed out); their groups yield no merges.</param>
 /// <param name="BudgetExhausted">True when the study's token budget ran out before every group was judged.</param>
 /// <param name="UsedEmbeddings">True when candidates came from embeddings; false when from lexical similarity.</param>
 public sealed record DedupJudgement(
     IReadOnlyList<DedupCluster> Clusters, int Cards, int GroupsJudged, int InventedIds, int RepeatedIds, int UnreadableAnswers, int FailedCalls,
-    bool BudgetExhausted, bool UsedEmbeddings);
+    bool BudgetExhausted, bool UsedEmbeddings)
+{
+    /// <summary>Candidate groups found, judged or not.</summary>
+    public int CandidateGroups { get; init; }
+
+    /// <summary>Why judge calls failed, each reason once, such as "the model server answered 500".</summary>
+    public IReadOnlyList<string> CallFailures { get; init; } = [];
+
+    /// <summary>Why embedding failed when it did (candidates then came from lexical similarity); null otherwise.</summary>
+    public string? EmbeddingFailure { get; init; }
+}
 
 /// <summary>
 /// Deduplication with a model, in two steps. Candidates: cards whose embeddings (title and sorted policies) reach
@@ -94,8 +104,8 @@ public sealed class ModelValueDeduplicator(ModelCalls calls, ILogger<ModelValueD
         ArgumentException.ThrowIfNullOrEmpty(studyId);
         ArgumentNullException.ThrowIfNull(cards);
         var rules = new PairRules(cards, facilitatorDecisions ?? []);
-        var (groups, usedEmbeddings) = await CandidateGroupsAsync(studyId, cards, rules, facilitatorDecisions ?? [], cancellationToken);
         var tally = new Tally();
+        var (groups, usedEmbeddings) = await CandidateGroupsAsync(studyId, cards, rules, facilitatorDecisions ?? [], tally, cancellationToken);
         var judged = new List<JudgedCluster>();
         foreach (var group in groups)
         {
@@ -109,9 +119,10 @@ public sealed class ModelValueDeduplicator(ModelCalls calls, ILogger<ModelValueD
                 tally.BudgetExhausted = true;
                 break;
             }
-            catch (Exception e) when (e is TimeoutException or HttpRequestException)
+            catch (Exception e) when (ModelCallFailure.IsCallFailure(e))
             {
                 tally.FailedCalls++;
+                tally.CallFailures.Add(ModelCallFailure.Describe(e));
                 logger.LogWarning("A deduplication judge call for a group of {Count} cards in study {StudyId} failed ({Error}); the group yields no merges.",
                     group.Count, studyId, e.GetType().Name);
             }
@@ -128,7 +139,10 @@ public sealed class ModelValueDeduplicator(ModelCalls calls, ILogger<ModelValueD
         }
 
         return new DedupJudgement(clusters, cards.Count, tally.GroupsJudged, tally.InventedIds, tally.RepeatedIds, tally.UnreadableAnswers, tally.FailedCalls,
-            tally.BudgetExhausted, usedEmbeddings);
+            tally.BudgetExhausted, usedEmbeddings)
+        {
+            CandidateGroups = groups.Count, CallFailures = [.. tally.CallFailures.Distinct(StringComparer.Ordinal)], EmbeddingFailure = tally.EmbeddingFailure,
+        };
     }
 
     /// <summary>The text embedded for a card: its title, then its policies in a fixed order (so reordering them changes nothing).</summary>
@@ -139,7 +153,7 @@ public sealed class ModelValueDeduplicator(ModelCalls calls, ILogger<ModelValueD
     }
 
     private async Task<(List<List<int>> Groups, bool UsedEmbeddings)> CandidateGroupsAsync(
-        string studyId, IReadOnlyList<DedupCard> cards, PairRules rules, IReadOnlyList<DedupOverride> decisions, CancellationToken cancellationToken)
+        string studyId, IReadOnlyList<DedupCard> cards, PairRules rules, IReadOnlyList<DedupOverride> decisions, Tally tally, CancellationToken cancellationToken)
     {
         if (cards.Count < 2)
         {
@@ -162,8 +176,9 @@ public sealed class ModelValueDeduplicator(ModelCalls calls, ILogger<ModelValueD
                 vectors.AddRange(embedded);
             }
         }
-        catch (Exception e) when (e is TimeoutException or HttpRequestException)
+        catch (Exception e) when (ModelCallFailure.IsCallFailure(e))
         {
+            tally.EmbeddingFailure = ModelCallFailure.Describe(e);
             logger.LogWarning("Embedding {Count} cards of study {StudyId} failed ({Error}); deduplication candidates come from lexical similarity.",
                 cards.Count, studyId, e.GetType().Name);
             vectors = null;
@@ -386,6 +401,10 @@ public sealed class ModelValueDeduplicator(ModelCalls calls, ILogger<ModelValueD
         public int FailedCalls { get; set; }
 
         public bool BudgetExhausted { get; set; }
+
+        public List<string> CallFailures { get; } = [];
+
+        public string? EmbeddingFailure { get; set; }
     }
 
     /// <summary>Which pairs of cards may ever be one value: never two cards of one author, never a pair a person last kept apart.</summary>

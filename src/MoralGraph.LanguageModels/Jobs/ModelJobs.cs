@@ -111,7 +111,12 @@ public sealed class ModelJobService(ModelJobBoard queue, ILogger<ModelJobService
 #pragma warning restore CA1031
             {
                 logger.LogError(e, "Model job {Kind} for study {StudyId} failed.", job.Kind, job.StudyId);
-                queue.Report(job, ModelJobState.Failed, e is TimeoutException or Calls.ModelBudgetExhaustedException ? e.Message : "The job failed; the server log has the details.");
+                queue.Report(job, ModelJobState.Failed, e switch
+                {
+                    Calls.ModelBudgetExhaustedException => e.Message,
+                    _ when Calls.ModelCallFailure.IsCallFailure(e) => $"The job failed: {Calls.ModelCallFailure.Describe(e)}.",
+                    _ => "The job failed; the server log has the details.",
+                });
             }
         }
     }

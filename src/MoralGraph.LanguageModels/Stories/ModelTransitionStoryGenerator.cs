@@ -63,9 +63,13 @@ public sealed class ModelTransitionStoryGenerator(ModelCalls calls, StudyReposit
                     tally.Notes.Add("Stopped: the study's token budget is spent.");
                     return tally.Outcome();
                 }
-                catch (TimeoutException)
+                catch (Exception e) when (ModelCallFailure.IsCallFailure(e))
                 {
-                    tally.Notes.Add($"The model did not answer in time for {contextRef}.");
+                    // One failed call costs only its context; the next context may well get an answer.
+                    tally.FailedContexts++;
+                    tally.CallFailures.Add(ModelCallFailure.Describe(e));
+                    logger.LogWarning("The transition-story call for study {StudyId}, context {Context} failed ({Error}); the job goes on with the next context.",
+                        study.Slug, contextRef, e.GetType().Name);
                 }
             }
         }
@@ -178,6 +182,10 @@ public sealed class ModelTransitionStoryGenerator(ModelCalls calls, StudyReposit
 
         public List<string> Notes { get; } = [];
 
+        public int FailedContexts { get; set; }
+
+        public HashSet<string> CallFailures { get; } = new(StringComparer.Ordinal);
+
         public string Outcome()
         {
             var parts = new List<string> { $"Wrote {Stories} stor{(Stories == 1 ? "y" : "ies")} in {Contexts} context(s)." };
@@ -194,6 +202,11 @@ public sealed class ModelTransitionStoryGenerator(ModelCalls calls, StudyReposit
             if (AlreadyWritten > 0)
             {
                 parts.Add($"Skipped {AlreadyWritten} stor{(AlreadyWritten == 1 ? "y" : "ies")} already written.");
+            }
+
+            if (FailedContexts > 0)
+            {
+                parts.Add($"{FailedContexts} of {Contexts + FailedContexts} context(s) got no stories: {string.Join("; ", CallFailures)}.");
             }
 
             return string.Join(' ', parts.Concat(Notes));

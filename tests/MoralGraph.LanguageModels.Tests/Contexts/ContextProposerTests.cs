@@ -92,6 +92,30 @@ public sealed class ContextProposerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_question_whose_call_the_server_refuses_with_429_is_reported_and_the_job_ends_normally()
+    {
+        await _bed.DefineStudyAsync();
+        _bed.Chat.Fail(new HttpRequestException("Too Many Requests", null, System.Net.HttpStatusCode.TooManyRequests));
+
+        var outcome = await Proposer.ProposeForQuestionsAsync(Slug);
+
+        Assert.Equal("Proposed 0 new context(s). 1 of 1 question(s) got no proposals: the model server answered 429.", outcome);
+        Assert.Empty(await ProposedAsync());
+    }
+
+    [Fact]
+    public async Task An_interview_whose_call_the_server_answers_with_500_is_reported_instead_of_failing_the_job()
+    {
+        await _bed.DefineStudyAsync();
+        await InterviewAsync("p1", "My sister was unsure and I listened.");
+        _bed.Chat.Fail(new HttpRequestException("Internal Server Error", null, System.Net.HttpStatusCode.InternalServerError));
+
+        var outcome = await Proposer.ProposeFromTranscriptAsync(Slug, "p1");
+
+        Assert.Equal("No contexts proposed from an interview: the model server answered 500.", outcome);
+    }
+
+    [Fact]
     public async Task A_participant_with_no_interview_costs_no_call()
     {
         await _bed.DefineStudyAsync();

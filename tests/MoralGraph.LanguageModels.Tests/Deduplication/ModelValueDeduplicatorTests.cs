@@ -202,7 +202,63 @@ public sealed class ModelValueDeduplicatorTests : IDisposable
 
         var outcome = await Jobs().RunAsync(Slug);
 
-        Assert.Equal("1 merge proposed from 4 cards (1 failed call skipped)", outcome);
+        Assert.Equal("1 merge proposed from 4 cards (1 of 2 groups could not be judged: the model did not answer in time)", outcome);
+    }
+
+    [Fact]
+    public async Task A_judge_call_the_server_answers_with_500_costs_only_its_group_and_the_outcome_says_which_and_why()
+    {
+        await StudyWithCardsAsync(
+            ("h1", "p1", "Honest Care", HonestCare), ("h2", "p2", "Honest care", HonestCare),
+            ("f1", "p3", "Faith Integration", FaithIntegration), ("f2", "p4", "Faith integration", FaithIntegration));
+        _bed.Chat.Fail(new HttpRequestException("Internal Server Error", null, System.Net.HttpStatusCode.InternalServerError))
+            .Reply("""{"clusters":[{"ids":["card-1","card-2"],"title":"Faith","reason":"Same."}]}""");
+
+        var outcome = await Jobs().RunAsync(Slug);
+
+        Assert.Equal("1 merge proposed from 4 cards (1 of 2 groups could not be judged: the model server answered 500)", outcome);
+        Assert.Single((await _bed.StateAsync(Slug)).PendingMergeProposals());
+        Assert.Equal(2, _bed.Chat.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_card_repeating_a_seed_value_is_proposed_for_merging_into_the_seed_and_accepting_moves_it_there()
+    {
+        await StudyWithCardsAsync(("h1", "p1", "Honest care", HonestCare), ("x1", "p5", "Practical Help", PracticalHelp));
+        await _bed.Log.AppendAsync(new CanonicalValueDefined(new Core.Values.CanonicalValue("v-seed-honest", "Honest Care", "The study's seed.", HonestCare, []))
+        {
+            QuestionId = "q1", StudyId = Slug, OccurredAt = _bed.Time.GetUtcNow(), Actor = "facilitator",
+        });
+        _bed.Chat.Reply("""{"clusters":[{"ids":["card-1","card-2"],"title":"Honest care","reason":"Same."}]}""");
+
+        var outcome = await Jobs().RunAsync(Slug);
+
+        Assert.Equal("1 merge proposed from 2 cards and 1 seed value", outcome);
+        Assert.Equal(["Honest Care", "Honest care"], ShownCardJson(0).Values.Select(Title).Order(StringComparer.Ordinal));
+        var proposal = Assert.Single((await _bed.StateAsync(Slug)).PendingMergeProposals());
+        Assert.Equal(("h1", "v-seed-honest"), (proposal.FromValueId, proposal.IntoValueId));
+        await _bed.Log.AppendAllAsync(
+        [
+            new MergeProposalDecided(proposal.ProposalId, true) { StudyId = Slug, OccurredAt = _bed.Time.GetUtcNow(), Actor = "facilitator" },
+            new ValuesMerged(proposal.FromValueId, proposal.IntoValueId, "accepted") { StudyId = Slug, OccurredAt = _bed.Time.GetUtcNow(), Actor = "facilitator" },
+        ]);
+        Assert.Equal("v-seed-honest", (await _bed.StateAsync(Slug)).ValueOfCard("h1"));
+    }
+
+    [Fact]
+    public async Task When_the_embedding_server_fails_lexical_similarity_chooses_the_candidates_and_the_outcome_says_so()
+    {
+        await StudyWithCardsAsync(
+            ("h1", "p1", "Honest Care", HonestCare), ("h2", "p2", "Honest care", HonestCare),
+            ("f1", "p3", "Faith Integration", FaithIntegration), ("x1", "p5", "Practical Help", PracticalHelp));
+        _bed.Embeddings.Failure = new HttpRequestException("Too Many Requests", null, System.Net.HttpStatusCode.TooManyRequests);
+        _bed.Chat.Reply("""{"clusters":[{"ids":["card-1","card-2"],"title":"Honest care","reason":"Same."}]}""");
+
+        var outcome = await Jobs().RunAsync(Slug);
+
+        Assert.Equal("1 merge proposed from 4 cards (embedding failed (the model server answered 429), so lexical similarity chose the candidates)", outcome);
+        Assert.Equal(["Honest Care", "Honest care"], ShownCardJson(0).Values.Select(Title).Order(StringComparer.Ordinal));
+        Assert.Single((await _bed.StateAsync(Slug)).PendingMergeProposals());
     }
 
     [Fact]

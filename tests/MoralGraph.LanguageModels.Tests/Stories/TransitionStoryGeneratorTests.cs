@@ -123,6 +123,21 @@ public sealed class TransitionStoryGeneratorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_context_whose_call_the_server_answers_with_500_gets_no_stories_and_the_next_context_still_does()
+    {
+        await StudyWithValuesAsync();
+        _bed.Chat.Fail(new HttpRequestException("Internal Server Error", null, System.Net.HttpStatusCode.InternalServerError))
+            .Reply("""{"pairs":[{"from":"v-facts","to":"v-own-faith","story":"I gave facts; now I ask what she believes.","reverseStory":"I asked; now I also give facts."}]}""");
+
+        var outcome = await Generator.GenerateAsync(Slug);
+
+        Assert.Equal("Wrote 2 stories in 1 context(s). 1 of 2 context(s) got no stories: the model server answered 500.", outcome);
+        var stories = (await _bed.Log.ReadStudyAsync(Slug)).Select(r => r.Event).OfType<TransitionStoryWritten>().ToList();
+        Assert.All(stories, s => Assert.Equal(new ContextRef("q1", "c2"), s.Context));
+        Assert.Equal(2, stories.Count);
+    }
+
+    [Fact]
     public async Task A_question_with_fewer_than_two_values_costs_no_call()
     {
         await _bed.DefineStudyAsync();

@@ -15,9 +15,17 @@ public sealed class ScriptedEmbeddingGenerator : IEmbeddingGenerator<string, Emb
     /// <summary>Every batch of texts embedded.</summary>
     public List<IReadOnlyList<string>> Batches { get; } = [];
 
+    /// <summary>When set, every call throws this instead of embedding — a failing embedding server.</summary>
+    public Exception? Failure { get; set; }
+
     /// <inheritdoc />
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
+        if (Failure is not null)
+        {
+            return Task.FromException<GeneratedEmbeddings<Embedding<float>>>(Failure);
+        }
+
         var texts = values.ToList();
         lock (Batches)
         {
