@@ -125,6 +125,47 @@ public sealed class InterviewTests(MoralGraphServer server, ChromiumBrowser chro
         AssertNoBrowserProblems();
     }
 
+    [Fact]
+    public async Task On_a_phone_the_interviewers_latest_message_is_in_view_in_the_log_after_every_answer()
+    {
+        await Page.UseMobileViewportAsync();
+        var participant = await StartInterviewAsync();
+
+        foreach (var answer in (string[])[Answers.Story, Answers.Attention, .. Answers.Policies])
+        {
+            await participant.SayAsync(answer);
+            await AssertLatestInterviewerMessageIsInViewAsync(participant);
+        }
+
+        AssertNoBrowserProblems();
+    }
+
+    /// <summary>The last of the interviewer's messages lies within the log's visible area (the log scrolls inside a capped box).</summary>
+    private async Task AssertLatestInterviewerMessageIsInViewAsync(Participant participant)
+    {
+        const string inView = """
+            () => {
+              const log = document.querySelector('[data-testid=transcript]');
+              const latest = [...log.querySelectorAll('[data-role=Interviewer]')].at(-1);
+              const box = log.getBoundingClientRect();
+              const message = latest.getBoundingClientRect();
+              return message.top >= box.top - 1 && message.bottom <= box.bottom + 1;
+            }
+            """;
+        try
+        {
+            // The log scrolls just after the reply is rendered, so this waits for it rather than looking once.
+            await Page.WaitForFunctionAsync(inView, null, new() { Timeout = 5_000 });
+        }
+        catch (TimeoutException)
+        {
+            var box = await participant.Transcript.BoundingBoxAsync();
+            var latest = await participant.InterviewerMessages.Last.BoundingBoxAsync();
+            Assert.Fail($"The interviewer's latest message (top {latest?.Y}, bottom {latest?.Y + latest?.Height}) is outside the log's "
+                + $"visible area (top {box?.Y}, bottom {box?.Y + box?.Height}).");
+        }
+    }
+
     private async Task<Participant> StartInterviewAsync()
     {
         var participant = new Participant(Page);
