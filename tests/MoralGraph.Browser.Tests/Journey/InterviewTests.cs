@@ -140,6 +140,33 @@ public sealed class InterviewTests(MoralGraphServer server, ChromiumBrowser chro
         AssertNoBrowserProblems();
     }
 
+    [Fact]
+    public async Task Ctrl_Enter_sends_an_answer_and_the_focus_returns_to_the_answer_box_for_the_next()
+    {
+        var participant = await StartInterviewAsync();
+        await participant.InterviewInput.WaitForHandlersAsync();
+        await participant.InterviewInput.FocusAsync();
+
+        await Page.Keyboard.TypeAsync(Answers.Story);
+        await Expect(participant.InterviewSend).ToBeEnabledAsync();
+        await Page.Keyboard.PressAsync("Control+Enter");
+        await participant.WaitForInterviewerAsync(2);
+
+        await Expect(participant.OwnTexts).ToHaveTextAsync([Answers.Story]);
+        await Expect(participant.InterviewInput).ToBeFocusedAsync();
+        await Expect(participant.InterviewInput).ToHaveValueAsync(string.Empty);
+
+        // The next answer straight away, without reaching for the mouse or Tab.
+        await Page.Keyboard.TypeAsync(Answers.Attention);
+        await Expect(participant.InterviewSend).ToBeEnabledAsync();
+        await Page.Keyboard.PressAsync("Control+Enter");
+        await participant.WaitForInterviewerAsync(3);
+
+        await Expect(participant.OwnTexts).ToHaveTextAsync([Answers.Story, Answers.Attention]);
+        await Expect(participant.InterviewInput).ToBeFocusedAsync();
+        AssertNoBrowserProblems();
+    }
+
     /// <summary>The last of the interviewer's messages lies within the log's visible area (the log scrolls inside a capped box).</summary>
     private async Task AssertLatestInterviewerMessageIsInViewAsync(Participant participant)
     {
