@@ -15,6 +15,7 @@ public static class StaticFiles
         { "/css/journey.css", "text/css" },
         { "/css/account.css", "text/css" },
         { "/js/moral-graph-view.js", "text/javascript" },
+        { "/js/interview-chat.js", "text/javascript" },
         { "/vendor/cytoscape/cytoscape.min.js", "text/javascript" },
     };
 

@@ -125,6 +125,74 @@ public sealed class InterviewTests(MoralGraphServer server, ChromiumBrowser chro
         AssertNoBrowserProblems();
     }
 
+    [Fact]
+    public async Task On_a_phone_the_interviewers_latest_message_is_in_view_in_the_log_after_every_answer()
+    {
+        await Page.UseMobileViewportAsync();
+        var participant = await StartInterviewAsync();
+
+        foreach (var answer in (string[])[Answers.Story, Answers.Attention, .. Answers.Policies])
+        {
+            await participant.SayAsync(answer);
+            await AssertLatestInterviewerMessageIsInViewAsync(participant);
+        }
+
+        AssertNoBrowserProblems();
+    }
+
+    [Fact]
+    public async Task Ctrl_Enter_sends_an_answer_and_the_focus_returns_to_the_answer_box_for_the_next()
+    {
+        var participant = await StartInterviewAsync();
+        await participant.InterviewInput.WaitForHandlersAsync();
+        await participant.InterviewInput.FocusAsync();
+
+        await Page.Keyboard.TypeAsync(Answers.Story);
+        await Expect(participant.InterviewSend).ToBeEnabledAsync();
+        await Page.Keyboard.PressAsync("Control+Enter");
+        await participant.WaitForInterviewerAsync(2);
+
+        await Expect(participant.OwnTexts).ToHaveTextAsync([Answers.Story]);
+        await Expect(participant.InterviewInput).ToBeFocusedAsync();
+        await Expect(participant.InterviewInput).ToHaveValueAsync(string.Empty);
+
+        // The next answer straight away, without reaching for the mouse or Tab.
+        await Page.Keyboard.TypeAsync(Answers.Attention);
+        await Expect(participant.InterviewSend).ToBeEnabledAsync();
+        await Page.Keyboard.PressAsync("Control+Enter");
+        await participant.WaitForInterviewerAsync(3);
+
+        await Expect(participant.OwnTexts).ToHaveTextAsync([Answers.Story, Answers.Attention]);
+        await Expect(participant.InterviewInput).ToBeFocusedAsync();
+        AssertNoBrowserProblems();
+    }
+
+    /// <summary>The last of the interviewer's messages lies within the log's visible area (the log scrolls inside a capped box).</summary>
+    private async Task AssertLatestInterviewerMessageIsInViewAsync(Participant participant)
+    {
+        const string inView = """
+            () => {
+              const log = document.querySelector('[data-testid=transcript]');
+              const latest = [...log.querySelectorAll('[data-role=Interviewer]')].at(-1);
+              const box = log.getBoundingClientRect();
+              const message = latest.getBoundingClientRect();
+              return message.top >= box.top - 1 && message.bottom <= box.bottom + 1;
+            }
+            """;
+        try
+        {
+            // The log scrolls just after the reply is rendered, so this waits for it rather than looking once.
+            await Page.WaitForFunctionAsync(inView, null, new() { Timeout = 5_000 });
+        }
+        catch (TimeoutException)
+        {
+            var box = await participant.Transcript.BoundingBoxAsync();
+            var latest = await participant.InterviewerMessages.Last.BoundingBoxAsync();
+            Assert.Fail($"The interviewer's latest message (top {latest?.Y}, bottom {latest?.Y + latest?.Height}) is outside the log's "
+                + $"visible area (top {box?.Y}, bottom {box?.Y + box?.Height}).");
+        }
+    }
+
     private async Task<Participant> StartInterviewAsync()
     {
         var participant = new Participant(Page);

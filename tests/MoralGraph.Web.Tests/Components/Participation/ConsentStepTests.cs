@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using MoralGraph.Web.Components.Participation;
 
 namespace MoralGraph.Web.Tests.Components.Participation;
@@ -6,6 +7,21 @@ namespace MoralGraph.Web.Tests.Components.Participation;
 public sealed class ConsentStepTests : BunitTestContext
 {
     private readonly List<string?> _agreed = [];
+
+    public ConsentStepTests() => SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+
+    [Fact]
+    public void Prerendered_before_the_circuit_is_interactive_the_box_and_the_code_take_no_input_and_start_is_disabled()
+    {
+        // A tick on the prerendered page would be dropped when the circuit takes over, so nothing may accept one.
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+
+        var consent = RenderConsent(requiresInvite: true);
+
+        Assert.True(consent.Find("[data-testid=consent-checkbox]").HasAttribute("disabled"));
+        Assert.True(consent.Find("[data-testid=invite-code]").HasAttribute("disabled"));
+        Assert.True(StartButton(consent).HasAttribute("disabled"));
+    }
 
     [Fact]
     public void Start_is_disabled_and_raises_nothing_until_the_box_is_ticked()
