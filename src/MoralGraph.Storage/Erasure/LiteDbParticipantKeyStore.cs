@@ -24,6 +24,12 @@ public sealed class LiteDbParticipantKeyStore : IParticipantKeyStore, IDisposabl
     private readonly ConcurrentDictionary<string, string> _idByOwner = new(StringComparer.Ordinal);
     private bool _disposed;
 
+    // Keys created since the last flush. Creating a key writes it but does not wait for the disk: the event log flushes
+    // them (FlushCreatedKeys) on its writer thread before it writes the events they encrypt, once per group. Flushing
+    // here instead put an fsync on the caller's thread, inside the study's gate, for every new participant's first words:
+    // under a room's arrival that serialized the study and starved the thread pool.
+    private volatile bool _unflushed;
+
     /// <summary>Opens (or creates) the key file at <paramref name="path"/>.</summary>
     public LiteDbParticipantKeyStore(string path)
     {
@@ -91,7 +97,7 @@ public sealed class LiteDbParticipantKeyStore : IParticipantKeyStore, IDisposabl
 
             var document = NewDocument(studyId, participantId, RandomNumberGenerator.GetBytes(KeyBytes), destroyed: false);
             _store.Database.GetCollection<ParticipantKeyDocument>(KeysCollection).Insert(document);
-            _store.WaitUntilCommitsAreOnDisk();
+            _unflushed = true;
             return Remember(document);
         }
     }
@@ -115,11 +121,30 @@ public sealed class LiteDbParticipantKeyStore : IParticipantKeyStore, IDisposabl
             var documents = missing.Where(p => !_idByOwner.ContainsKey(OwnerOf(p.StudyId, p.ParticipantId)))
                 .Select(p => NewDocument(p.StudyId, p.ParticipantId, RandomNumberGenerator.GetBytes(KeyBytes), destroyed: false)).ToList();
             _store.Database.GetCollection<ParticipantKeyDocument>(KeysCollection).InsertBulk(documents);
-            _store.WaitUntilCommitsAreOnDisk();
+            _unflushed = true;
             foreach (var document in documents)
             {
                 Remember(document);
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits until every key created so far is on disk. The event log calls it before writing events, so no event is on
+    /// disk whose key is not: one flush for a whole group of appends, on the log's writer thread.
+    /// </summary>
+    public void FlushCreatedKeys()
+    {
+        if (!_unflushed)
+        {
+            return;
+        }
+
+        lock (_writing)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _store.WaitUntilCommitsAreOnDisk();
+            _unflushed = false;
         }
     }
 

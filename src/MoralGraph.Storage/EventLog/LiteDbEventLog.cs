@@ -674,6 +674,8 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
     /// </summary>
     private void CommitDurably(LiteDbStore store, IReadOnlyList<PendingAppend> group)
     {
+        // The keys that encrypt this group reach the disk before any of its events can.
+        _keys?.FlushCreatedKeys();
         var database = store.Database;
         var sequence = _lastSequence;
         var hash = _lastHash;
