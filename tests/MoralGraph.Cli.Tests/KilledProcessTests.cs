@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using MoralGraph.Core.Events;
 using MoralGraph.Storage.EventLog;
 using Xunit.Abstractions;
@@ -11,6 +12,10 @@ namespace MoralGraph.Cli.Tests;
 /// </summary>
 public sealed class KilledProcessTests : IDisposable
 {
+    // Large enough that the import is still being written 120 ms after its log passes 1 MB, on a fast or a busy machine
+    // (4,000 participants finished first once the keys of a batch stopped costing a flush of their own).
+    private const int ImportedParticipants = 10_000;
+
     private readonly CliSandbox _sandbox = new();
     private readonly ITestOutputHelper _output;
 
@@ -24,7 +29,7 @@ public sealed class KilledProcessTests : IDisposable
     public async Task A_kill_mid_write_leaves_all_or_nothing_and_an_intact_chain(int extraDelayMilliseconds)
     {
         var cli = typeof(MoralGraphCli).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet", [cli, "--db", _sandbox.Store, "demo", "--participants", "4000", "--study", "killed"])
+        var start = new ProcessStartInfo("dotnet", [cli, "--db", _sandbox.Store, "demo", "--participants", ImportedParticipants.ToString(CultureInfo.InvariantCulture), "--study", "killed"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -57,7 +62,7 @@ public sealed class KilledProcessTests : IDisposable
         _output.WriteLine($"after the kill the store holds {events.Count} events of the study");
         if (events.Count > 0)
         {
-            var expected = await MoralGraph.Core.Synthetic.DemoStudy.CreateAsync("killed", 4000, 7, DateTimeOffset.UtcNow);
+            var expected = await MoralGraph.Core.Synthetic.DemoStudy.CreateAsync("killed", ImportedParticipants, 7, DateTimeOffset.UtcNow);
             Assert.Equal(expected.Count, events.Count);
             Assert.Equal(expected.OfType<VoteCast>().Count(), events.Count(e => e.Event is VoteCast));
         }
