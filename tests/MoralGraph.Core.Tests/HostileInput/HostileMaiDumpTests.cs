@@ -45,19 +45,7 @@ public sealed class HostileMaiDumpTests : IDisposable
         "canonicalValuesCard.json:instructionsShort", "canonicalValuesCard.json:evaluationCriteria", "edge.json:story", "edge.json:comment",
     ];
 
-    public static TheoryData<string, string> EveryFieldWithEveryString()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var field in TextFields)
-        {
-            foreach (var name in HostileStrings.All.Keys)
-            {
-                data.Add(field, name);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> EveryFieldWithEveryString() => HostileStrings.ForEachField(TextFields);
 
     [Theory]
     [MemberData(nameof(EveryFieldWithEveryString))]

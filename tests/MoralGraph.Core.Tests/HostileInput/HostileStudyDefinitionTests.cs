@@ -20,19 +20,7 @@ public sealed class HostileStudyDefinitionTests
         "redLines[0].statement", "seedValues[0].title", "seedValues[0].description", "seedValues[0].policies[0]",
     ];
 
-    public static TheoryData<string, string> EveryFieldWithEveryString()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var field in TextFields)
-        {
-            foreach (var name in HostileStrings.All.Keys)
-            {
-                data.Add(field, name);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> EveryFieldWithEveryString() => HostileStrings.ForEachField(TextFields);
 
     [Theory]
     [MemberData(nameof(EveryFieldWithEveryString))]

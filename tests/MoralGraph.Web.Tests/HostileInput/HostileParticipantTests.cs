@@ -43,19 +43,7 @@ public sealed class HostileParticipantTests(HostileAppFixture app) : IClassFixtu
         HostileAssert.ShownAsText(page, expected);
     }
 
-    public static TheoryData<string, string> DraftFieldsWithEveryString()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var field in new[] { "title", "description", "policy" })
-        {
-            foreach (var name in HostileStrings.All.Keys)
-            {
-                data.Add(field, name);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> DraftFieldsWithEveryString() => HostileStrings.ForEachField("title", "description", "policy");
 
     [Theory]
     [MemberData(nameof(DraftFieldsWithEveryString))]

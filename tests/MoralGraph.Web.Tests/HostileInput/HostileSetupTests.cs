@@ -17,19 +17,7 @@ public sealed class HostileSetupTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    public static TheoryData<string, string> FieldsWithEveryString()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var field in new[] { "token", "username", "password", "confirmPassword" })
-        {
-            foreach (var name in HostileStrings.All.Keys)
-            {
-                data.Add(field, name);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> FieldsWithEveryString() => HostileStrings.ForEachField("token", "username", "password", "confirmPassword");
 
     [Theory]
     [MemberData(nameof(FieldsWithEveryString))]

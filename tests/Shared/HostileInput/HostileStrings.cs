@@ -56,6 +56,21 @@ public static class HostileStrings
         return data;
     }
 
+    /// <summary>Every field paired with every string's name, as xunit theory data: one case per field and string.</summary>
+    public static TheoryData<string, string> ForEachField(params string[] fields)
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var field in fields)
+        {
+            foreach (var name in All.Keys)
+            {
+                data.Add(field, name);
+            }
+        }
+
+        return data;
+    }
+
     /// <summary>The string called <paramref name="name"/>.</summary>
     public static string Get(string name) => All[name];
 
