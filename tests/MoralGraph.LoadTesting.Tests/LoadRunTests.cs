@@ -28,7 +28,9 @@ public sealed class LoadRunTests(ITestOutputHelper output)
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(reportPath));
         var root = report.RootElement;
         Assert.Equal(100, root.GetProperty("participants").GetInt32());
-        Assert.InRange(root.GetProperty("durationSeconds").GetDouble(), 9.5, 30);
+        // It stops by itself: the 10 s run plus the browser's last step, which on a 2-core machine busy with the rest of
+        // the suite took 36 s once; a run that did not stop would be the test's timeout, not a minute.
+        Assert.InRange(root.GetProperty("durationSeconds").GetDouble(), 9.5, 60);
         Assert.True(root.GetProperty("serverRssMb").GetDouble() > 0);
         var lag = root.GetProperty("dashboardLag");
         Assert.True(lag.GetProperty("p50Ms").GetDouble() >= 0 && lag.GetProperty("p99Ms").GetDouble() >= lag.GetProperty("p50Ms").GetDouble());
