@@ -96,6 +96,13 @@ public interface ISharedEventLog : IEventLog
     Task<IReadOnlyList<RecordedEvent>> AppendAllAsync(IReadOnlyList<StudyEvent> studyEvents, AppendCondition condition, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The events of one study after <paramref name="afterSequence"/> that other writers appended, in order: what an
+    /// instance's state lacks once it has applied its own events as it queued them. Sequence numbers are given in commit
+    /// order, so what this returns is everything other writers committed up to the moment it reads.
+    /// </summary>
+    Task<IReadOnlyList<RecordedEvent>> ReadStudyFromOthersAsync(string studyId, long afterSequence, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Calls <paramref name="onAppended"/> after events of any writer, this one included, are committed (notifications may
     /// be coalesced: each names the last event of a burst). Dispose the result to stop.
     /// </summary>
