@@ -73,6 +73,8 @@ public sealed partial class StudyStates : IEventLog, IDisposable
     private readonly StudyStatesOptions _options;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, LiveStudy> _studies = new(StringComparer.Ordinal);
+    private readonly ISharedEventLog? _shared;
+    private readonly IDisposable? _following;
 
     /// <summary>Creates the states over <paramref name="store"/>.</summary>
     /// <param name="store">The event log everything is written to and read from.</param>
@@ -89,7 +91,24 @@ public sealed partial class StudyStates : IEventLog, IDisposable
         _time = time ?? TimeProvider.System;
         _options = options ?? new StudyStatesOptions();
         _logger = logger ?? NullLogger<StudyStates>.Instance;
+
+        // Several instances on one log: each decision carries the condition its state was current for, and what the
+        // others append is read as they announce it, so a vote cast on one instance shows on another's dashboard.
+        _shared = store as ISharedEventLog;
+        _following = _shared?.Follow(OnAppended);
     }
+
+    /// <summary>
+    /// Raised, in log order per study, with the events another instance appended once this one's state applied them
+    /// (only over a shared log): the app publishes them as it publishes its own.
+    /// </summary>
+    public event Action<IReadOnlyList<RecordedEvent>>? Followed;
+
+    /// <summary>Raised when another instance appended to a reserved stream (facilitator accounts and keys), with its id.</summary>
+    public event Action<string>? ReservedStreamChanged;
+
+    /// <summary>How many times a decision is made again after another instance changed what it read (then the conflict is the caller's).</summary>
+    public const int MaxDecisionAttempts = 12;
 
     /// <summary>The store this log writes through.</summary>
     public IEventLog Store => _store;
@@ -116,7 +135,7 @@ public sealed partial class StudyStates : IEventLog, IDisposable
                 return default;
             }
 
-            return read(study.State, study.DurableThrough);
+            return read(study.State, study.KnownThrough);
         }
         finally
         {
@@ -141,6 +160,29 @@ public sealed partial class StudyStates : IEventLog, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(slug);
         ArgumentNullException.ThrowIfNull(decide);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ChangeOnceAsync(slug, decide, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StreamConflictException) when (attempt < MaxDecisionAttempts)
+            {
+                // Another instance changed what the decision read: the state catches up (or, had it applied the refused
+                // events, is read again), and the decision is made again on it (it may now refuse: the last seat went
+                // elsewhere). A short random pause keeps a crowd arriving through several instances from colliding in step.
+                if (_studies.TryGetValue(slug, out var study))
+                {
+                    study.Behind = true;
+                }
+
+                await Task.Delay(Random.Shared.Next(0, 1 << Math.Min(attempt, 5)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<StudyChange<T>> ChangeOnceAsync<T>(string slug, Func<StudyState, StudyDecision<T>> decide, CancellationToken cancellationToken)
+    {
         var study = await EnterAsync(slug, cancellationToken).ConfigureAwait(false);
         StudyDecision<T> decision;
         Task<IReadOnlyList<RecordedEvent>> appending;
@@ -164,7 +206,7 @@ public sealed partial class StudyStates : IEventLog, IDisposable
                 throw new ArgumentException($"A decision about study '{slug}' cannot append an event of study '{stray.StudyId}'.", nameof(decide));
             }
 
-            appending = Enqueue([study], events);
+            appending = Enqueue([study], events, _shared is null ? null : ConditionFor(study, events));
         }
         finally
         {
@@ -216,7 +258,7 @@ public sealed partial class StudyStates : IEventLog, IDisposable
                 await EnsureCurrentAsync(study).ConfigureAwait(false);
             }
 
-            appending = Enqueue(studies, studyEvents);
+            appending = Enqueue(studies, studyEvents, condition: null);
         }
         finally
         {
@@ -278,8 +320,10 @@ public sealed partial class StudyStates : IEventLog, IDisposable
                 return false;
             }
 
+            // Over a shared log the state must also hold what others committed before this instance's last event.
+            await CatchUpLockedAsync(study).ConfigureAwait(false);
             capture = study.State.Capture();
-            through = study.DurableThrough;
+            through = study.KnownThrough;
             study.SnapshotEventCount = capture.EventCount;
             erasing = study.ErasedSinceSnapshot;
             study.ErasedSinceSnapshot = false;
@@ -359,6 +403,7 @@ public sealed partial class StudyStates : IEventLog, IDisposable
     /// <summary>Forgets every study; the store is not disposed (its owner does that).</summary>
     public void Dispose()
     {
+        _following?.Dispose();
         foreach (var study in _studies.Values)
         {
             study.Evicted = true;
@@ -402,6 +447,11 @@ public sealed partial class StudyStates : IEventLog, IDisposable
     {
         if (study.Loaded && !study.Stale)
         {
+            if (study.Behind)
+            {
+                await CatchUpLockedAsync(study).ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -413,8 +463,145 @@ public sealed partial class StudyStates : IEventLog, IDisposable
         study.ErasedSinceSnapshot |= withdrawals;
         study.State = state;
         study.DurableThrough = through;
+        study.FollowedThrough = through;
+        study.Behind = false;
         study.SnapshotEventCount = snapshotEvents;
         study.Loaded = true;
+    }
+
+    /// <summary>
+    /// The condition of a decision's append over a shared log: nobody else wrote, since the state's last followed event,
+    /// to the streams the events go to or to the study's own. Joins read the seats only where a capacity can run out,
+    /// so that a crowd arriving through several instances at once does not collide for nothing.
+    /// </summary>
+    private static AppendCondition ConditionFor(LiveStudy study, IReadOnlyList<StudyEvent> events)
+    {
+        var capacity = study.State?.Study is { } definition && (definition.Capacity is not null || definition.InviteCodes.Any(c => c.Capacity is not null));
+        var streams = new SortedSet<string>(StringComparer.Ordinal) { StudyStreams.Study };
+        foreach (var studyEvent in events)
+        {
+            foreach (var stream in StudyStreams.Of(studyEvent))
+            {
+                if (stream != StudyStreams.Records && (stream != StudyStreams.Seats || capacity))
+                {
+                    streams.Add(stream);
+                }
+            }
+        }
+
+        return new AppendCondition([.. streams], study.FollowedThrough);
+    }
+
+    /// <summary>What a shared log announced: another instance's events are applied to the study's state if it is in memory.</summary>
+    private void OnAppended(StudyAppended appended)
+    {
+        if (appended.WriterId == _shared!.WriterId)
+        {
+            return;
+        }
+
+        if (appended.StudyId is null)
+        {
+            // The announcements were interrupted: anything may have changed.
+            foreach (var study in _studies.Values)
+            {
+                ScheduleCatchUp(study);
+            }
+
+            ReservedStreamChanged?.Invoke(AccessLog.StreamId);
+            return;
+        }
+
+        if (AccessLog.IsReserved(appended.StudyId))
+        {
+            ReservedStreamChanged?.Invoke(appended.StudyId);
+        }
+        else if (_studies.TryGetValue(appended.StudyId, out var study) && appended.Sequence > study.FollowedThrough)
+        {
+            ScheduleCatchUp(study);
+        }
+    }
+
+    private void ScheduleCatchUp(LiveStudy study)
+    {
+        study.Behind = true;
+
+        // One catch-up at a time per study: announcements arriving while one runs are read by it or the next.
+        if (Interlocked.Exchange(ref study.CatchUpScheduled, 1) == 0)
+        {
+            _ = Task.Run(() => CatchUpAsync(study));
+        }
+    }
+
+    private async Task CatchUpAsync(LiveStudy study)
+    {
+        try
+        {
+            do
+            {
+                await study.Gate.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    if (!study.Evicted && study.Loaded && !study.Stale)
+                    {
+                        await CatchUpLockedAsync(study).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        // Not in memory, or to be read whole anyway: its next use reads everything.
+                        study.Behind = false;
+                    }
+                }
+                finally
+                {
+                    study.Gate.Release();
+                    Volatile.Write(ref study.CatchUpScheduled, 0);
+                }
+
+                // An announcement that arrived during the read set Behind again; this task reads it unless a new one did.
+            }
+            while (study.Behind && Interlocked.Exchange(ref study.CatchUpScheduled, 1) == 0);
+        }
+        catch (Exception e)
+        {
+            // The store could not be read now: the next use of the study, or the next announcement, tries again.
+            LogCatchUpFailed(e, study.Slug);
+        }
+    }
+
+    /// <summary>Under the gate: applies what other instances appended to the study since its state last looked.</summary>
+    private async Task CatchUpLockedAsync(LiveStudy study)
+    {
+        if (_shared is null || study.State is null)
+        {
+            study.Behind = false;
+            return;
+        }
+
+        study.Behind = false;
+        IReadOnlyList<RecordedEvent> others;
+        try
+        {
+            others = await _shared.ReadStudyFromOthersAsync(study.Slug, study.FollowedThrough, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            study.Behind = true;
+            throw;
+        }
+
+        if (others.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var recorded in others)
+        {
+            ApplyQueued(study, recorded.Event);
+        }
+
+        study.FollowedThrough = others[^1].Sequence;
+        Followed?.Invoke(others);
     }
 
     private async Task<(StudyState? State, long Through, long SnapshotEvents, bool Withdrawals)> LoadAsync(string slug)
@@ -477,13 +664,13 @@ public sealed partial class StudyStates : IEventLog, IDisposable
     /// stored event, and should it find any of them new after all (a hash collision, or the original never reached the
     /// disk) the state is read again. Either way the gate is not held while the store flushes.
     /// </summary>
-    private Task<IReadOnlyList<RecordedEvent>> Enqueue(IReadOnlyList<LiveStudy> studies, IReadOnlyList<StudyEvent> events)
+    private Task<IReadOnlyList<RecordedEvent>> Enqueue(IReadOnlyList<LiveStudy> studies, IReadOnlyList<StudyEvent> events, AppendCondition? condition)
     {
         var bySlug = studies.ToDictionary(s => s.Slug, StringComparer.Ordinal);
         var apply = !MayBeReplay(bySlug, events);
 
         // Queued synchronously, in this order, behind every event queued before: the log's order is the states' order.
-        var appending = _store.AppendAllAsync(events, CancellationToken.None);
+        var appending = condition is null ? _store.AppendAllAsync(events, CancellationToken.None) : _shared!.AppendAllAsync(events, condition, CancellationToken.None);
         if (apply)
         {
             foreach (var studyEvent in events)
@@ -511,6 +698,9 @@ public sealed partial class StudyStates : IEventLog, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The snapshot of study {Study} could not be read; its log is replayed instead.")]
     private partial void LogUnreadable(Exception exception, string study);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Study {Study} could not read what other instances appended; its next use tries again.")]
+    private partial void LogCatchUpFailed(Exception exception, string study);
 
     private static void ApplyQueued(LiveStudy study, StudyEvent studyEvent)
     {
@@ -565,6 +755,18 @@ public sealed partial class StudyStates : IEventLog, IDisposable
         public volatile bool Stale;
 
         public volatile bool Evicted;
+
+        /// <summary>Set when another instance announced events of the study (over a shared log) not yet applied.</summary>
+        public volatile bool Behind;
+
+        /// <summary>1 while a catch-up is scheduled or running.</summary>
+        public int CatchUpScheduled;
+
+        /// <summary>Every other writer's event of the study up to this sequence is in the state (over a shared log).</summary>
+        public long FollowedThrough { get; set; }
+
+        /// <summary>The last event of the log the state is known to hold with everything before it (own writes and others' read).</summary>
+        public long KnownThrough => Math.Max(DurableThrough, FollowedThrough);
 
         /// <summary>Set when a participant withdrew after the last snapshot was taken, which still holds their words.</summary>
         public volatile bool ErasedSinceSnapshot;
