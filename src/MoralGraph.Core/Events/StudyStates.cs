@@ -116,6 +116,9 @@ public sealed partial class StudyStates : IEventLog, IDisposable
     /// <summary>Studies held in memory now.</summary>
     public int LoadedCount => _studies.Count;
 
+    /// <summary>The slugs of the studies held in memory now.</summary>
+    public IReadOnlyCollection<string> LoadedSlugs => [.. _studies.Keys];
+
     /// <summary>
     /// Runs <paramref name="read"/> on the study's current state under its gate, with the sequence number of the
     /// latest of its events known to be on disk. Keep <paramref name="read"/> short and return copies: the state changes
@@ -353,7 +356,9 @@ public sealed partial class StudyStates : IEventLog, IDisposable
     /// Takes out of memory the studies nobody read or changed for <see cref="StudyStatesOptions.IdleEviction"/>, after a
     /// snapshot of any that changed since their last one, so their next reader reads them quickly; returns their slugs.
     /// </summary>
-    public async Task<IReadOnlyList<string>> EvictIdleAsync(CancellationToken cancellationToken = default)
+    /// <param name="maySnapshot">Whether this instance writes the study's snapshots (it holds their lease); all when null.</param>
+    /// <param name="cancellationToken">Stops the work.</param>
+    public async Task<IReadOnlyList<string>> EvictIdleAsync(Func<string, bool>? maySnapshot = null, CancellationToken cancellationToken = default)
     {
         var evicted = new List<string>();
         foreach (var (slug, study) in _studies)
@@ -363,7 +368,10 @@ public sealed partial class StudyStates : IEventLog, IDisposable
                 continue;
             }
 
-            await WriteSnapshotAsync(slug, cancellationToken).ConfigureAwait(false);
+            if (maySnapshot?.Invoke(slug) != false)
+            {
+                await WriteSnapshotAsync(slug, cancellationToken).ConfigureAwait(false);
+            }
 
             // A study whose gate is taken, or whose events are still on their way to disk, is in use.
             if (IsIdle(study) && study.Gate.Wait(0, CancellationToken.None))
@@ -387,10 +395,12 @@ public sealed partial class StudyStates : IEventLog, IDisposable
     }
 
     /// <summary>Writes a snapshot of every study in memory that changed since its last one (when the app stops).</summary>
-    public async Task<int> WriteAllSnapshotsAsync(CancellationToken cancellationToken = default)
+    /// <param name="maySnapshot">Whether this instance writes the study's snapshots (it holds their lease); all when null.</param>
+    /// <param name="cancellationToken">Stops the work.</param>
+    public async Task<int> WriteAllSnapshotsAsync(Func<string, bool>? maySnapshot = null, CancellationToken cancellationToken = default)
     {
         var written = 0;
-        foreach (var slug in _studies.Keys)
+        foreach (var slug in _studies.Keys.Where(s => maySnapshot?.Invoke(s) != false))
         {
             written += await WriteSnapshotAsync(slug, cancellationToken).ConfigureAwait(false) ? 1 : 0;
         }

@@ -27,6 +27,19 @@ public sealed partial class AccessDirectory(IEventLog log, IStudyCatalog catalog
     // Replaced whole after each change, never mutated once published: readers on other threads need no lock.
     private volatile AccessState? _state;
 
+    // Counts what other app instances changed (over a shared log): a change made meanwhile must not publish a state without it.
+    private int _othersChanges;
+
+    /// <summary>
+    /// Another app instance changed accounts, roles or keys: the state is read again from the log at its next use, so a
+    /// revoked key or a disabled account stops working on every instance.
+    /// </summary>
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _othersChanges);
+        _state = null;
+    }
+
     /// <summary>The current state, read from the log the first time.</summary>
     public async ValueTask<AccessState> GetStateAsync(CancellationToken cancellationToken = default)
     {
@@ -142,6 +155,7 @@ public sealed partial class AccessDirectory(IEventLog log, IStudyCatalog catalog
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            var othersChanges = Volatile.Read(ref _othersChanges);
             var state = await LoadedAsync(cancellationToken);
             var events = change(state, time.GetUtcNow());
             if (events.Count == 1)
@@ -154,7 +168,7 @@ public sealed partial class AccessDirectory(IEventLog log, IStudyCatalog catalog
             }
 
             _events = [.. _events, .. events];
-            _state = AccessState.Replay(_events);
+            _state = othersChanges == Volatile.Read(ref _othersChanges) ? AccessState.Replay(_events) : null;
             foreach (var accessEvent in events)
             {
                 LogChange(accessEvent.GetType().Name, accessEvent.Actor);
@@ -190,10 +204,22 @@ public sealed partial class AccessDirectory(IEventLog log, IStudyCatalog catalog
 /// prints the setup link once the server listens (only then are its addresses known).
 /// </summary>
 internal sealed partial class AccessDirectoryLoader(
-    AccessDirectory directory, FirstOwnerSetup setup, IServer server, IHostApplicationLifetime lifetime, ILogger<AccessDirectoryLoader> logger) : IHostedService
+    AccessDirectory directory, FirstOwnerSetup setup, IServer server, IHostApplicationLifetime lifetime, IServiceProvider services, ILogger<AccessDirectoryLoader> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Several instances on one log: what another changes in the access stream reaches this one's directory.
+        if (services.GetService<StudyStates>() is { } states)
+        {
+            states.ReservedStreamChanged += stream =>
+            {
+                if (stream == AccessLog.StreamId)
+                {
+                    directory.Invalidate();
+                }
+            };
+        }
+
         var state = await directory.GetStateAsync(cancellationToken);
         if (state.HasOwner)
         {

@@ -64,12 +64,26 @@ public static class LiveServiceExtensions
         }
 
         services.Remove(store);
-        services.AddSingleton(provider => new StudyStates(
-            new NotifyingEventLog(Resolve(provider, store), provider.GetRequiredService<StudyEventBroadcaster>()),
-            provider.GetRequiredService<IStudySnapshotStore>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<IOptions<StudyStatesOptions>>().Value,
-            provider.GetRequiredService<ILogger<StudyStates>>()));
+        services.AddSingleton(provider =>
+        {
+            var broadcaster = provider.GetRequiredService<StudyEventBroadcaster>();
+            var states = new StudyStates(
+                NotifyingEventLog.Over(Resolve(provider, store), broadcaster),
+                provider.GetRequiredService<IStudySnapshotStore>(),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<IOptions<StudyStatesOptions>>().Value,
+                provider.GetRequiredService<ILogger<StudyStates>>());
+
+            // Over a shared log: what other instances appended reaches this instance's dashboards as its own events do.
+            states.Followed += events =>
+            {
+                foreach (var recorded in events)
+                {
+                    broadcaster.Publish(new EventRecorded(recorded, FromOtherInstance: true));
+                }
+            };
+            return states;
+        });
         services.AddSingleton<IEventLog>(provider => provider.GetRequiredService<StudyStates>());
     }
 

@@ -58,6 +58,9 @@ public static class MoralGraphServiceExtensions
         // Snapshots of the live study states, a cache of the log kept beside it (data/snapshots/).
         builder.Services.AddSingleton<IStudySnapshotStore>(services => new FileStudySnapshotStore(FileStudySnapshotStore.FolderBeside(DatabasePath(services))));
         builder.Services.TryAddSingleton(TimeProvider.System);
+
+        // One instance owns a LiteDB file, so its background work needs no one else's leave.
+        builder.Services.TryAddSingleton<IWorkLeases, InProcessWorkLeases>();
         return builder;
     }
 

@@ -11,7 +11,7 @@ namespace MoralGraph.Web.Live;
 /// </summary>
 /// <param name="inner">The store (the LiteDB log, which stays the owner of the file).</param>
 /// <param name="broadcaster">Where recorded events go.</param>
-public sealed class NotifyingEventLog(IEventLog inner, StudyEventBroadcaster broadcaster) : IEventLog
+public class NotifyingEventLog(IEventLog inner, StudyEventBroadcaster broadcaster) : IEventLog
 {
     // Appends are published in the order they were handed to the store. The store commits in that order, so this is
     // log order, even though the callers' continuations run on the thread pool in any order: a dashboard applying the
@@ -24,6 +24,10 @@ public sealed class NotifyingEventLog(IEventLog inner, StudyEventBroadcaster bro
     /// <summary>The store this log writes through.</summary>
     public IEventLog Inner => inner;
 
+    /// <summary>The notifying log over <paramref name="store"/>: a shared one when the store is shared by several instances.</summary>
+    public static NotifyingEventLog Over(IEventLog store, StudyEventBroadcaster broadcaster) =>
+        store is ISharedEventLog shared ? new NotifyingSharedEventLog(shared, broadcaster) : new NotifyingEventLog(store, broadcaster);
+
     /// <inheritdoc />
     public async Task<RecordedEvent> AppendAsync(StudyEvent studyEvent, CancellationToken cancellationToken = default)
     {
@@ -33,9 +37,14 @@ public sealed class NotifyingEventLog(IEventLog inner, StudyEventBroadcaster bro
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<RecordedEvent>> AppendAllAsync(IReadOnlyList<StudyEvent> studyEvents, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RecordedEvent>> AppendAllAsync(IReadOnlyList<StudyEvent> studyEvents, CancellationToken cancellationToken = default) =>
+        AppendInOrderAsync(studyEvents, () => inner.AppendAllAsync(studyEvents, CancellationToken.None), cancellationToken);
+
+    /// <summary>Queues an append with the store (through <paramref name="append"/>) and publishes what it wrote, in queue order.</summary>
+    protected Task<IReadOnlyList<RecordedEvent>> AppendInOrderAsync(IReadOnlyList<StudyEvent> studyEvents, Func<Task<IReadOnlyList<RecordedEvent>>> append, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(studyEvents);
+        ArgumentNullException.ThrowIfNull(append);
         cancellationToken.ThrowIfCancellationRequested();
         long ticket;
         Task<IReadOnlyList<RecordedEvent>> appending;
@@ -47,7 +56,7 @@ public sealed class NotifyingEventLog(IEventLog inner, StudyEventBroadcaster bro
             {
                 // The caller's token only stops the caller's wait below: once queued, the events are written, and
                 // must then be published even if nobody waits for them any more.
-                appending = inner.AppendAllAsync(studyEvents, CancellationToken.None);
+                appending = append();
             }
             catch
             {
@@ -136,4 +145,28 @@ public sealed class NotifyingEventLog(IEventLog inner, StudyEventBroadcaster bro
             }
         }
     }
+}
+
+/// <summary>
+/// The notifying log over a store several app instances share: conditional appends are published like the others, and
+/// what other instances append reaches this one's live states through <see cref="ISharedEventLog.Follow"/> (which the
+/// states publish themselves once applied).
+/// </summary>
+/// <param name="inner">The shared store.</param>
+/// <param name="broadcaster">Where recorded events go.</param>
+public sealed class NotifyingSharedEventLog(ISharedEventLog inner, StudyEventBroadcaster broadcaster) : NotifyingEventLog(inner, broadcaster), ISharedEventLog
+{
+    /// <inheritdoc />
+    public string WriterId => inner.WriterId;
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RecordedEvent>> AppendAllAsync(IReadOnlyList<StudyEvent> studyEvents, AppendCondition condition, CancellationToken cancellationToken = default) =>
+        AppendInOrderAsync(studyEvents, () => inner.AppendAllAsync(studyEvents, condition, CancellationToken.None), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RecordedEvent>> ReadStudyFromOthersAsync(string studyId, long afterSequence, CancellationToken cancellationToken = default) =>
+        inner.ReadStudyFromOthersAsync(studyId, afterSequence, cancellationToken);
+
+    /// <inheritdoc />
+    public IDisposable Follow(Action<StudyAppended> onAppended) => inner.Follow(onAppended);
 }

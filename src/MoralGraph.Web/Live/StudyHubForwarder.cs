@@ -3,10 +3,15 @@ using MoralGraph.Core.Events;
 
 namespace MoralGraph.Web.Live;
 
-/// <summary>Sends every study's live notifications to the consoles that joined it on <see cref="StudyHub"/>, as compact messages.</summary>
-public sealed class StudyHubForwarder(StudyEventBroadcaster broadcaster, StudyStates states, IHubContext<StudyHub> hub, ILogger<StudyHubForwarder> logger)
+/// <summary>
+/// Sends every study's live notifications to the consoles that joined it on <see cref="StudyHub"/>, as compact messages.
+/// With several app instances behind a Redis backplane, each instance sends what it appended itself and the backplane
+/// carries it to every instance's clients; without one, each instance also sends what it followed from the others.
+/// </summary>
+public sealed class StudyHubForwarder(StudyEventBroadcaster broadcaster, StudyStates states, IHubContext<StudyHub> hub, IConfiguration configuration, ILogger<StudyHubForwarder> logger)
     : BackgroundService
 {
+    private readonly bool _backplane = !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Redis"));
     private StudyFeed? _feed;
 
     /// <inheritdoc />
@@ -51,6 +56,9 @@ public sealed class StudyHubForwarder(StudyEventBroadcaster broadcaster, StudySt
     {
         switch (notification)
         {
+            case EventRecorded { FromOtherInstance: true } when _backplane:
+                // Its own instance sent it through the backplane.
+                break;
             case EventRecorded { Recorded: var recorded }:
                 // A card hidden by the time its submission is forwarded (a backlog) must not have its words sent.
                 var hidden = recorded.Event is CardSubmitted card

@@ -11,7 +11,11 @@ public abstract record StudyNotification(string StudyId);
 
 /// <summary>An event was appended to the log (it is on disk). Published once per event, never for a replayed submission.</summary>
 /// <param name="Recorded">The event as stored, with its sequence number in the whole log.</param>
-public sealed record EventRecorded(RecordedEvent Recorded) : StudyNotification(Recorded.Event.StudyId);
+/// <param name="FromOtherInstance">
+/// True when another app instance appended it and this one followed it from the shared log; its own instance sends it to
+/// the live hub's clients (through the Redis backplane when there is one).
+/// </param>
+public sealed record EventRecorded(RecordedEvent Recorded, bool FromOtherInstance = false) : StudyNotification(Recorded.Event.StudyId);
 
 /// <summary>The participants online in a study, or the steps they are on, changed.</summary>
 /// <param name="Presence">Who is online now.</param>
