@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using MoralGraph.Core.Events;
 
 namespace MoralGraph.LanguageModels.Jobs;
 
@@ -88,18 +89,31 @@ public sealed class ModelJobBoard(TimeProvider time)
     }
 }
 
-/// <summary>Runs queued model jobs one after another (each job's calls are bounded by <c>ModelCalls</c> on their own).</summary>
-public sealed class ModelJobService(ModelJobBoard queue, ILogger<ModelJobService> logger) : BackgroundService
+/// <summary>
+/// Runs queued model jobs one after another (each job's calls are bounded by <c>ModelCalls</c> on their own). Of several
+/// app instances on one log, only one runs a study's model jobs at a time: each job holds the study's lease
+/// (<see cref="WorkLeaseNames.ModelJobs"/>) while it runs, and waits for it while another instance has it; a job is queued
+/// only by the instance that recorded what called for it, so no job runs twice.
+/// </summary>
+/// <param name="queue">The jobs.</param>
+/// <param name="logger">Where failures go.</param>
+/// <param name="leases">The leases; one process alone when null.</param>
+public sealed class ModelJobService(ModelJobBoard queue, ILogger<ModelJobService> logger, IWorkLeases? leases = null) : BackgroundService
 {
+    private static readonly TimeSpan LeaseRetry = TimeSpan.FromSeconds(1);
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await foreach (var job in queue.Reader.ReadAllAsync(stoppingToken))
         {
-            queue.Report(job, ModelJobState.Running, null);
+            IWorkLease? lease = null;
             try
             {
-                var outcome = await job.RunAsync(stoppingToken);
+                lease = await LeaseAsync(job, stoppingToken);
+                queue.Report(job, ModelJobState.Running, null);
+                using var lostOrStopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease?.Lost ?? CancellationToken.None);
+                var outcome = await job.RunAsync(lostOrStopping.Token);
                 queue.Report(job, ModelJobState.Done, outcome);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -118,6 +132,31 @@ public sealed class ModelJobService(ModelJobBoard queue, ILogger<ModelJobService
                     _ => "The job failed; the server log has the details.",
                 });
             }
+            finally
+            {
+                if (lease is not null)
+                {
+                    await lease.DisposeAsync();
+                }
+            }
+        }
+    }
+
+    private async Task<IWorkLease?> LeaseAsync(ModelJob job, CancellationToken stoppingToken)
+    {
+        if (leases is null)
+        {
+            return null;
+        }
+
+        while (true)
+        {
+            if (await leases.TryAcquireAsync(WorkLeaseNames.ModelJobs(job.StudyId), stoppingToken) is { } lease)
+            {
+                return lease;
+            }
+
+            await Task.Delay(LeaseRetry, stoppingToken);
         }
     }
 }

@@ -39,8 +39,13 @@ public sealed class ModelJobTriggers : BackgroundService
     }
 
     /// <summary>True for the events that start model work (a feed's own <see cref="ResyncNeeded"/> comes through regardless).</summary>
+    /// <remarks>
+    /// Only events this instance recorded: of several instances on one log, the one that recorded an event starts its
+    /// model work, so it runs once.
+    /// </remarks>
     public static bool IsTrigger(StudyNotification notification) => notification is EventRecorded
     {
+        FromOtherInstance: false,
         Recorded.Event: PhaseChanged { Phase: StudyPhase.Voting } or CardSubmitted,
     };
 
