@@ -29,6 +29,9 @@ public interface IWorkLeases
 /// <summary>Well-known lease names.</summary>
 public static class WorkLeaseNames
 {
+    /// <summary>Giving an empty store the seed folder's studies.</summary>
+    public const string Seeding = "seeding";
+
     /// <summary>Writing the study's snapshots.</summary>
     public static string Snapshots(string studyId) => "snapshots/" + studyId;
 

@@ -11,6 +11,7 @@ namespace MoralGraph.Web.Seeding;
 /// On start, gives an empty store the studies defined in the seed folder, so a fresh checkout shows something
 /// to work with. A store that already has a study is left alone: seeding never adds to or replaces real data.
 /// A file that does not parse or validate is skipped with every problem logged; it never stops the app.
+/// Of several app instances starting at once on one empty shared store, the one holding the seeding lease seeds.
 /// </summary>
 internal sealed partial class StudySeeder(
     IEventLog log,
@@ -20,7 +21,8 @@ internal sealed partial class StudySeeder(
     IServer server,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
-    ILogger<StudySeeder> logger) : IHostedService
+    ILogger<StudySeeder> logger,
+    IWorkLeases? leases = null) : IHostedService
 {
     private const string Actor = "seed";
 
@@ -39,6 +41,13 @@ internal sealed partial class StudySeeder(
     /// <summary>Imports the seed folder's studies if the store has none; returns the studies imported.</summary>
     internal async Task<IReadOnlyList<Study>> SeedAsync(CancellationToken cancellationToken)
     {
+        // Another instance seeding now has the lease: it seeds, this one need not wait (its catalog fills as it follows).
+        await using var lease = leases is null ? null : await leases.TryAcquireAsync(WorkLeaseNames.Seeding, cancellationToken);
+        if (leases is not null && lease is null)
+        {
+            return [];
+        }
+
         var existing = await catalog.ListAsync(cancellationToken);
         if (existing.Count > 0)
         {
