@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using MoralGraph.Core.Events;
+using MoralGraph.Core.Instances;
 using MoralGraph.Core.Reconciliation;
 
 namespace MoralGraph.Web.Live;
@@ -37,9 +39,21 @@ public sealed record LiveReconciliationStatus(int PendingChanges, DateTimeOffset
 /// <see cref="LiveReconciliationOptions.QuietPeriod"/>, at most one run per
 /// <see cref="LiveReconciliationOptions.MinInterval"/> per study, one run at a time per study, cancelled on shutdown.
 /// The latest result per study is kept (<see cref="Latest"/>) and announced with a <see cref="ReconciliationUpdated"/>.
+/// <para>
+/// Of several app instances on one log, one computes each study's reconciliation: the holder of its lease
+/// (<see cref="WorkLeaseNames.Reconciliation"/>), which keeps its result where every instance reads it
+/// (<see cref="ISharedResults"/>) and says so (<see cref="IInstanceMessages"/>); the others take the result as their latest
+/// and announce it to their own dashboards. When the holder dies, the next instance to need a run takes the lease.
+/// </para>
 /// </summary>
 public sealed class LiveReconciliation : BackgroundService
 {
+    private const string Topic = "reconciliation";
+    private readonly IWorkLeases? _leases;
+    private readonly IInstanceMessages? _messages;
+    private readonly ISharedResults? _shared;
+    private readonly IDisposable? _sharedSubscription;
+    private readonly ConcurrentDictionary<string, IWorkLease> _held = new(StringComparer.Ordinal);
     private readonly StudyEventBroadcaster _broadcaster;
     private readonly StudyStates _states;
     private readonly TimeProvider _time;
@@ -52,10 +66,27 @@ public sealed class LiveReconciliation : BackgroundService
     private StudyFeed? _feed;
 
     /// <summary>Creates the service.</summary>
+    /// <param name="broadcaster">Where changes come from and results go.</param>
+    /// <param name="states">The live study states.</param>
+    /// <param name="time">The clock of the schedule.</param>
+    /// <param name="options">The schedule and the bootstrap.</param>
+    /// <param name="logger">Where failed runs are reported.</param>
+    /// <param name="leases">The leases on each study's runs; one instance alone when null.</param>
+    /// <param name="messages">The other instances; one instance alone when null.</param>
+    /// <param name="shared">Where results computed for every instance are kept; one instance alone when null.</param>
     public LiveReconciliation(
-        StudyEventBroadcaster broadcaster, StudyStates states, TimeProvider time, IOptions<LiveReconciliationOptions> options, ILogger<LiveReconciliation> logger)
+        StudyEventBroadcaster broadcaster, StudyStates states, TimeProvider time, IOptions<LiveReconciliationOptions> options, ILogger<LiveReconciliation> logger,
+        IWorkLeases? leases = null, IInstanceMessages? messages = null, ISharedResults? shared = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _leases = leases;
+        if (messages is not null && shared is not null)
+        {
+            _messages = messages;
+            _shared = shared;
+            _sharedSubscription = messages.Subscribe(Topic, OnShared);
+        }
+
         _broadcaster = broadcaster;
         _states = states;
         _time = time;
@@ -79,7 +110,7 @@ public sealed class LiveReconciliation : BackgroundService
     /// </summary>
     public async Task<LiveReconciliationResult?> LatestOrNowAsync(string slug, CancellationToken cancellationToken = default)
     {
-        if (Latest(slug) is { } latest)
+        if ((Latest(slug) ?? await ReadSharedAsync(slug, cancellationToken).ConfigureAwait(false)) is { } latest)
         {
             return latest;
         }
@@ -152,6 +183,14 @@ public sealed class LiveReconciliation : BackgroundService
 
         // Runs see the cancellation in their loops; wait for them so none writes a result after shutdown.
         await Task.WhenAll(_running.Keys).WaitAsync(cancellationToken).ConfigureAwait(false);
+        _sharedSubscription?.Dispose();
+        foreach (var slug in _held.Keys)
+        {
+            if (_held.TryRemove(slug, out var lease))
+            {
+                await lease.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -213,6 +252,121 @@ public sealed class LiveReconciliation : BackgroundService
             {
                 schedule.Latest = null;
             }
+        }
+
+        // The result kept for every instance names the participant's value with their words: the holder drops it too.
+        if (_shared is not null && _held.ContainsKey(slug))
+        {
+            _ = ForgetSharedAsync(slug);
+        }
+    }
+
+    private async Task ForgetSharedAsync(string slug)
+    {
+        try
+        {
+            await _shared!.DeleteAsync(SharedKey(slug)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _logger.LogWarning(e, "The shared reconciliation of study {Study} could not be dropped after a withdrawal; the next run replaces it.", slug);
+        }
+    }
+
+    private static string SharedKey(string slug) => "reconciliation/" + slug;
+
+    /// <summary>True when this instance computes the study's runs: one alone always; of several, the lease holder.</summary>
+    private async Task<bool> HoldsAsync(string slug, CancellationToken cancellationToken)
+    {
+        if (_leases is null)
+        {
+            return true;
+        }
+
+        if (_held.TryGetValue(slug, out var held))
+        {
+            if (!held.Lost.IsCancellationRequested)
+            {
+                return true;
+            }
+
+            _held.TryRemove(slug, out _);
+            await held.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (await _leases.TryAcquireAsync(WorkLeaseNames.Reconciliation(slug), cancellationToken).ConfigureAwait(false) is not { } lease)
+        {
+            return false;
+        }
+
+        if (!_held.TryAdd(slug, lease))
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>The holder keeps its result for the other instances and tells them.</summary>
+    private async Task ShareAsync(LiveReconciliationResult result, CancellationToken cancellationToken)
+    {
+        var content = JsonSerializer.SerializeToUtf8Bytes(result, SharedJson);
+        await _shared!.WriteAsync(SharedKey(result.StudyId), result.ThroughSequence, content, cancellationToken).ConfigureAwait(false);
+        await _messages!.PublishAsync(Topic, result.StudyId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static readonly JsonSerializerOptions SharedJson = new(JsonSerializerDefaults.Web);
+
+    private void OnShared(InstanceMessage message)
+    {
+        if (message.FromInstance != _messages!.InstanceId && !_stopping.IsCancellationRequested)
+        {
+            _ = ReadSharedAsync(message.Payload, _stopping.Token);
+        }
+    }
+
+    /// <summary>
+    /// Reads the result another instance kept for the study and, when it is newer than this instance's latest and read
+    /// after any withdrawal, makes it the latest and announces it; null when there is none to take.
+    /// </summary>
+    private async Task<LiveReconciliationResult?> ReadSharedAsync(string slug, CancellationToken cancellationToken)
+    {
+        if (_shared is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (await _shared.ReadAsync(SharedKey(slug), cancellationToken).ConfigureAwait(false) is not { } kept
+                || JsonSerializer.Deserialize<LiveReconciliationResult>(kept.Content, SharedJson) is not { StudyId: var studyId } result
+                || studyId != slug)
+            {
+                return null;
+            }
+
+            var schedule = ScheduleOf(slug);
+            lock (schedule)
+            {
+                if (result.ThroughSequence < schedule.ErasedThrough || schedule.Latest is { } latest && latest.ThroughSequence >= result.ThroughSequence)
+                {
+                    return schedule.Latest;
+                }
+
+                schedule.Latest = result;
+            }
+
+            _broadcaster.Publish(new ReconciliationUpdated(result, FromOtherInstance: true));
+            return result;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is JsonException or IOException or InvalidOperationException or NotSupportedException or System.Data.Common.DbException)
+        {
+            _logger.LogWarning(e, "The reconciliation of study {Study} kept by another instance could not be read.", slug);
+            return null;
         }
     }
 
@@ -298,6 +452,12 @@ public sealed class LiveReconciliation : BackgroundService
     {
         try
         {
+            if (_shared is not null && !await HoldsAsync(schedule.Slug, cancellationToken).ConfigureAwait(false))
+            {
+                // Another instance computes this study's runs; its results arrive as it keeps them.
+                return;
+            }
+
             var started = Stopwatch.GetTimestamp();
             var input = await _states.ReadAsync(schedule.Slug, (state, through) => (Snapshot: state.ToSnapshot(), Through: through), cancellationToken).ConfigureAwait(false);
             if (input.Snapshot is null)
@@ -324,6 +484,10 @@ public sealed class LiveReconciliation : BackgroundService
             }
 
             _broadcaster.Publish(new ReconciliationUpdated(latest));
+            if (_shared is not null)
+            {
+                await ShareAsync(latest, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

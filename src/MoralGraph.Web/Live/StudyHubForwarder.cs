@@ -56,7 +56,7 @@ public sealed class StudyHubForwarder(StudyEventBroadcaster broadcaster, StudySt
     {
         switch (notification)
         {
-            case EventRecorded { FromOtherInstance: true } when _backplane:
+            case EventRecorded { FromOtherInstance: true } or ReconciliationUpdated { FromOtherInstance: true } when _backplane:
                 // Its own instance sent it through the backplane.
                 break;
             case EventRecorded { Recorded: var recorded }:

@@ -23,7 +23,8 @@ public sealed record PresenceChanged(StudyPresence Presence) : StudyNotification
 
 /// <summary>A background reconciliation of the study finished; <see cref="LiveReconciliation.Latest"/> returns it.</summary>
 /// <param name="Result">The new result.</param>
-public sealed record ReconciliationUpdated(LiveReconciliationResult Result) : StudyNotification(Result.StudyId);
+/// <param name="FromOtherInstance">True when another app instance computed it (it sends it to the hub's clients itself).</param>
+public sealed record ReconciliationUpdated(LiveReconciliationResult Result, bool FromOtherInstance = false) : StudyNotification(Result.StudyId);
 
 /// <summary>
 /// The feed was full and its oldest notifications were dropped (the reader was too slow): whatever the reader keeps
