@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
 using MoralGraph.Core.Access;
-using MoralGraph.Storage.EventLog;
 
 namespace MoralGraph.Cli.Commands;
 
@@ -34,9 +33,7 @@ internal static class AccessCommands
             var name = parse.GetValue(username)!;
             var scope = parse.GetValue(study) ?? AccessLog.AllStudies;
             var granted = parse.GetValue(role);
-            var path = parse.GetValue(db)!;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            using var log = CommandStore.Open(path);
+            using var log = CommandStore.Open(parse.GetValue(db)!);
             if (scope != AccessLog.AllStudies && !AccessLog.IsReserved(scope))
             {
                 // A role in a study the store does not hold would take effect if a study of that slug came later.
@@ -139,7 +136,7 @@ internal static class AccessCommands
     private static string Describe(FacilitatorRole role, string scope) =>
         $"{role.ToString().ToLowerInvariant()} of {(scope == AccessLog.AllStudies ? "all studies" : $"study '{scope}'")}";
 
-    private static async Task<AccessState> ReadAsync(LiteDbEventLog log, CancellationToken cancellationToken) =>
+    private static async Task<AccessState> ReadAsync(CliStore log, CancellationToken cancellationToken) =>
         AccessState.Replay((await log.ReadStudyAsync(AccessLog.StreamId, cancellationToken)).Select(r => r.Event));
 
     private static T Refusable<T>(Func<T> change)

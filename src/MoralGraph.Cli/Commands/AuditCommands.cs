@@ -38,7 +38,7 @@ internal static class AuditCommands
         {
             var path = parse.GetValue(db)!;
             using var log = CommandStore.OpenExisting(path);
-            var snapshots = new FileStudySnapshotStore(FileStudySnapshotStore.FolderBeside(path));
+            var snapshots = log.Snapshots;
             IReadOnlyList<string> slugs = parse.GetValue(study) is { } one ? [one] : [.. (await log.ListAsync(cancellationToken)).Select(s => s.Slug)];
             var differing = 0;
             foreach (var slug in slugs)
@@ -49,7 +49,7 @@ internal static class AuditCommands
                 await console.Out.WriteLineAsync(comparison.ToString());
             }
 
-            return differing == 0 ? 0 : throw new CliException($"{differing} of {slugs.Count} studies restore differently from their log. Delete {snapshots.Folder} to make the app replay the log.");
+            return differing == 0 ? 0 : throw new CliException($"{differing} of {slugs.Count} studies restore differently from their log. {(snapshots is FileStudySnapshotStore files ? $"Delete {files.Folder}" : "Delete the store's snapshots")} to make the app replay the log.");
         }));
         return new Command("audit", "Audit the event log.") { verify, replay };
     }

@@ -6,7 +6,18 @@ namespace MoralGraph.Cli.Commands;
 /// <summary>Opens the store named by <c>--db</c> and loads studies from it.</summary>
 internal static class CommandStore
 {
-    public static LiteDbEventLog Open(string path)
+    /// <summary>Opens (or creates) the store <paramref name="location"/> names (see <see cref="CliStore"/>).</summary>
+    public static CliStore Open(string location)
+    {
+        var path = LiteDbPath(location);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return CliStore.ForLiteDb(location, OpenLiteDb(path));
+    }
+
+    private static string LiteDbPath(string location) =>
+        location.StartsWith("litedb:", StringComparison.OrdinalIgnoreCase) ? location["litedb:".Length..] : location;
+
+    private static LiteDbEventLog OpenLiteDb(string path)
     {
         try
         {
@@ -23,12 +34,13 @@ internal static class CommandStore
     }
 
     /// <summary>
-    /// Opens the store at <paramref name="path"/> for a command that reads one: a missing file (or folder) is refused
+    /// Opens the store <paramref name="location"/> names for a command that reads one: a missing LiteDB file (or folder) is refused
     /// rather than created, and so is an empty file, which LiteDB would take for a new store (an audit of it said
     /// "intact: 0 events").
     /// </summary>
-    public static LiteDbEventLog OpenExisting(string path)
+    public static CliStore OpenExisting(string location)
     {
+        var path = LiteDbPath(location);
         var file = new FileInfo(path);
         if (!file.Exists)
         {
@@ -40,7 +52,7 @@ internal static class CommandStore
             throw new CliException($"{file.FullName}: the file is empty, not a store.");
         }
 
-        return Open(path);
+        return CliStore.ForLiteDb(location, OpenLiteDb(path));
     }
 
     public static async Task<StudyState> LoadStudyAsync(IEventLog log, string slug, CancellationToken cancellationToken)
@@ -53,9 +65,9 @@ internal static class CommandStore
     /// Appends a study's events (a demo, an import) through the live states and leaves a snapshot of the study beside the
     /// store, so the app's first request after a large import reads the snapshot instead of replaying the study.
     /// </summary>
-    public static async Task AppendAndSnapshotAsync(LiteDbEventLog log, string slug, IReadOnlyList<StudyEvent> events, CancellationToken cancellationToken)
+    public static async Task AppendAndSnapshotAsync(CliStore log, string slug, IReadOnlyList<StudyEvent> events, CancellationToken cancellationToken)
     {
-        using var states = new StudyStates(log, new Storage.Snapshots.FileStudySnapshotStore(Storage.Snapshots.FileStudySnapshotStore.FolderBeside(log.Path)));
+        using var states = new StudyStates(log, log.Snapshots);
         await states.AppendAllAsync(events, cancellationToken);
         await states.WriteSnapshotAsync(slug, cancellationToken);
     }

@@ -24,7 +24,7 @@ internal static class DemoCommand
             await ImportCommands.EnsureNewStudyAsync(log, slug, cancellationToken);
             var events = await DemoStudy.CreateAsync(slug, count, parse.GetValue(seed), TimeProvider.System.GetUtcNow(), cancellationToken);
             await CommandStore.AppendAndSnapshotAsync(log, slug, events, cancellationToken);
-            await console.Out.WriteLineAsync($"Created demo study '{slug}' with {count} participants ({events.Count} events) in {log.Path}.");
+            await console.Out.WriteLineAsync($"Created demo study '{slug}' with {count} participants ({events.Count} events) in {log.Location}.");
             await console.Out.WriteLineAsync($"Try: moralgraph reconcile --study {slug}   or   moralgraph export --study {slug} --format md --out {slug}.md");
             return 0;
         }));

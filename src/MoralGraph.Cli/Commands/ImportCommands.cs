@@ -119,7 +119,7 @@ internal static class ImportCommands
             }
 
             await log.AppendAllAsync(events, cancellationToken);
-            await console.Out.WriteLineAsync($"Study '{definition.Slug}' ({definition.Questions.Count} questions, {definition.Questions.Sum(q => q.Contexts.Count)} contexts, {definition.RedLines.Count} red lines) is in {log.Path}.");
+            await console.Out.WriteLineAsync($"Study '{definition.Slug}' ({definition.Questions.Count} questions, {definition.Questions.Sum(q => q.Contexts.Count)} contexts, {definition.RedLines.Count} red lines) is in {log.Location}.");
             return 0;
         }));
         return command;
