@@ -1,9 +1,13 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging;
 using MoralGraph.Tests.Servers;
 using MoralGraph.Web.Access;
+using MoralGraph.Web.Live;
 using MoralGraph.Web.Tests.Access;
 
 namespace MoralGraph.Web.Tests.ScaleOut;
@@ -86,6 +90,44 @@ public sealed class RedisOutageTests
         {
             own.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The study hub's backplane has no fallback: a console is closed at once (its client's reconnect policy brings it back
+    /// with Redis), rather than joined to a group no message reaches. The console pages read the study in process and
+    /// do not depend on it.
+    /// </summary>
+    [Fact]
+    public async Task With_redis_unreachable_a_console_connecting_to_the_study_hub_is_closed_at_once()
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(Unreachable());
+        var cookies = await ScaleOutCluster.SignInAsync(cluster.First);
+        await using var console = new HubConnectionBuilder()
+            .WithUrl(new Uri(cluster.First.Server.BaseAddress, StudyHub.Path), options =>
+            {
+                options.Transports = HttpTransportType.LongPolling;
+                options.HttpMessageHandlerFactory = _ => new CookieContainerHandler(cookies) { InnerHandler = cluster.First.Server.CreateHandler() };
+            })
+            .Build();
+        var closed = new TaskCompletionSource();
+        console.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        try
+        {
+            await console.StartAsync();
+        }
+        catch (HttpRequestException)
+        {
+            closed.TrySetResult();
+        }
+
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HubConnectionState.Disconnected, console.State);
+        Assert.Contains(cluster.First.Logs.Entries, entry => entry.Level >= LogLevel.Warning && entry.Category.Contains("RedisHubLifetimeManager", StringComparison.Ordinal));
     }
 
     // A loopback port nothing listens on; a short connect timeout keeps the tests quick.

@@ -18,11 +18,23 @@ public sealed class RedisServer : IDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private bool _disposed;
 
     /// <summary>Starts a server (a few tries, should another process take the chosen port first).</summary>
     public RedisServer()
+        : this(FindBinary())
     {
-        var binary = FindBinary();
+    }
+
+    /// <summary>Starts <paramref name="binary"/> (internal: a fixture has one public constructor).</summary>
+    internal RedisServer(string binary)
+    {
+        if (!File.Exists(binary))
+        {
+            throw new InvalidOperationException(
+                $"redis-server is not at {binary}, and the scale-out tests need one: apt-get install redis-server (.ci/test does), or set MORALGRAPH_REDIS_SERVER to its path.");
+        }
+
         Folder = Path.Combine(Path.GetTempPath(), "moralgraph-redis", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Folder);
         for (var attempt = 1; ; attempt++)
@@ -78,6 +90,12 @@ public sealed class RedisServer : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Stop(_process);
         try
         {
@@ -93,15 +111,13 @@ public sealed class RedisServer : IDisposable
     {
         if (Environment.GetEnvironmentVariable("MORALGRAPH_REDIS_SERVER") is { Length: > 0 } named)
         {
-            return File.Exists(named) ? named : throw new InvalidOperationException($"MORALGRAPH_REDIS_SERVER names {named}, which does not exist.");
+            return named;
         }
 
         var candidates = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }
             .Concat((Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
                 .Select(folder => Path.Combine(folder, "redis-server")));
-        return candidates.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException(
-                "redis-server is not installed, and the scale-out tests need one: apt-get install redis-server (.ci/test does), or set MORALGRAPH_REDIS_SERVER to its path.");
+        return candidates.FirstOrDefault(File.Exists) ?? "redis-server (on no folder of the PATH)";
     }
 
     private static Process Start(string binary, int port, string folder, StringBuilder output)
