@@ -3,20 +3,23 @@ using StackExchange.Redis;
 namespace MoralGraph.Web.ScaleOut;
 
 /// <summary>
-/// The connection the shared limits use (the SignalR backplane has its own, for its subscriptions). Connects on first
-/// use and never fails the app for want of Redis: the limits fall back on this instance's own counts meanwhile
+/// The connection the shared limits use (the SignalR backplane has its own, for its subscriptions). Starts connecting
+/// when made (when the app builds its rate limiter at start), so the first request does not wait for it, and
+/// never fails the app for want of Redis: the limits fall back on this instance's own counts meanwhile
 /// (<see cref="RedisFallback"/>).
 /// </summary>
 public sealed class RedisConnection : IDisposable
 {
-    private readonly Lazy<ConnectionMultiplexer> _multiplexer;
+    private readonly Task<ConnectionMultiplexer> _connecting;
 
     /// <summary>A connection to the server of <paramref name="connectionString"/> (StackExchange.Redis syntax).</summary>
-    public RedisConnection(string connectionString) =>
-        _multiplexer = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(Configuration(connectionString)));
+    public RedisConnection(string connectionString) => _connecting = ConnectionMultiplexer.ConnectAsync(Configuration(connectionString));
 
-    /// <summary>The multiplexer (connected, or reconnecting in the background).</summary>
-    public IConnectionMultiplexer Multiplexer => _multiplexer.Value;
+    /// <summary>
+    /// The multiplexer (connected, or reconnecting in the background). Waits only if asked before the first attempt to
+    /// connect has ended (at most the connection string's <c>connectTimeout</c>, 5 s by default).
+    /// </summary>
+    public IConnectionMultiplexer Multiplexer => _connecting.GetAwaiter().GetResult();
 
     /// <summary>The database the limits keep their keys in.</summary>
     public IDatabase Database => Multiplexer.GetDatabase();
@@ -47,9 +50,14 @@ public sealed class RedisConnection : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_multiplexer.IsValueCreated)
+        if (_connecting.IsCompletedSuccessfully)
         {
-            _multiplexer.Value.Dispose();
+            _connecting.Result.Dispose();
+        }
+        else
+        {
+            // Still connecting at shutdown: close it once it is made.
+            _connecting.ContinueWith(connecting => connecting.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         }
     }
 }
