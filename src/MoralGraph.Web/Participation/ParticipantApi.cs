@@ -44,7 +44,8 @@ public static class ParticipantApi
 
     /// <summary>
     /// The options and the rate limiter: each participant's requests, then each address's, counted in token buckets that
-    /// outlive requests (<see cref="PartitionedRateLimiter"/> keeps one per participant and one per address). Only the
+    /// outlive requests (<see cref="PartitionedRateLimiter"/> keeps one per participant and one per address), in this
+    /// process or, with Redis configured, shared by every instance (<see cref="ITokenBucketPartitions"/>). Only the
     /// participant API is limited.
     /// </summary>
     public static IServiceCollection AddParticipantApi(this IServiceCollection services)

@@ -16,7 +16,10 @@ public sealed partial class RedisFallback(TimeProvider time, ILogger<RedisFallba
 
     private long _lastWarningTicks = long.MinValue;
 
-    /// <summary>Whether <paramref name="exception"/> means Redis did not answer (rather than a bug to let through).</summary>
+    /// <summary>
+    /// Whether <paramref name="exception"/> means Redis did not answer (rather than a bug to let through): refused, timed
+    /// out, or the connection already closed while the app shuts down.
+    /// </summary>
     public static bool IsOutage(Exception exception) => exception is RedisException or RedisTimeoutException or ObjectDisposedException;
 
     /// <summary>Notes that <paramref name="limit"/> used this instance's own count because of <paramref name="exception"/>.</summary>
