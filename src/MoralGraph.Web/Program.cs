@@ -13,6 +13,7 @@ builder.AddParticipantJourney();
 builder.AddFacilitatorAccess();
 builder.AddFacilitatorConsole();
 builder.AddLiveSession();
+builder.AddRedisScaleOut();
 builder.AddWebSecurity();
 
 var app = builder.Build();

@@ -30,13 +30,13 @@ internal static partial class AccountEndpoints
 
     internal static async Task<IResult> LoginAsync(
         [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl,
-        HttpContext context, AccessDirectory directory, LoginThrottle throttle, ILoggerFactory loggers)
+        HttpContext context, AccessDirectory directory, ILoginThrottle throttle, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(AccountEndpoints));
         var name = (username ?? string.Empty).Trim();
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var target = FacilitatorSignIn.LocalReturnUrl(returnUrl);
-        if (throttle.RetryAfter(name, address) is { } wait)
+        if (await throttle.RetryAfterAsync(name, address) is { } wait)
         {
             LogThrottled(logger, address);
             var minutes = (int)Math.Ceiling(wait.TotalMinutes);
@@ -47,12 +47,12 @@ internal static partial class AccountEndpoints
         var account = name.Length > AccessChanges.MaximumUsernameLength ? null : await directory.VerifyPasswordAsync(name, password, context.RequestAborted);
         if (account is null)
         {
-            throttle.RecordFailure(name, address);
+            await throttle.RecordFailureAsync(name, address);
             LogFailed(logger, address);
             return Results.Redirect(LoginPage(target, AccountProblems.Failed));
         }
 
-        throttle.RecordSuccess(name);
+        await throttle.RecordSuccessAsync(name);
         await FacilitatorSignIn.SignInAsync(context, account);
         return Results.LocalRedirect(target);
     }
@@ -65,7 +65,7 @@ internal static partial class AccountEndpoints
 
     internal static async Task<IResult> SetupAsync(
         [FromForm] string? token, [FromForm] string? username, [FromForm] string? password, [FromForm] string? confirmPassword,
-        HttpContext context, AccessDirectory directory, FirstOwnerSetup setup, LoginThrottle throttle, ILoggerFactory loggers)
+        HttpContext context, AccessDirectory directory, FirstOwnerSetup setup, ILoginThrottle throttle, ILoggerFactory loggers)
     {
         if ((await directory.GetStateAsync(context.RequestAborted)).HasOwner)
         {
@@ -75,7 +75,7 @@ internal static partial class AccountEndpoints
 
         var logger = loggers.CreateLogger(typeof(AccountEndpoints));
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (throttle.RetryAfterForAddress(address) is { } wait)
+        if (await throttle.RetryAfterForAddressAsync(address) is { } wait)
         {
             LogSetupThrottled(logger, address);
             var minutes = (int)Math.Ceiling(wait.TotalMinutes);
@@ -85,7 +85,7 @@ internal static partial class AccountEndpoints
         if (!setup.Matches(token))
         {
             // The token is checked before anything else is looked at, so a guess learns nothing but "wrong".
-            throttle.RecordAddressFailure(address);
+            await throttle.RecordAddressFailureAsync(address);
             LogWrongSetupToken(logger, address);
             return Results.Redirect($"{SetupPath}?problem={AccountProblems.SetupToken}");
         }

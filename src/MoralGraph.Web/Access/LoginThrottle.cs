@@ -9,7 +9,7 @@ namespace MoralGraph.Web.Access;
 /// <see cref="MaxTracked"/> of each, so what an attacker types cannot grow the server's memory (ten 4 MB usernames
 /// once held 150 MB for good).
 /// </summary>
-public sealed class LoginThrottle(TimeProvider time)
+public sealed class LoginThrottle(TimeProvider time) : ILoginThrottle
 {
     /// <summary>Failures for one username that lock it.</summary>
     public const int MaxFailuresPerUsername = 5;
@@ -101,10 +101,33 @@ public sealed class LoginThrottle(TimeProvider time)
         }
     }
 
-    // A fixed-size key whatever was typed: usernames compare without case, as accounts do.
-    private static string UsernameKey(string username) => Hash(username.ToUpperInvariant());
+    ValueTask<TimeSpan?> ILoginThrottle.RetryAfterAsync(string username, string address) => ValueTask.FromResult(RetryAfter(username, address));
 
-    private static string AddressKey(string address) => address.Length <= 64 ? address : Hash(address);
+    ValueTask ILoginThrottle.RecordFailureAsync(string username, string address)
+    {
+        RecordFailure(username, address);
+        return ValueTask.CompletedTask;
+    }
+
+    ValueTask ILoginThrottle.RecordSuccessAsync(string username)
+    {
+        RecordSuccess(username);
+        return ValueTask.CompletedTask;
+    }
+
+    ValueTask<TimeSpan?> ILoginThrottle.RetryAfterForAddressAsync(string address) => ValueTask.FromResult(RetryAfterForAddress(address));
+
+    ValueTask ILoginThrottle.RecordAddressFailureAsync(string address)
+    {
+        RecordAddressFailure(address);
+        return ValueTask.CompletedTask;
+    }
+
+    // A fixed-size key whatever was typed: usernames compare without case, as accounts do. The shared throttle keys its
+    // Redis entries with the same two.
+    internal static string UsernameKey(string username) => Hash(username.ToUpperInvariant());
+
+    internal static string AddressKey(string address) => address.Length <= 64 ? address : Hash(address);
 
     private static string Hash(string text) =>
         Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));

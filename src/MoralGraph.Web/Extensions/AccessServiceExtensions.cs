@@ -23,6 +23,8 @@ public static class AccessServiceExtensions
         services.AddSingleton<AccessDirectory>();
         services.AddHostedService<AccessDirectoryLoader>();
         services.AddSingleton<LoginThrottle>();
+        // This process's count; AddRedisScaleOut replaces it with one every instance shares (which falls back on this one).
+        services.AddSingleton<ILoginThrottle>(provider => provider.GetRequiredService<LoginThrottle>());
         services.AddSingleton<FirstOwnerSetup>();
         services.AddScoped<FacilitatorCookieEvents>();
 

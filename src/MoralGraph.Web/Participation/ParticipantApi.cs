@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using MoralGraph.Core.Interview;
@@ -43,14 +44,17 @@ public static class ParticipantApi
 
     /// <summary>
     /// The options and the rate limiter: each participant's requests, then each address's, counted in token buckets that
-    /// outlive requests (<see cref="PartitionedRateLimiter"/> keeps one per participant and one per address). Only the
+    /// outlive requests (<see cref="PartitionedRateLimiter"/> keeps one per participant and one per address), in this
+    /// process or, with Redis configured, shared by every instance (<see cref="ITokenBucketPartitions"/>). Only the
     /// participant API is limited.
     /// </summary>
     public static IServiceCollection AddParticipantApi(this IServiceCollection services)
     {
         services.AddOptions<ParticipantApiOptions>().BindConfiguration(nameof(ParticipantApiOptions)).ValidateDataAnnotations().ValidateOnStart();
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ParticipantApiOptions>, ParticipantCookies>((limiter, apiOptions, cookies) =>
+        // Buckets in this process; AddRedisScaleOut puts them in Redis, so the limits hold across instances.
+        services.TryAddSingleton<ITokenBucketPartitions, InMemoryTokenBucketPartitions>();
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ParticipantApiOptions>, ParticipantCookies, ITokenBucketPartitions>((limiter, apiOptions, cookies, buckets) =>
         {
             var limits = apiOptions.Value;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -63,11 +67,11 @@ public static class ParticipantApi
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
                     limits.PerParticipantPerMinute > 0 && StudyOf(context.Request) is { } slug && cookies.ReadRequest(context.Request, slug) is { } session
-                        ? RateLimitPartition.GetTokenBucketLimiter($"{slug}/{session.ParticipantId}", _ => Bucket(limits.PerParticipantPerMinute))
+                        ? buckets.Partition($"participant:{slug}/{session.ParticipantId}", Bucket(limits.PerParticipantPerMinute))
                         : RateLimitPartition.GetNoLimiter(string.Empty)),
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
                     limits.PerAddressPerMinute > 0 && StudyOf(context.Request) is not null
-                        ? RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => Bucket(limits.PerAddressPerMinute))
+                        ? buckets.Partition($"address:{context.Connection.RemoteIpAddress?.ToString() ?? "unknown"}", Bucket(limits.PerAddressPerMinute))
                         : RateLimitPartition.GetNoLimiter(string.Empty)));
         });
         return services;
