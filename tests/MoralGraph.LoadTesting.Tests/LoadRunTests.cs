@@ -6,8 +6,9 @@ namespace MoralGraph.LoadTesting.Tests;
 
 /// <summary>
 /// The short form of the load and crash-proof runs, through the command as a user types it, against the real
-/// app on loopback: a load of 100 participants for 10 s with one browser and one dashboard, and a chaos run of three
-/// SIGKILL rounds. Both run in this one class, so one after the other: the machine has two cores.
+/// app on loopback: a load of 100 participants for 10 s with one browser and one dashboard, a chaos run of three
+/// SIGKILL rounds, and a short load over two instances. All run in this one class, so one after the other: the machine
+/// has two cores.
 /// </summary>
 public sealed class LoadRunTests(ITestOutputHelper output)
 {
@@ -80,5 +81,45 @@ public sealed class LoadRunTests(ITestOutputHelper output)
         Assert.True(verify.ExitCode == 0, verify.Error);
         var replay = await sandbox.RunCliAsync(string.Empty, "audit", "replay");
         Assert.True(replay.ExitCode == 0, replay.Error);
+    }
+
+    [Fact]
+    public async Task A_short_load_over_two_instances_spreads_participants_and_dashboards_and_counts_the_switchers()
+    {
+        // Two instances with a store each (each seeds the same study): they share nothing, so this checks the spread and
+        // the switch's bookkeeping, not what one instance sees of the other's writes.
+        await using var first = await ServerSandbox.CreateAsync();
+        await using var second = await ServerSandbox.CreateAsync();
+        await Task.WhenAll(first.StartAsync(), second.StartAsync());
+        var reportPath = Path.Combine(first.Folder, "two-instances.json");
+
+        var (exitCode, printed, error) = await first.RunCliAsync(ServerSandbox.Password + "\n",
+            "load", "--url", first.Url, "--url", second.Url, "--study", ServerSandbox.Slug, "--participants", "20", "--duration", "6s", "--ramp-up", "1s",
+            "--think-time", "20ms..60ms", "--switch-instance-share", "0.5", "--dashboards", "2", "--facilitator", ServerSandbox.Facilitator, "--report", reportPath);
+
+        output.WriteLine(printed);
+        output.WriteLine(error);
+        Assert.True(File.Exists(reportPath), $"exit code {exitCode}, no report: {error}\n{printed}");
+        var report = LoadReport.FromJson(await File.ReadAllTextAsync(reportPath))!;
+        Assert.Equal([first.Url + "/", second.Url + "/"], report.Instances.Select(i => i.Url));
+        Assert.Equal([10, 10], report.Instances.Select(i => i.Participants));
+        Assert.Equal([1, 1], report.Instances.Select(i => i.Dashboards));
+        Assert.All(report.Instances, i => Assert.True(i.Vote is { Count: > 0, P99Ms: > 0 }, $"no vote acknowledged by {i.Url}"));
+        Assert.All(report.Instances, i => Assert.True(i.Server is { Pid: > 0, RssMb: > 0 }, $"{i.Url}'s process was not sampled"));
+        Assert.Equal(report.Instances[0].Server, report.Server);
+
+        // Every switcher's first request on the other instance carries a token that instance never issued: one failure
+        // each, counted as the switch's, and the run ends with findings.
+        var switches = report.InstanceSwitches!;
+        Assert.True(switches.Participants > 0, "nobody reached the switch (after the card) in 6 s");
+        Assert.Equal(switches.Participants, switches.FailedActions);
+        Assert.Equal(0, switches.ProgressMissing);
+        Assert.Equal(switches.FailedActions, report.Errors.Total);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Instance switches (share 0.5)", printed, StringComparison.Ordinal);
+
+        // Each dashboard hears only its own instance's store.
+        Assert.True(report.DashboardLagSameInstance!.Messages > 0);
+        Assert.Equal(0, report.DashboardLagCrossInstance!.Messages);
     }
 }

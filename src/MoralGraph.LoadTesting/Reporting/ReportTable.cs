@@ -25,6 +25,30 @@ public static class ReportTable
             Line(text, $"Dashboard lag (event time → hub message): p50 {Ms(lag.P50Ms)} ms, p95 {Ms(lag.P95Ms)} ms, p99 {Ms(lag.P99Ms)} ms, max {Ms(lag.MaxMs)} ms over {lag.Messages} messages; {lag.Resyncs} resyncs.");
         }
 
+        if (report.DashboardLagCrossInstance is { } cross && report.DashboardLagSameInstance is { } same)
+        {
+            Line(text, $"  same instance: p50 {Ms(same.P50Ms)} ms, p99 {Ms(same.P99Ms)} ms over {same.Messages} messages; cross-instance: p50 {Ms(cross.P50Ms)} ms, p95 {Ms(cross.P95Ms)} ms, p99 {Ms(cross.P99Ms)} ms, max {Ms(cross.MaxMs)} ms over {cross.Messages} messages.");
+        }
+
+        if (report.Instances.Count > 1)
+        {
+            foreach (var instance in report.Instances)
+            {
+                var vote = instance.Vote;
+                var process = instance.Server is { } s ? $"; pid {s.Pid}, RSS {s.RssMb:0.0} MiB (peak {s.PeakRssMb:0.0}), CPU {s.CpuSeconds:0.0} s" : "; process not found";
+                Line(text, $"Instance {instance.Url}: {instance.Participants} participants, {instance.Dashboards} dashboards, {instance.Acknowledged} actions acknowledged, {instance.Errors} errors; votes {vote?.Count ?? 0}, p50 {Ms(vote?.P50Ms)} ms, p95 {Ms(vote?.P95Ms)} ms, p99 {Ms(vote?.P99Ms)} ms{process}.");
+            }
+        }
+
+        if (report.InstanceSwitches is { } switches)
+        {
+            Line(text, $"Instance switches (share {report.SwitchInstanceShare:0.##}): {switches.Participants} participants carried on on another instance; {switches.FailedActions} of their actions failed after, {switches.ProgressMissing} found their progress missing.");
+            foreach (var message in switches.First)
+            {
+                Line(text, $"  {message}");
+            }
+        }
+
         if (report.Server is { } server)
         {
             Line(text, $"Server (pid {server.Pid}): RSS {server.RssMb:0.0} MiB at the end, peak {server.PeakRssMb:0.0} MiB; CPU {server.CpuSeconds:0.0} s ({server.CpuPercent:0} % of one core); {server.Threads} threads.");
@@ -58,6 +82,11 @@ public static class ReportTable
             if (recovery.Count > 0)
             {
                 Line(text, $"  Recovery (kill → first answer): {string.Join(", ", chaos.RecoveryMs.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} ms; median {recovery[(recovery.Count - 1) / 2]:0} ms, max {recovery[^1]:0} ms.");
+            }
+
+            if (chaos.KilledInstances.Distinct().Count() > 1)
+            {
+                Line(text, $"  Killed, round by round: {string.Join(", ", chaos.KilledInstances)}.");
             }
 
             Line(text, $"  Requests retried: {chaos.RequestsRetried}; joins retried: {chaos.JoinsRetried}; participants checked after restarts: {chaos.ParticipantsCheckedAfterRestarts}; inconsistent answers: {chaos.InconsistentAnswers.Count}.");

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using MoralGraph.Core.Events;
-using MoralGraph.Storage.EventLog;
 
 namespace MoralGraph.Storage.Snapshots;
 
@@ -11,11 +10,11 @@ namespace MoralGraph.Storage.Snapshots;
 public static class RestoredStateCheck
 {
     /// <summary>Compares restored and replayed state of <paramref name="slug"/>; null when the store has no such study.</summary>
-    /// <param name="log">The store, open (so the app must be stopped).</param>
+    /// <param name="log">The store, open (a LiteDB file only once the app has stopped).</param>
     /// <param name="snapshots">The snapshots the app keeps beside it.</param>
     /// <param name="slug">The study.</param>
     /// <param name="cancellationToken">Stops the check.</param>
-    public static async Task<RestoredStateComparison?> CompareAsync(LiteDbEventLog log, FileStudySnapshotStore snapshots, string slug, CancellationToken cancellationToken = default)
+    public static async Task<RestoredStateComparison?> CompareAsync(IEventLog log, IStudySnapshotStore snapshots, string slug, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(snapshots);
@@ -33,7 +32,7 @@ public static class RestoredStateCheck
 
     private static string Hash(StudyStateCapture capture) => Convert.ToHexStringLower(SHA256.HashData(capture.ToJsonBytes()));
 
-    private static async Task<string> DescribeSnapshotAsync(FileStudySnapshotStore snapshots, LiteDbEventLog log, string slug, CancellationToken cancellationToken)
+    private static async Task<string> DescribeSnapshotAsync(IStudySnapshotStore snapshots, IEventLog log, string slug, CancellationToken cancellationToken)
     {
         await using var snapshot = await snapshots.OpenAsync(slug, cancellationToken);
         return snapshot is null ? "its log (no snapshot)"
