@@ -122,4 +122,31 @@ public sealed class LoadRunTests(ITestOutputHelper output)
         Assert.True(report.DashboardLagSameInstance!.Messages > 0);
         Assert.Equal(0, report.DashboardLagCrossInstance!.Messages);
     }
+
+    [Fact]
+    public async Task With_two_instances_the_kill_rounds_take_turns_and_every_instance_is_restarted_and_stopped()
+    {
+        // No participants: the two instances have a store each, and the check reads the primary's (--db); what this
+        // proves is the supervision of several servers — one command each, one killed per round, all stopped at the end.
+        await using var first = await ServerSandbox.CreateAsync();
+        await using var second = await ServerSandbox.CreateAsync();
+        var reportPath = Path.Combine(first.Folder, "two-instances-chaos.json");
+
+        var (exitCode, printed, error) = await first.RunCliAsync(string.Empty,
+            "load", "--url", first.Url, "--url", second.Url, "--study", ServerSandbox.Slug, "--participants", "0",
+            "--chaos", "kill", "--rounds", "2", "--kill-every", "500ms", "--server-command", first.StartCommand, "--server-command", second.StartCommand,
+            "--report", reportPath);
+
+        output.WriteLine(printed);
+        output.WriteLine(error);
+        Assert.True(exitCode == 0, $"exit code {exitCode}: {error}\n{printed}");
+        var report = LoadReport.FromJson(await File.ReadAllTextAsync(reportPath))!;
+        var chaos = report.Chaos!;
+        Assert.Equal([first.Url + "/", second.Url + "/"], chaos.KilledInstances);
+        Assert.Equal(2, chaos.RecoveryMs.Count);
+        Assert.True(chaos.ChainVerified && chaos.StateEqualsReplay, string.Join('\n', chaos.StoreChecks));
+        Assert.Contains(chaos.StoreChecks, c => c.Contains($"{ServerSandbox.Slug}: restored from", StringComparison.Ordinal));
+        Assert.All(report.Instances, i => Assert.True(i.Server is { Pid: > 0 }, $"{i.Url}'s process was not sampled"));
+        Assert.Equal(2, printed.Split("stopped gracefully").Length - 1);
+    }
 }

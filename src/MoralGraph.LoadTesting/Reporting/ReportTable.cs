@@ -40,7 +40,7 @@ public static class ReportTable
             }
         }
 
-        if (report.InstanceSwitches is { } switches)
+        if (report.InstanceSwitches is { } switches && (report.SwitchInstanceShare > 0 || switches.Participants > 0))
         {
             Line(text, $"Instance switches (share {report.SwitchInstanceShare:0.##}): {switches.Participants} participants carried on on another instance; {switches.FailedActions} of their actions failed after, {switches.ProgressMissing} found their progress missing.");
             foreach (var message in switches.First)
