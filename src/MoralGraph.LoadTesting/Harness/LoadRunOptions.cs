@@ -181,7 +181,7 @@ public sealed record FacilitatorCredentials(string Username, string Password)
 /// <param name="ServerCommand">A shell command that starts the server on <see cref="LoadRunOptions.Url"/>'s port, run with <c>/bin/sh -c</c>.</param>
 /// <param name="KillEvery">Load time between one restart answering and the next kill.</param>
 /// <param name="Rounds">Kills (each followed by a restart).</param>
-/// <param name="DatabasePath">The store the server writes, read after the last round to check what it acknowledged.</param>
+/// <param name="DatabasePath">The store the servers write (<c>--db</c>); the check after the last round opens it through <see cref="OpenStore"/>, not by this path.</param>
 public sealed record ChaosOptions(string ServerCommand, TimeSpan KillEvery, int Rounds, string DatabasePath)
 {
     /// <summary>The longest a restarted server may take to answer before the run fails.</summary>
