@@ -124,8 +124,9 @@ public sealed class ReportShapeTests
     {
         var table = ReportTable.Render(TwoInstances());
 
-        Assert.Contains("cross-instance: p50 12.0 ms, p95 200.0 ms, p99 480.5 ms, max 900.0 ms over 2000 messages.", table, StringComparison.Ordinal);
+        Assert.Contains("cross-instance: p50 12.0 ms, p95 200.0 ms, p99 480.5 ms, max 900.0 ms over 2000 messages; target p99 ≤ 1000 ms met.", table, StringComparison.Ordinal);
         Assert.Contains("Instance http://127.0.0.1:5002/: 500 participants, 1 dashboards, 9100 actions acknowledged, 0 errors; votes 1976, p50 4.2 ms, p95 13.0 ms, p99 33.3 ms; process not found.", table, StringComparison.Ordinal);
+        Assert.Contains("target p99 ≤ 1000 ms NOT met.", ReportTable.Render(TwoInstances() with { DashboardLagCrossInstance = new DashboardLagReport(400, 1000.1) { Messages = 10 } }), StringComparison.Ordinal);
         Assert.Contains("Instance switches (share 0.1): 100 participants carried on on another instance; 0 of their actions failed after, 0 found their progress missing.", table, StringComparison.Ordinal);
     }
 

@@ -6,6 +6,9 @@ namespace MoralGraph.LoadTesting.Reporting;
 /// <summary>The report as the command prints it: one line per action type and channel, then the rest in sentences.</summary>
 public static class ReportTable
 {
+    /// <summary>Issue 14's bound on the cross-instance dashboard lag's p99, which the table says was met or not.</summary>
+    public const double CrossInstanceLagTargetMs = 1000;
+
     /// <summary>Renders <paramref name="report"/> as plain text in columns (no colours, so it pastes into an issue as it is).</summary>
     public static string Render(LoadReport report)
     {
@@ -27,7 +30,8 @@ public static class ReportTable
 
         if (report.DashboardLagCrossInstance is { } cross && report.DashboardLagSameInstance is { } same)
         {
-            Line(text, $"  same instance: p50 {Ms(same.P50Ms)} ms, p99 {Ms(same.P99Ms)} ms over {same.Messages} messages; cross-instance: p50 {Ms(cross.P50Ms)} ms, p95 {Ms(cross.P95Ms)} ms, p99 {Ms(cross.P99Ms)} ms, max {Ms(cross.MaxMs)} ms over {cross.Messages} messages.");
+            var target = cross.P99Ms is { } p99 ? $"; target p99 ≤ {CrossInstanceLagTargetMs:0} ms {(p99 <= CrossInstanceLagTargetMs ? "met" : "NOT met")}" : string.Empty;
+            Line(text, $"  same instance: p50 {Ms(same.P50Ms)} ms, p99 {Ms(same.P99Ms)} ms over {same.Messages} messages; cross-instance: p50 {Ms(cross.P50Ms)} ms, p95 {Ms(cross.P95Ms)} ms, p99 {Ms(cross.P99Ms)} ms, max {Ms(cross.MaxMs)} ms over {cross.Messages} messages{target}.");
         }
 
         if (report.Instances.Count > 1)
