@@ -6,8 +6,9 @@ namespace MoralGraph.LoadTesting.Tests;
 
 /// <summary>
 /// The short form of the load and crash-proof runs, through the command as a user types it, against the real
-/// app on loopback: a load of 100 participants for 10 s with one browser and one dashboard, and a chaos run of three
-/// SIGKILL rounds. Both run in this one class, so one after the other: the machine has two cores.
+/// app on loopback: a load of 100 participants for 10 s with one browser and one dashboard, a chaos run of three
+/// SIGKILL rounds, and a short load over two instances. All run in this one class, so one after the other: the machine
+/// has two cores.
 /// </summary>
 public sealed class LoadRunTests(ITestOutputHelper output)
 {
@@ -80,5 +81,72 @@ public sealed class LoadRunTests(ITestOutputHelper output)
         Assert.True(verify.ExitCode == 0, verify.Error);
         var replay = await sandbox.RunCliAsync(string.Empty, "audit", "replay");
         Assert.True(replay.ExitCode == 0, replay.Error);
+    }
+
+    [Fact]
+    public async Task A_short_load_over_two_instances_spreads_participants_and_dashboards_and_counts_the_switchers()
+    {
+        // Two instances with a store each (each seeds the same study): they share nothing, so this checks the spread and
+        // the switch's bookkeeping, not what one instance sees of the other's writes.
+        await using var first = await ServerSandbox.CreateAsync();
+        await using var second = await ServerSandbox.CreateAsync();
+        await Task.WhenAll(first.StartAsync(), second.StartAsync());
+        var reportPath = Path.Combine(first.Folder, "two-instances.json");
+
+        var (exitCode, printed, error) = await first.RunCliAsync(ServerSandbox.Password + "\n",
+            "load", "--url", first.Url, "--url", second.Url, "--study", ServerSandbox.Slug, "--participants", "20", "--duration", "6s", "--ramp-up", "1s",
+            "--think-time", "20ms..60ms", "--switch-instance-share", "0.5", "--dashboards", "2", "--facilitator", ServerSandbox.Facilitator, "--report", reportPath);
+
+        output.WriteLine(printed);
+        output.WriteLine(error);
+        Assert.True(File.Exists(reportPath), $"exit code {exitCode}, no report: {error}\n{printed}");
+        var report = LoadReport.FromJson(await File.ReadAllTextAsync(reportPath))!;
+        Assert.Equal([first.Url + "/", second.Url + "/"], report.Instances.Select(i => i.Url));
+        Assert.Equal([10, 10], report.Instances.Select(i => i.Participants));
+        Assert.Equal([1, 1], report.Instances.Select(i => i.Dashboards));
+        Assert.All(report.Instances, i => Assert.True(i.Vote is { Count: > 0, P99Ms: > 0 }, $"no vote acknowledged by {i.Url}"));
+        Assert.All(report.Instances, i => Assert.True(i.Server is { Pid: > 0, RssMb: > 0 }, $"{i.Url}'s process was not sampled"));
+        Assert.Equal(report.Instances[0].Server, report.Server);
+
+        // Every switcher's first request on the other instance carries a token that instance never issued: one failure
+        // each, counted as the switch's, and the run ends with findings.
+        var switches = report.InstanceSwitches!;
+        Assert.True(switches.Participants > 0, "nobody reached the switch (after the card) in 6 s");
+        Assert.Equal(switches.Participants, switches.FailedActions);
+        Assert.Equal(0, switches.ProgressMissing);
+        Assert.Equal(switches.FailedActions, report.Errors.Total);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Instance switches (share 0.5)", printed, StringComparison.Ordinal);
+
+        // Each dashboard hears only its own instance's store.
+        Assert.True(report.DashboardLagSameInstance!.Messages > 0);
+        Assert.Equal(0, report.DashboardLagCrossInstance!.Messages);
+    }
+
+    [Fact]
+    public async Task With_two_instances_the_kill_rounds_take_turns_and_every_instance_is_restarted_and_stopped()
+    {
+        // No participants: the two instances have a store each, and the check reads the primary's (--db); what this
+        // proves is the supervision of several servers — one command each, one killed per round, all stopped at the end.
+        await using var first = await ServerSandbox.CreateAsync();
+        await using var second = await ServerSandbox.CreateAsync();
+        var reportPath = Path.Combine(first.Folder, "two-instances-chaos.json");
+
+        var (exitCode, printed, error) = await first.RunCliAsync(string.Empty,
+            "load", "--url", first.Url, "--url", second.Url, "--study", ServerSandbox.Slug, "--participants", "0",
+            "--chaos", "kill", "--rounds", "2", "--kill-every", "500ms", "--server-command", first.StartCommand, "--server-command", second.StartCommand,
+            "--report", reportPath);
+
+        output.WriteLine(printed);
+        output.WriteLine(error);
+        Assert.True(exitCode == 0, $"exit code {exitCode}: {error}\n{printed}");
+        var report = LoadReport.FromJson(await File.ReadAllTextAsync(reportPath))!;
+        var chaos = report.Chaos!;
+        Assert.Equal([first.Url + "/", second.Url + "/"], chaos.KilledInstances);
+        Assert.Equal(2, chaos.RecoveryMs.Count);
+        Assert.True(chaos.ChainVerified && chaos.StateEqualsReplay, string.Join('\n', chaos.StoreChecks));
+        Assert.Contains(chaos.StoreChecks, c => c.Contains($"{ServerSandbox.Slug}: restored from", StringComparison.Ordinal));
+        Assert.All(report.Instances, i => Assert.True(i.Server is { Pid: > 0 }, $"{i.Url}'s process was not sampled"));
+        Assert.Equal(2, printed.Split("stopped gracefully").Length - 1);
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MoralGraph.LoadTesting.Harness;
 using MoralGraph.LoadTesting.Reporting;
+using MoralGraph.Storage.Snapshots;
 
 namespace MoralGraph.Cli.Commands;
 
@@ -19,7 +20,18 @@ internal static class LoadCommand
 
     public static Command Create(Option<string> db, CliConsole console)
     {
-        var url = new Option<string>("--url") { Description = "The server, on a loopback address only (http://127.0.0.1:PORT).", Required = true };
+        var url = new Option<string[]>("--url")
+        {
+            Description = "The server, on a loopback address only (http://127.0.0.1:PORT). Give it once per instance to spread the load over several (the first is the primary).",
+            Required = true,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var switchShare = new Option<double>("--switch-instance-share")
+        {
+            Description = "With several --url: the share (0..1) of participants who carry on on another instance after their card, with the same token (a lost sticky session).",
+            DefaultValueFactory = _ => 0,
+        };
         var study = new Option<string>("--study") { Description = "The study's slug.", Required = true };
         var participants = new Option<int>("--participants") { Description = "Simulated participants on the HTTP API, each taking the journey once.", DefaultValueFactory = _ => 1000 };
         var duration = new Option<string>("--duration") { Description = "How long the load runs (60s, 2m); not used with --chaos, which runs for its rounds.", DefaultValueFactory = _ => "60s" };
@@ -34,23 +46,37 @@ internal static class LoadCommand
         var dashboards = new Option<int>("--dashboards") { Description = "Dashboards on the study hub, measuring the lag of each event.", DefaultValueFactory = _ => 0 };
         var facilitator = new Option<string?>("--facilitator") { Description = $"The facilitator the dashboards sign in as; the password comes from ${PasswordVariable} or the first line of standard input." };
         var report = new Option<string?>("--report") { Description = "Write the report as JSON to this file." };
-        var serverPid = new Option<int?>("--server-pid") { Description = "The server's process id (default: the process listening on the URL's port)." };
+        var serverPid = new Option<int[]>("--server-pid")
+        {
+            Description = "The server's process id (default: the process listening on the URL's port); with several --url, once per instance in the same order.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var seed = new Option<int>("--seed") { Description = "Seed of every random choice (arrivals, pauses, answers).", DefaultValueFactory = _ => 1 };
         var chaos = new Option<string?>("--chaos") { Description = "'kill': own the server, SIGKILL it every --kill-every during the load, restart it, and check the store against every acknowledgement." };
         chaos.AcceptOnlyFromAmong("kill");
-        var serverCommand = new Option<string?>("--server-command") { Description = "With --chaos: the shell command that starts the server on --url's port and --db's store." };
+        var serverCommand = new Option<string[]>("--server-command")
+        {
+            Description = "With --chaos: the shell command that starts the server on --url's port and --db's store; with several --url, once per instance in the same order.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var killEvery = new Option<string>("--kill-every") { Description = "With --chaos: load time between a restart answering and the next kill.", DefaultValueFactory = _ => "3s" };
         var rounds = new Option<int>("--rounds") { Description = "With --chaos: kills (each followed by a restart).", DefaultValueFactory = _ => 10 };
 
         var command = new Command("load", "Load a server on this machine with simulated participants, real browsers and dashboards, and report latencies, errors and memory; --chaos kill proves no acknowledged action is lost when it is killed.")
         {
-            url, study, participants, duration, thinkTime, rampUp, browsers, chromium, dashboards, facilitator, report, serverPid, seed, chaos, serverCommand, killEvery, rounds,
+            url, switchShare, study, participants, duration, thinkTime, rampUp, browsers, chromium, dashboards, facilitator, report, serverPid, seed, chaos, serverCommand, killEvery, rounds,
         };
         command.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
         {
+            var urls = (parse.GetValue(url) ?? []).Select(given => Parse(() => LoopbackUrl.Require(given))).ToList();
+            var commands = parse.GetValue(serverCommand) ?? [];
+            var pids = parse.GetValue(serverPid) ?? [];
+            var databasePath = Path.GetFullPath(parse.GetValue(db)!);
             var options = new LoadRunOptions
             {
-                Url = Parse(() => LoopbackUrl.Require(parse.GetValue(url)!)),
+                Url = urls[0],
+                OtherUrls = urls[1..],
+                SwitchInstanceShare = parse.GetValue(switchShare),
                 Study = parse.GetValue(study)!,
                 Participants = parse.GetValue(participants),
                 Duration = Parse(() => Durations.Parse(parse.GetValue(duration)!), "--duration"),
@@ -60,11 +86,15 @@ internal static class LoadCommand
                 ChromiumPath = parse.GetValue(chromium)!,
                 Dashboards = parse.GetValue(dashboards),
                 Facilitator = parse.GetValue(facilitator) is { } name ? new FacilitatorCredentials(name, await ReadPasswordAsync(console)) : null,
-                ServerPid = parse.GetValue(serverPid),
+                ServerPids = pids,
                 Seed = parse.GetValue(seed),
                 Chaos = parse.GetValue(chaos) is null ? null
-                    : new ChaosOptions(parse.GetValue(serverCommand) ?? string.Empty, Parse(() => Durations.Parse(parse.GetValue(killEvery)!), "--kill-every"),
-                        parse.GetValue(rounds), Path.GetFullPath(parse.GetValue(db)!)),
+                    : new ChaosOptions(commands.FirstOrDefault() ?? string.Empty, Parse(() => Durations.Parse(parse.GetValue(killEvery)!), "--kill-every"),
+                        parse.GetValue(rounds), databasePath)
+                    {
+                        OtherServerCommands = commands.Skip(1).ToList(),
+                        OpenStore = () => OpenStoreUnderCheck(databasePath),
+                    },
             };
             if (options.Chaos is null && (parse.GetResult(serverCommand) is { Implicit: false } || parse.GetResult(rounds) is { Implicit: false } || parse.GetResult(killEvery) is { Implicit: false }))
             {
@@ -86,9 +116,17 @@ internal static class LoadCommand
             }
 
             var chaosFailed = result.Chaos is { } found && (found.LostAcknowledgedActions > 0 || !found.ChainVerified || !found.StateEqualsReplay || found.InconsistentAnswers.Count > 0);
-            return result.Errors.Total > 0 || chaosFailed ? FindingsExitCode : 0;
+            var switchFailed = result.InstanceSwitches is { } switches && (switches.FailedActions > 0 || switches.ProgressMissing > 0);
+            return result.Errors.Total > 0 || chaosFailed || switchFailed ? FindingsExitCode : 0;
         }));
         return command;
+    }
+
+    /// <summary>The store the chaos mode checks, opened as every command opens <c>--db</c>.</summary>
+    private static StoreUnderCheck OpenStoreUnderCheck(string databasePath)
+    {
+        var log = CommandStore.OpenExisting(databasePath);
+        return new StoreUnderCheck(log, log, new FileStudySnapshotStore(FileStudySnapshotStore.FolderBeside(log.Path)), log);
     }
 
     private static async Task<string> ReadPasswordAsync(CliConsole console)

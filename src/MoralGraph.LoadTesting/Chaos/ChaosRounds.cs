@@ -7,20 +7,21 @@ using MoralGraph.Core.Voting;
 using MoralGraph.LoadTesting.Harness;
 using MoralGraph.LoadTesting.Participants;
 using MoralGraph.LoadTesting.Reporting;
-using MoralGraph.Storage.EventLog;
 using MoralGraph.Storage.Snapshots;
 
 namespace MoralGraph.LoadTesting.Chaos;
 
 /// <summary>
 /// The kill rounds of the chaos mode and what they prove. Each round lets the load run for
-/// <see cref="ChaosOptions.KillEvery"/>, kills the server with SIGKILL, restarts it, times the recovery, and asks the new
-/// server about participants whose actions were acknowledged before: their card and their answered items must be there.
-/// After the last round (and the server's graceful stop) the store itself is read: every acknowledged join, card, vote
+/// <see cref="ChaosOptions.KillEvery"/>, kills one server with SIGKILL (with several instances, each in turn, while the
+/// load carries on on the others), restarts it, times the recovery, and asks the new server about participants whose
+/// actions were acknowledged before: their card and their answered items must be there.
+/// After the last round (and the servers' graceful stop) the store itself is read, through
+/// <see cref="ChaosOptions.OpenStore"/>, whatever kind it is: every acknowledged join, card, vote
 /// and survey must be in the log, the hash chain must verify, and each study's state as the app restores it must equal
 /// the replay of its log — the checks of <c>moralgraph audit verify</c> and <c>audit replay</c>, run here in-process.
 /// </summary>
-internal sealed class ChaosRounds(ServerSupervisor supervisor, LoadRunOptions options, AcknowledgedActions acknowledged, TextWriter progress)
+internal sealed class ChaosRounds(IReadOnlyList<ServerSupervisor> supervisors, LoadRunOptions options, AcknowledgedActions acknowledged, TextWriter progress)
 {
     // Enough participants to catch a lost write without turning the check into load of its own.
     private const int ParticipantsCheckedPerRestart = 25;
@@ -31,21 +32,28 @@ internal sealed class ChaosRounds(ServerSupervisor supervisor, LoadRunOptions op
     private readonly ChaosOptions _chaos = options.Chaos!;
     private readonly List<double> _recoveryMs = [];
     private readonly List<string> _inconsistent = [];
+    private readonly List<string> _killed = [];
     private int _checked;
 
-    /// <summary>Runs every round, then lets the load run one more interval on the last server.</summary>
-    public async Task RunAsync(HttpClient http, CancellationToken cancellationToken)
+    /// <summary>Runs every round, then lets the load run one more interval on the last servers.</summary>
+    /// <param name="instances">One client per instance, in the order of the supervisors.</param>
+    /// <param name="cancellationToken">Stops the rounds.</param>
+    public async Task RunAsync(IReadOnlyList<HttpClient> instances, CancellationToken cancellationToken)
     {
         for (var round = 1; round <= _chaos.Rounds; round++)
         {
             await Task.Delay(_chaos.KillEvery, cancellationToken);
+            var instance = (round - 1) % supervisors.Count;
+            var supervisor = supervisors[instance];
+            var http = instances[instance];
             var killed = supervisor.Process?.Pid;
+            _killed.Add(supervisor.Url.ToString());
             var recovery = await supervisor.KillAndRestartAsync(cancellationToken);
             _recoveryMs.Add(Math.Round(recovery.TotalMilliseconds, 0));
             var inconsistentBefore = _inconsistent.Count;
             await CheckAnswersAsync(http, cancellationToken);
             await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Chaos round {round}/{_chaos.Rounds}: killed pid {killed}, answering again after {recovery.TotalMilliseconds:0} ms (pid {supervisor.Process?.Pid}); " +
+                $"Chaos round {round}/{_chaos.Rounds}: killed pid {killed}{(supervisors.Count > 1 ? $" ({supervisor.Url})" : string.Empty)}, answering again after {recovery.TotalMilliseconds:0} ms (pid {supervisor.Process?.Pid}); " +
                 $"{acknowledged.Participants.Count} joins, {acknowledged.VoteCount} votes acknowledged so far; {_inconsistent.Count - inconsistentBefore} inconsistent answers."));
         }
 
@@ -59,18 +67,19 @@ internal sealed class ChaosRounds(ServerSupervisor supervisor, LoadRunOptions op
         var lostCount = 0;
         var storeChecks = new List<string>();
         bool chainVerified, allSame = true;
-        using (var log = new LiteDbEventLog(_chaos.DatabasePath))
+        var open = _chaos.OpenStore ?? throw new InvalidOperationException("The chaos mode was given no store to check.");
+        using (var store = open())
         {
+            var log = store.Log;
             var verification = await log.VerifyAsync(cancellationToken);
             chainVerified = verification.IsIntact;
             storeChecks.Add(verification.IsIntact
                 ? $"audit verify: intact, {verification.EventCount} events, head {verification.EventCount}:{verification.HeadHash}."
                 : $"audit verify: BROKEN at event {verification.FirstBrokenSequence}: {verification.Problem}");
 
-            var snapshots = new FileStudySnapshotStore(FileStudySnapshotStore.FolderBeside(_chaos.DatabasePath));
-            foreach (var study in await log.ListAsync(cancellationToken))
+            foreach (var study in await store.Catalog.ListAsync(cancellationToken))
             {
-                if (await RestoredStateCheck.CompareAsync(log, snapshots, study.Slug, cancellationToken) is { } comparison)
+                if (await RestoredStateCheck.CompareAsync(log, store.Snapshots, study.Slug, cancellationToken) is { } comparison)
                 {
                     allSame &= comparison.IsSame;
                     storeChecks.Add($"audit replay: {comparison}");
@@ -107,6 +116,7 @@ internal sealed class ChaosRounds(ServerSupervisor supervisor, LoadRunOptions op
             ParticipantsCheckedAfterRestarts = _checked,
             InconsistentAnswers = [.. _inconsistent.Take(FindingsKept)],
             StoreChecks = storeChecks,
+            KilledInstances = _killed,
         };
     }
 

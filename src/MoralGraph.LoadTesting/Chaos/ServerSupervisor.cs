@@ -6,11 +6,11 @@ using MoralGraph.LoadTesting.Measurement;
 namespace MoralGraph.LoadTesting.Chaos;
 
 /// <summary>
-/// Owns the server in the chaos mode: starts <see cref="ChaosOptions.ServerCommand"/> with <c>/bin/sh -c</c>, kills it
+/// Owns one server (one instance) in the chaos mode: starts its <paramref name="command"/> with <c>/bin/sh -c</c>, kills it
 /// with SIGKILL (the whole process tree, as a power cut or the OOM killer would), starts it again and waits until it
 /// answers, and at the end stops it gracefully with SIGTERM so it writes its snapshots and folds LiteDB's log in.
 /// </summary>
-internal sealed class ServerSupervisor(Uri url, ChaosOptions options, TextWriter progress) : IAsyncDisposable
+internal sealed class ServerSupervisor(Uri url, string command, ChaosOptions options, TextWriter progress) : IAsyncDisposable
 {
     private const int OutputLinesKept = 60;
 
@@ -18,6 +18,9 @@ internal sealed class ServerSupervisor(Uri url, ChaosOptions options, TextWriter
     private readonly Lock _outputGate = new();
     private Process? _shell;
     private int _runs;
+
+    /// <summary>The instance's address.</summary>
+    public Uri Url => url;
 
     /// <summary>The running server's process (the one listening on the port), or null between a kill and the restart.</summary>
     public ServerProcess? Process { get; private set; }
@@ -39,13 +42,13 @@ internal sealed class ServerSupervisor(Uri url, ChaosOptions options, TextWriter
             UseShellExecute = false,
         };
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(options.ServerCommand);
+        start.ArgumentList.Add(command);
         var shell = new Process { StartInfo = start, EnableRaisingEvents = true };
         shell.OutputDataReceived += (_, e) => Keep(run, e.Data);
         shell.ErrorDataReceived += (_, e) => Keep(run, e.Data);
         if (!shell.Start())
         {
-            throw new InvalidOperationException($"the server command did not start: {options.ServerCommand}");
+            throw new InvalidOperationException($"the server command did not start: {command}");
         }
 
         shell.BeginOutputReadLine();
@@ -103,7 +106,7 @@ internal sealed class ServerSupervisor(Uri url, ChaosOptions options, TextWriter
             await Task.Delay(50, cancellationToken);
         }
 
-        await progress.WriteLineAsync($"Server: stopped gracefully (exit code {shell.ExitCode}).");
+        await progress.WriteLineAsync($"Server {url}: stopped gracefully (exit code {shell.ExitCode}).");
         shell.Dispose();
         _shell = null;
         Process = null;

@@ -33,8 +33,12 @@ internal sealed class DashboardClient : IAsyncDisposable
 
     private int _eventsHeard;
 
-    /// <summary>Connects with <paramref name="cookies"/> (a signed-in facilitator), joins <paramref name="slug"/> and starts timing.</summary>
-    public static async Task<DashboardClient> ConnectAsync(Uri server, string slug, CookieContainer cookies, LagSeries lags, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects with <paramref name="cookies"/> (a signed-in facilitator) to <paramref name="server"/>, the
+    /// <paramref name="instance"/>-th of the run's instances, joins <paramref name="slug"/> and starts timing.
+    /// </summary>
+    public static async Task<DashboardClient> ConnectAsync(
+        Uri server, int instance, string slug, CookieContainer cookies, LoadMeasurements measurements, CancellationToken cancellationToken)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(server, HubPath), options => options.Cookies = cookies)
@@ -44,10 +48,10 @@ internal sealed class DashboardClient : IAsyncDisposable
         var client = new DashboardClient(connection, slug);
         connection.On<LiveEvent>(EventMethod, message =>
         {
-            lags.Heard(DateTimeOffset.UtcNow - message.OccurredAt);
+            measurements.DashboardHeard(instance, message.Actor, message.OccurredAt, DateTimeOffset.UtcNow);
             Interlocked.Increment(ref client._eventsHeard);
         });
-        connection.On<string>(ResyncMethod, _ => lags.Resynced());
+        connection.On<string>(ResyncMethod, _ => measurements.DashboardLag.Resynced());
 
         // A new connection after a restart is a new member of no group: join the study again.
         connection.Reconnected += _ => connection.InvokeAsync<object>(JoinStudyMethod, slug);

@@ -3,6 +3,7 @@ using System.Net;
 using MoralGraph.LoadTesting.Browsers;
 using MoralGraph.LoadTesting.Chaos;
 using MoralGraph.LoadTesting.Dashboards;
+using MoralGraph.LoadTesting.Instances;
 using MoralGraph.LoadTesting.Measurement;
 using MoralGraph.LoadTesting.Participants;
 using MoralGraph.LoadTesting.Reporting;
@@ -14,7 +15,8 @@ namespace MoralGraph.LoadTesting.Harness;
 /// measured then, before any load), simulated participants arrive over the ramp-up and take the journey at a human
 /// pace while the server's process is sampled every second, and everything stops when the time is up — or, in the chaos
 /// mode, after the last kill round, when the server is stopped gracefully and its store is checked against every
-/// acknowledgement.
+/// acknowledgement. With several instances (several URLs) participants and dashboards are spread over them round-robin,
+/// each instance's process is sampled, and the chaos mode kills one at a time.
 /// </summary>
 public sealed class LoadRun(LoadRunOptions options, TextWriter progress)
 {
@@ -22,7 +24,7 @@ public sealed class LoadRun(LoadRunOptions options, TextWriter progress)
 
     /// <summary>Runs the load and returns what was measured.</summary>
     /// <exception cref="ArgumentException">The options have problems (each listed).</exception>
-    /// <exception cref="InvalidOperationException">The server does not answer, or refused the dashboards' sign-in.</exception>
+    /// <exception cref="InvalidOperationException">A server does not answer, or refused the dashboards' sign-in.</exception>
     public async Task<LoadReport> RunAsync(CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -31,43 +33,79 @@ public sealed class LoadRun(LoadRunOptions options, TextWriter progress)
             throw new ArgumentException(string.Join(" ", problems));
         }
 
+        var urls = options.Urls;
         var measurements = new LoadMeasurements();
         var acknowledged = new AcknowledgedActions();
-        await using var supervisor = options.Chaos is { } chaos ? new ServerSupervisor(options.Url, chaos, progress) : null;
-        if (supervisor is not null)
+        var spread = new InstanceSpread(urls.Count, options.SwitchInstanceShare);
+        var supervisors = new List<ServerSupervisor>();
+        var https = urls.Select(CreateHttpClient).ToList();
+        try
         {
-            await supervisor.StartAsync(cancellationToken);
-        }
-        else
-        {
-            await EnsureAnsweringAsync(cancellationToken);
-        }
+            if (options.Chaos is { } chaos)
+            {
+                foreach (var (url, command) in urls.Zip(chaos.ServerCommands))
+                {
+                    var supervisor = new ServerSupervisor(url, command, chaos, progress);
+                    supervisors.Add(supervisor);
+                    await supervisor.StartAsync(cancellationToken);
+                }
+            }
+            else
+            {
+                foreach (var url in urls)
+                {
+                    await EnsureAnsweringAsync(url, cancellationToken);
+                }
+            }
 
-        var server = FindServer(supervisor);
-        using var http = CreateHttpClient(options.Url);
+            return await RunOnInstancesAsync(https, supervisors, spread, measurements, acknowledged, cancellationToken);
+        }
+        finally
+        {
+            foreach (var supervisor in supervisors)
+            {
+                await supervisor.DisposeAsync();
+            }
+
+            foreach (var http in https)
+            {
+                http.Dispose();
+            }
+        }
+    }
+
+    private async Task<LoadReport> RunOnInstancesAsync(
+        List<HttpClient> https, List<ServerSupervisor> supervisors, InstanceSpread spread, LoadMeasurements measurements, AcknowledgedActions acknowledged,
+        CancellationToken cancellationToken)
+    {
+        var chaos = supervisors.Count > 0;
+        var servers = FindServers(supervisors);
         var retry = options.Chaos is { } chaosOptions ? new RetryPolicy(chaosOptions.StartTimeout + TimeSpan.FromSeconds(30)) : RetryPolicy.None;
 
         var dashboards = await ConnectDashboardsAsync(measurements, cancellationToken);
         await using var fleet = options.Browsers > 0 ? await BrowserFleet.LaunchAsync(options, measurements, progress, cancellationToken) : null;
         try
         {
-            var circuits = fleet is null ? null : await fleet.OpenCircuitsAsync(() => CurrentServer(supervisor, server), cancellationToken);
+            // The browsers open the primary instance's pages, so its process is the one whose memory they are measured by.
+            var circuits = fleet is null ? null : await fleet.OpenCircuitsAsync(() => servers(0), cancellationToken);
 
             using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var startedAt = DateTimeOffset.UtcNow;
             var clock = Stopwatch.StartNew();
-            var sampler = new ServerSampler(() => CurrentServer(supervisor, server));
-            var sampling = sampler.RunAsync(run.Token);
+            var samplers = Enumerable.Range(0, https.Count).Select(i => new ServerSampler(() => servers(i))).ToList();
+            var sampling = Task.WhenAll(samplers.Select(s => s.RunAsync(run.Token)));
             await progress.WriteLineAsync($"Load: {options.Participants} participants arriving over {Durations.Format(options.EffectiveRampUp)}, think time {options.ThinkTime}" +
-                (supervisor is null ? $", for {Durations.Format(options.Duration)}." : $", until {options.Chaos!.Rounds} kill rounds are done."));
-            var journeys = Enumerable.Range(0, options.Participants).Select(i => RunParticipantAsync(i, http, measurements, acknowledged, retry, run.Token)).ToList();
+                (https.Count > 1 ? $", spread over {https.Count} instances" + (options.SwitchInstanceShare > 0 ? $" ({options.SwitchInstanceShare:0.##} of them switching before voting)" : string.Empty) : string.Empty) +
+                (chaos ? $", until {options.Chaos!.Rounds} kill rounds are done." : $", for {Durations.Format(options.Duration)}."));
+            var journeys = Enumerable.Range(0, options.Participants)
+                .Select(i => RunParticipantAsync(i, https, spread, measurements, acknowledged, retry, run.Token)).ToList();
             var browserJourneys = fleet?.RunJourneysAsync(run.Token) ?? Task.CompletedTask;
 
             ChaosRounds? rounds = null;
-            if (supervisor is not null)
+            if (chaos)
             {
-                rounds = new ChaosRounds(supervisor, options, acknowledged, progress);
-                await rounds.RunAsync(http, cancellationToken);
+                rounds = new ChaosRounds(supervisors, options, acknowledged, progress);
+                await rounds.RunAsync(https, cancellationToken);
             }
             else
             {
@@ -82,26 +120,34 @@ public sealed class LoadRun(LoadRunOptions options, TextWriter progress)
 
             // Messages for the last actions are on their way to the dashboards; give them a moment before hanging up.
             await Task.Delay(TimeSpan.FromMilliseconds(500), CancellationToken.None);
-            foreach (var dashboard in dashboards)
+            foreach (var (dashboard, _) in dashboards)
             {
                 await dashboard.DisposeAsync();
             }
 
+            var dashboardsPerInstance = Enumerable.Range(0, https.Count).Select(i => dashboards.Count(d => d.Instance == i)).ToList();
             dashboards.Clear();
-            var end = CurrentServer(supervisor, server)?.Sample();
+            var ends = Enumerable.Range(0, https.Count).Select(i => servers(i)?.Sample()).ToList();
             ChaosReport? chaosReport = null;
-            if (supervisor is not null && rounds is not null)
+            if (rounds is not null)
             {
-                await progress.WriteLineAsync("Chaos: stopping the server gracefully, then checking its store against every acknowledgement.");
-                await supervisor.StopGracefullyAsync(cancellationToken);
+                await progress.WriteLineAsync($"Chaos: stopping the server{(supervisors.Count > 1 ? "s" : string.Empty)} gracefully, then checking the store against every acknowledgement.");
+                foreach (var supervisor in supervisors)
+                {
+                    await supervisor.StopGracefullyAsync(cancellationToken);
+                }
+
                 chaosReport = await rounds.ReportAsync(retry.Retries, cancellationToken);
             }
 
-            return BuildReport(measurements, startedAt, elapsed, sampler, end, circuits, chaosReport);
+            var instances = Enumerable.Range(0, https.Count)
+                .Select(i => InstanceReportFor(i, spread.Arrivals[i], dashboardsPerInstance[i], measurements, ServerReportFrom(samplers[i], ends[i], elapsed)))
+                .ToList();
+            return BuildReport(measurements, startedAt, elapsed, ServerReportFrom(samplers[0], ends[0], elapsed), circuits, chaosReport, instances);
         }
         finally
         {
-            foreach (var dashboard in dashboards)
+            foreach (var (dashboard, _) in dashboards)
             {
                 await dashboard.DisposeAsync();
             }
@@ -109,7 +155,7 @@ public sealed class LoadRun(LoadRunOptions options, TextWriter progress)
     }
 
     private LoadReport BuildReport(
-        LoadMeasurements measurements, DateTimeOffset startedAt, TimeSpan elapsed, ServerSampler sampler, ServerSample? end, CircuitReport? circuits, ChaosReport? chaos)
+        LoadMeasurements measurements, DateTimeOffset startedAt, TimeSpan elapsed, ServerReport? server, CircuitReport? circuits, ChaosReport? chaos, List<InstanceReport> instances)
     {
         var api = measurements.ApiSummaries();
         var browser = measurements.BrowserSummaries();
@@ -118,10 +164,7 @@ public sealed class LoadRun(LoadRunOptions options, TextWriter progress)
             .ToDictionary(e => e.Item1, e => e.Item2, StringComparer.Ordinal);
         var firstErrors = api.Values.Concat(browser.Values).SelectMany(a => a.FirstErrors).Take(10).ToList();
         var seconds = elapsed.TotalSeconds;
-        var server = (end ?? sampler.Last) is { } last
-            ? new ServerReport(sampler.Pid, Math.Round(last.RssMb, 1), Math.Round(Math.Max(sampler.PeakRssMb, last.RssMb), 1), Math.Round(sampler.CpuSeconds, 1),
-                Math.Round(100 * sampler.CpuSeconds / Math.Max(seconds, 0.001), 0), last.Threads)
-            : null;
+        var several = instances.Count > 1;
         return new LoadReport(
             options.Participants,
             Math.Round(seconds, 1),
@@ -141,10 +184,35 @@ public sealed class LoadRun(LoadRunOptions options, TextWriter progress)
             Server = server,
             Circuits = circuits,
             Chaos = chaos,
+            Instances = instances,
+            DashboardLagSameInstance = several ? DashboardLagReport.From(measurements.DashboardLagSameInstance.Summarize()) : null,
+            DashboardLagCrossInstance = several ? DashboardLagReport.From(measurements.DashboardLagCrossInstance.Summarize()) : null,
+            SwitchInstanceShare = options.SwitchInstanceShare,
+            InstanceSwitches = several ? InstanceSwitchReport.From(measurements.Switches.Summarize()) : null,
         };
     }
 
-    private async Task RunParticipantAsync(int index, HttpClient http, LoadMeasurements measurements, AcknowledgedActions acknowledged, RetryPolicy retry, CancellationToken cancellationToken)
+    private InstanceReport InstanceReportFor(int instance, int participants, int dashboards, LoadMeasurements measurements, ServerReport? server)
+    {
+        var actions = measurements.InstanceApiSummaries(instance);
+        return new InstanceReport(options.Urls[instance].ToString(), participants, dashboards)
+        {
+            Vote = actions.TryGetValue("vote", out var vote) ? ActionReport.From(vote) : null,
+            Acknowledged = actions.Values.Sum(a => a.Count),
+            Errors = actions.Values.Sum(a => a.Errors),
+            Server = server,
+        };
+    }
+
+    private static ServerReport? ServerReportFrom(ServerSampler sampler, ServerSample? end, TimeSpan elapsed) =>
+        (end ?? sampler.Last) is { } last
+            ? new ServerReport(sampler.Pid, Math.Round(last.RssMb, 1), Math.Round(Math.Max(sampler.PeakRssMb, last.RssMb), 1), Math.Round(sampler.CpuSeconds, 1),
+                Math.Round(100 * sampler.CpuSeconds / Math.Max(elapsed.TotalSeconds, 0.001), 0), last.Threads)
+            : null;
+
+    private async Task RunParticipantAsync(
+        int index, IReadOnlyList<HttpClient> https, InstanceSpread spread, LoadMeasurements measurements, AcknowledgedActions acknowledged, RetryPolicy retry,
+        CancellationToken cancellationToken)
     {
         // Each participant has its own seeded randomness, so a run's choices do not depend on the order tasks interleave.
         var random = new Random(HashCode.Combine(options.Seed, index));
@@ -157,58 +225,74 @@ public sealed class LoadRun(LoadRunOptions options, TextWriter progress)
             return;
         }
 
-        var api = new ParticipantApiClient(http, options.Study, measurements, retry);
-        await new SimulatedParticipant(api, acknowledged, options.ThinkTime, random).RunAsync(cancellationToken);
+        var arrival = spread.Arrive();
+        var api = new ParticipantApiClient(new InstanceRoute(https, arrival.Instance), options.Study, measurements, retry);
+        await new SimulatedParticipant(api, acknowledged, options.ThinkTime, random, arrival.SwitchesInstance).RunAsync(cancellationToken);
     }
 
-    private async Task<List<DashboardClient>> ConnectDashboardsAsync(LoadMeasurements measurements, CancellationToken cancellationToken)
+    /// <summary>Signs in on each instance that has dashboards (a session cookie need not travel between instances), then connects them round-robin.</summary>
+    private async Task<List<(DashboardClient Client, int Instance)>> ConnectDashboardsAsync(LoadMeasurements measurements, CancellationToken cancellationToken)
     {
-        var dashboards = new List<DashboardClient>();
+        var dashboards = new List<(DashboardClient, int)>();
         if (options.Dashboards == 0)
         {
             return dashboards;
         }
 
-        var cookies = await FacilitatorSignIn.SignInAsync(options.Url, options.Facilitator!, cancellationToken);
+        var urls = options.Urls;
+        var cookies = new Dictionary<int, CookieContainer>();
         for (var i = 0; i < options.Dashboards; i++)
         {
-            dashboards.Add(await DashboardClient.ConnectAsync(options.Url, options.Study, cookies, measurements.DashboardLag, cancellationToken));
+            var instance = i % urls.Count;
+            if (!cookies.TryGetValue(instance, out var signedIn))
+            {
+                signedIn = cookies[instance] = await FacilitatorSignIn.SignInAsync(urls[instance], options.Facilitator!, cancellationToken);
+            }
+
+            dashboards.Add((await DashboardClient.ConnectAsync(urls[instance], instance, options.Study, signedIn, measurements, cancellationToken), instance));
         }
 
-        await progress.WriteLineAsync($"Dashboards: {options.Dashboards} signed in as '{options.Facilitator!.Username}' and listening on the study hub.");
+        await progress.WriteLineAsync($"Dashboards: {options.Dashboards} signed in as '{options.Facilitator!.Username}' and listening on the study hub" +
+            (urls.Count > 1 ? $", spread over {Math.Min(urls.Count, options.Dashboards)} instances." : "."));
         return dashboards;
     }
 
-    private ServerProcess? FindServer(ServerSupervisor? supervisor)
+    /// <summary>Each instance's process now: the supervisor's (it changes at each restart in the chaos mode), the one given, or the one on its port.</summary>
+    private Func<int, ServerProcess?> FindServers(List<ServerSupervisor> supervisors)
     {
-        if (supervisor is not null)
+        if (supervisors.Count > 0)
         {
-            return supervisor.Process;
+            return i => supervisors[i].Process;
         }
 
-        var found = options.ServerPid is { } pid ? new ServerProcess(pid) : ServerProcess.FindListeningOn(options.Url.Port);
-        if (found is null || !found.IsAlive)
+        var pids = options.EffectiveServerPids;
+        var found = new ServerProcess?[options.Urls.Count];
+        for (var i = 0; i < found.Length; i++)
         {
-            progress.WriteLine($"Server: no process found listening on port {options.Url.Port}; memory and CPU will not be reported (give --server-pid).");
-            return null;
+            var url = options.Urls[i];
+            var process = pids.Count > 0 ? new ServerProcess(pids[i]) : ServerProcess.FindListeningOn(url.Port);
+            if (process is null || !process.IsAlive)
+            {
+                progress.WriteLine($"Server: no process found listening on port {url.Port}; its memory and CPU will not be reported (give --server-pid).");
+                continue;
+            }
+
+            found[i] = process;
         }
 
-        return found;
+        return i => found[i];
     }
 
-    // In the chaos mode the server's process changes at each restart.
-    private static ServerProcess? CurrentServer(ServerSupervisor? supervisor, ServerProcess? server) => supervisor?.Process ?? server;
-
-    private async Task EnsureAnsweringAsync(CancellationToken cancellationToken)
+    private static async Task EnsureAnsweringAsync(Uri url, CancellationToken cancellationToken)
     {
-        using var probe = CreateHttpClient(options.Url);
+        using var probe = CreateHttpClient(url);
         try
         {
             using var response = await probe.GetAsync(string.Empty, cancellationToken);
         }
         catch (Exception e) when (ParticipantApiClient.IsConnectionFailure(e) || e is TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new InvalidOperationException($"nothing answers at {options.Url} ({e.Message}). Start the server first, or use --chaos kill --server-command.", e);
+            throw new InvalidOperationException($"nothing answers at {url} ({e.Message}). Start the server first, or use --chaos kill --server-command.", e);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MoralGraph.LoadTesting.Instances;
 
 namespace MoralGraph.LoadTesting.Measurement;
 
@@ -7,6 +8,7 @@ public sealed class LoadMeasurements
 {
     private readonly ConcurrentDictionary<string, ActionSeries> _api = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ActionSeries> _browser = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(int Instance, string ActionType), ActionSeries> _perInstance = new();
 
     /// <summary>Actions sent to the participant HTTP API, by type (<c>join</c>, <c>vote</c>, …).</summary>
     public ActionSeries Api(string actionType) => _api.GetOrAdd(actionType, _ => new ActionSeries());
@@ -14,8 +16,42 @@ public sealed class LoadMeasurements
     /// <summary>Actions taken in a real browser (a Blazor circuit), by type.</summary>
     public ActionSeries Browser(string actionType) => _browser.GetOrAdd(actionType, _ => new ActionSeries());
 
+    /// <summary>Actions sent to the participant HTTP API at one instance (by its index in the run's URLs), by type.</summary>
+    public ActionSeries InstanceApi(int instance, string actionType) => _perInstance.GetOrAdd((instance, actionType), _ => new ActionSeries());
+
     /// <summary>Event timestamp → hub message arrival, on the dashboards.</summary>
     public LagSeries DashboardLag { get; } = new();
+
+    /// <summary>The lags of events a dashboard heard from the instance it is connected to.</summary>
+    public LagSeries DashboardLagSameInstance { get; } = new();
+
+    /// <summary>The lags of events a dashboard heard that another instance decided: what the shared log and backplane add.</summary>
+    public LagSeries DashboardLagCrossInstance { get; } = new();
+
+    /// <summary>Which instance each participant's actions went to, and since when.</summary>
+    public ParticipantPlacements Placements { get; } = new();
+
+    /// <summary>Participants who carried on on another instance, and what failed for them there.</summary>
+    public InstanceSwitches Switches { get; } = new();
+
+    /// <summary>
+    /// Records a dashboard on <paramref name="dashboardInstance"/> hearing an event of <paramref name="actor"/> stamped
+    /// <paramref name="occurredAt"/>: in the overall lag, and, when the actor is a participant of this run, as same- or
+    /// cross-instance by the instance that participant was on when the event occurred.
+    /// </summary>
+    public void DashboardHeard(int dashboardInstance, string actor, DateTimeOffset occurredAt, DateTimeOffset heardAt)
+    {
+        var lag = heardAt - occurredAt;
+        DashboardLag.Heard(lag);
+        if (Placements.InstanceAt(actor, occurredAt) is { } decidedOn)
+        {
+            (decidedOn == dashboardInstance ? DashboardLagSameInstance : DashboardLagCrossInstance).Heard(lag);
+        }
+    }
+
+    /// <summary>One instance's API figures so far, by action type in name order.</summary>
+    public IReadOnlyDictionary<string, ActionSummary> InstanceApiSummaries(int instance) =>
+        Summaries(new ConcurrentDictionary<string, ActionSeries>(_perInstance.Where(s => s.Key.Instance == instance).Select(s => KeyValuePair.Create(s.Key.ActionType, s.Value)), StringComparer.Ordinal));
 
     /// <summary>The API's figures so far, by action type in name order.</summary>
     public IReadOnlyDictionary<string, ActionSummary> ApiSummaries() => Summaries(_api);

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using MoralGraph.LoadTesting.Instances;
 using MoralGraph.LoadTesting.Measurement;
 
 namespace MoralGraph.LoadTesting.Participants;
@@ -12,9 +13,10 @@ namespace MoralGraph.LoadTesting.Participants;
 /// Sends one participant's requests to <c>/api/v1/studies/{slug}/participation/…</c> and records each in
 /// <see cref="LoadMeasurements"/>: the time to the acknowledgement, or the failure. With <see cref="RetryPolicy"/> a
 /// request whose connection failed (the server was killed) is sent again, unchanged, until the server answers: the
-/// API's idempotency makes a repeated vote, confirmation or survey land once.
+/// API's idempotency makes a repeated vote, confirmation or survey land once. With several instances the request is
+/// sent again to the next one, as a reverse proxy sends a client on when its instance is down.
 /// </summary>
-internal sealed class ParticipantApiClient(HttpClient http, string slug, LoadMeasurements measurements, RetryPolicy retry)
+internal sealed class ParticipantApiClient(InstanceRoute route, string slug, LoadMeasurements measurements, RetryPolicy retry)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -22,6 +24,41 @@ internal sealed class ParticipantApiClient(HttpClient http, string slug, LoadMea
 
     /// <summary>The bearer token once joined.</summary>
     public string? Token { get; set; }
+
+    /// <summary>The participant's id once joined: where they are is recorded for the dashboards' lag.</summary>
+    public string? ParticipantId
+    {
+        get;
+        set
+        {
+            field = value;
+            if (value is not null)
+            {
+                measurements.Placements.Placed(value, route.Instance, DateTimeOffset.UtcNow);
+            }
+        }
+    }
+
+    /// <summary>True once the participant switched instance: their failures from then on are the switch's findings too.</summary>
+    public bool Switched { get; private set; }
+
+    /// <summary>The instance the requests go to now (its index in the run's URLs).</summary>
+    public int Instance => route.Instance;
+
+    /// <summary>Carries on on the next instance with the same token: the sticky session is lost.</summary>
+    public void SwitchInstance()
+    {
+        route.MoveOn();
+        Switched = true;
+        measurements.Switches.Switched();
+        if (ParticipantId is { } id)
+        {
+            measurements.Placements.Placed(id, route.Instance, DateTimeOffset.UtcNow);
+        }
+    }
+
+    /// <summary>Records that the instance switched to did not show the participant's acknowledged progress.</summary>
+    public void ProgressMissing(string message) => measurements.Switches.ProgressMissing(message);
 
     /// <summary>Sends one action and records it under <paramref name="actionType"/>.</summary>
     /// <param name="actionType">The report's name for the action (<c>vote</c>, <c>join</c>, …).</param>
@@ -33,7 +70,7 @@ internal sealed class ParticipantApiClient(HttpClient http, string slug, LoadMea
     public async Task<ApiOutcome<T>> SendAsync<T>(
         string actionType, HttpMethod method, string path, object? body, IReadOnlySet<string>? expectedRefusals, CancellationToken cancellationToken)
     {
-        var series = measurements.Api(actionType);
+        var series = new InstanceSeries(measurements, actionType);
         var started = Stopwatch.GetTimestamp();
         var attempts = 0;
         while (true)
@@ -52,7 +89,8 @@ internal sealed class ParticipantApiClient(HttpClient http, string slug, LoadMea
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 }
 
-                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+                series.At(route.Instance);
+                using var response = await route.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
                 if (response.IsSuccessStatusCode)
                 {
                     var value = typeof(T) == typeof(NoBody) ? (T)(object)NoBody.Value
@@ -72,6 +110,7 @@ internal sealed class ParticipantApiClient(HttpClient http, string slug, LoadMea
                 // 503 while the server comes up again is a connection problem in all but name; a refusal is not retried.
                 if (response.StatusCode == HttpStatusCode.ServiceUnavailable && problem.Code is null && await retry.ShouldRetryAsync(attempts, started, cancellationToken))
                 {
+                    FailOver();
                     continue;
                 }
 
@@ -86,6 +125,7 @@ internal sealed class ParticipantApiClient(HttpClient http, string slug, LoadMea
             {
                 if (await retry.ShouldRetryAsync(attempts, started, cancellationToken))
                 {
+                    FailOver();
                     continue;
                 }
 
@@ -98,7 +138,7 @@ internal sealed class ParticipantApiClient(HttpClient http, string slug, LoadMea
             }
             catch (TaskCanceledException e)
             {
-                return Fail<T>(series, "timeout", $"{actionType} {method} {path}: no answer within {http.Timeout.TotalSeconds:0} s ({e.Message})");
+                return Fail<T>(series, "timeout", $"{actionType} {method} {path}: no answer within {route.Http.Timeout.TotalSeconds:0} s ({e.Message})");
             }
             catch (JsonException e)
             {
@@ -108,7 +148,12 @@ internal sealed class ParticipantApiClient(HttpClient http, string slug, LoadMea
     }
 
     /// <summary>Records a failure the journey found in answers that were each acknowledged (a stuck interview).</summary>
-    public void RecordFailure(string actionType, string kind, string message) => measurements.Api(actionType).Failed(kind, message);
+    public void RecordFailure(string actionType, string kind, string message)
+    {
+        var series = new InstanceSeries(measurements, actionType);
+        series.At(route.Instance);
+        Fail<NoBody>(series, kind, message);
+    }
 
     /// <summary>True for a failure to reach the server or to read its answer: what a killed server looks like to a client.</summary>
     internal static bool IsConnectionFailure(Exception e) => e switch
@@ -120,10 +165,57 @@ internal sealed class ParticipantApiClient(HttpClient http, string slug, LoadMea
         _ => false,
     };
 
-    private static ApiOutcome<T> Fail<T>(ActionSeries series, string kind, string message)
+    private ApiOutcome<T> Fail<T>(InstanceSeries series, string kind, string message)
     {
         series.Failed(kind, message);
+        if (Switched)
+        {
+            measurements.Switches.ActionFailed(message);
+        }
+
         return new ApiOutcome<T>.Failed(kind, message);
+    }
+
+    /// <summary>The instance did not answer: the next request goes to the next one (with one instance, the same again).</summary>
+    private void FailOver()
+    {
+        if (route.Count < 2)
+        {
+            return;
+        }
+
+        route.MoveOn();
+        if (ParticipantId is { } id)
+        {
+            measurements.Placements.Placed(id, route.Instance, DateTimeOffset.UtcNow);
+        }
+    }
+
+    /// <summary>An action type's series over the run and at the instance the last attempt went to.</summary>
+    private sealed class InstanceSeries(LoadMeasurements measurements, string actionType)
+    {
+        private readonly ActionSeries _overall = measurements.Api(actionType);
+        private int _instance;
+
+        public void At(int instance) => _instance = instance;
+
+        public void Succeeded(TimeSpan latency)
+        {
+            _overall.Succeeded(latency);
+            measurements.InstanceApi(_instance, actionType).Succeeded(latency);
+        }
+
+        public void Refused(string code)
+        {
+            _overall.Refused(code);
+            measurements.InstanceApi(_instance, actionType).Refused(code);
+        }
+
+        public void Failed(string kind, string message)
+        {
+            _overall.Failed(kind, message);
+            measurements.InstanceApi(_instance, actionType).Failed(kind, message);
+        }
     }
 
     private static string Describe(Exception e) =>

@@ -6,10 +6,15 @@ namespace MoralGraph.LoadTesting.Participants;
 /// One person taking the journey through the participant API at a human pace: consent, then whatever the study asks of
 /// them — a question, the guided interview and a valid card while it is interviewing —, their wiser-than items (now and
 /// then answering one twice, as a double click does, or changing their mind) and the survey. Before each action they
-/// pause for a <see cref="ThinkTime"/>. The journey ends early, without an error, when the run's time is up.
+/// pause for a <see cref="ThinkTime"/>. The journey ends early, without an error, when the run's time is up. One who
+/// <paramref name="switchesInstance"/> carries on on another instance after their card (or, with no card to write,
+/// before voting), with the same token, and checks that it knows how far they had come.
 /// </summary>
-internal sealed class SimulatedParticipant(ParticipantApiClient api, AcknowledgedActions acknowledged, ThinkTime thinkTime, Random random)
+internal sealed class SimulatedParticipant(ParticipantApiClient api, AcknowledgedActions acknowledged, ThinkTime thinkTime, Random random, bool switchesInstance = false)
 {
+    // The steps a participant has left behind once their card is confirmed (or voting has begun).
+    private static readonly HashSet<string> StepsBeforeVoting = new(StringComparer.Ordinal) { "question", "interview", "card" };
+
     /// <summary>The answers a participant may give to an item.</summary>
     internal static readonly string[] Verdicts = ["wiser", "not-wiser", "unsure"];
 
@@ -24,6 +29,7 @@ internal sealed class SimulatedParticipant(ParticipantApiClient api, Acknowledge
 
     private readonly CardText _card = InterviewScript.CardFor(random);
     private AcknowledgedParticipant? _me;
+    private bool _switchPending = switchesInstance;
 
     /// <summary>Takes the journey until it is done, it fails, or <paramref name="cancellationToken"/> ends the run.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -34,6 +40,7 @@ internal sealed class SimulatedParticipant(ParticipantApiClient api, Acknowledge
         {
             acknowledged.JoinRetried(ack.Attempts - 1);
             api.Token = join.Token;
+            api.ParticipantId = join.ParticipantId;
             _me = acknowledged.Joined(join.ParticipantId, join.Token);
         }
         else
@@ -140,14 +147,47 @@ internal sealed class SimulatedParticipant(ParticipantApiClient api, Acknowledge
         if (confirmed is ApiOutcome<ParticipationAnswer>.Acknowledged { Value.CardId: { } cardId })
         {
             _me!.CardId = cardId;
-            return true;
+            return !_switchPending || await SwitchInstanceAsync(cancellationToken);
         }
 
         return false;
     }
 
+    /// <summary>
+    /// Carries on on the next instance with the same token, and asks it where they are: it must know them, show their
+    /// acknowledged card and put them past the card. A failure there ends the journey (and is counted as the switch's).
+    /// </summary>
+    private async Task<bool> SwitchInstanceAsync(CancellationToken cancellationToken)
+    {
+        _switchPending = false;
+        api.SwitchInstance();
+        await PauseAsync(cancellationToken);
+        if (await api.SendAsync<ParticipationAnswer>("me", HttpMethod.Get, "me", null, null, cancellationToken) is not ApiOutcome<ParticipationAnswer>.Acknowledged { Value: var where })
+        {
+            return false;
+        }
+
+        var me = _me!;
+        var missing = where.ParticipantId != me.ParticipantId ? $"the token of {me.ParticipantId} was taken for {where.ParticipantId}"
+            : me.CardId is { } cardId && where.CardId != cardId ? $"card {cardId} was acknowledged, /me shows {where.CardId ?? "no card"}"
+            : StepsBeforeVoting.Contains(where.Step) ? $"/me puts them back at the {where.Step} step"
+            : null;
+        if (missing is null)
+        {
+            return true;
+        }
+
+        api.ProgressMissing($"{me.ParticipantId} switched to instance {api.Instance + 1}: {missing}.");
+        return false;
+    }
+
     private async Task<bool> VoteAsync(CancellationToken cancellationToken)
     {
+        if (_switchPending && !await SwitchInstanceAsync(cancellationToken))
+        {
+            return false;
+        }
+
         if (await api.SendAsync<ItemsAnswer>("items", HttpMethod.Get, "items", null, null, cancellationToken) is not ApiOutcome<ItemsAnswer>.Acknowledged { Value: var drawn })
         {
             return false;

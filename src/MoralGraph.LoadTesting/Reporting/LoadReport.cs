@@ -63,6 +63,24 @@ public sealed record LoadReport(
     /// <summary>The crash-proof mode's findings, when it ran.</summary>
     public ChaosReport? Chaos { get; init; }
 
+    /// <summary>
+    /// Each instance the load was spread over (one per <c>--url</c>, the first being the one <see cref="Server"/> and
+    /// <see cref="ServerRssMb"/> describe): its participants, dashboards, vote acknowledgements and process.
+    /// </summary>
+    public IReadOnlyList<InstanceReport> Instances { get; init; } = [];
+
+    /// <summary>With several instances: the lag of events a dashboard heard from the instance it is connected to (null with one).</summary>
+    public DashboardLagReport? DashboardLagSameInstance { get; init; }
+
+    /// <summary>With several instances: the lag of events another instance decided (null with one); the target is p99 ≤ 1 s.</summary>
+    public DashboardLagReport? DashboardLagCrossInstance { get; init; }
+
+    /// <summary>The share of participants asked to switch instance before voting (<c>--switch-instance-share</c>).</summary>
+    public double SwitchInstanceShare { get; init; }
+
+    /// <summary>With several instances: the participants who switched instance and what failed for them after (null with one).</summary>
+    public InstanceSwitchReport? InstanceSwitches { get; init; }
+
     /// <summary>The report as indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -117,6 +135,38 @@ public sealed record DashboardLagReport(double? P50Ms, double? P99Ms)
         };
 }
 
+/// <summary>One instance of the app, as the load saw it.</summary>
+/// <param name="Url">Its <c>--url</c>.</param>
+/// <param name="Participants">Participants who arrived at it (switches and fail-overs not counted).</param>
+/// <param name="Dashboards">Dashboards connected to it.</param>
+public sealed record InstanceReport(string Url, int Participants, int Dashboards)
+{
+    /// <summary>Votes it acknowledged, with their latency percentiles (null when none was sent to it).</summary>
+    public ActionReport? Vote { get; init; }
+
+    /// <summary>API actions it acknowledged, over every type.</summary>
+    public int Acknowledged { get; init; }
+
+    /// <summary>API actions sent to it that failed.</summary>
+    public int Errors { get; init; }
+
+    /// <summary>Its process over the run, when found.</summary>
+    public ServerReport? Server { get; init; }
+}
+
+/// <summary>Participants who carried on on another instance with the same token (a lost sticky session).</summary>
+/// <param name="Participants">Participants who switched.</param>
+/// <param name="FailedActions">Their actions that failed after the switch: must be 0.</param>
+/// <param name="ProgressMissing">Switched participants the new instance did not show as far as they had come (their card, their step): must be 0.</param>
+public sealed record InstanceSwitchReport(int Participants, int FailedActions, int ProgressMissing)
+{
+    /// <summary>The first few failures, in words.</summary>
+    public IReadOnlyList<string> First { get; init; } = [];
+
+    internal static InstanceSwitchReport From(Instances.InstanceSwitchSummary summary) =>
+        new(summary.Participants, summary.FailedActions, summary.ProgressMissing) { First = summary.First };
+}
+
 /// <summary>Failures over the run.</summary>
 /// <param name="Total">All of them.</param>
 /// <param name="ByType">Per "action: kind", e.g. <c>vote: HTTP 500</c>; browser actions are prefixed <c>browser </c>.</param>
@@ -167,4 +217,7 @@ public sealed record ChaosReport(int Rounds, int LostAcknowledgedActions, IReadO
 
     /// <summary>What the chain check and the replay check said.</summary>
     public IReadOnlyList<string> StoreChecks { get; init; } = [];
+
+    /// <summary>The instance each round killed, by its URL (with several instances they take turns).</summary>
+    public IReadOnlyList<string> KilledInstances { get; init; } = [];
 }

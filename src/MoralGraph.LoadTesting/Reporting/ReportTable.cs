@@ -6,6 +6,9 @@ namespace MoralGraph.LoadTesting.Reporting;
 /// <summary>The report as the command prints it: one line per action type and channel, then the rest in sentences.</summary>
 public static class ReportTable
 {
+    /// <summary>Issue 14's bound on the cross-instance dashboard lag's p99, which the table says was met or not.</summary>
+    public const double CrossInstanceLagTargetMs = 1000;
+
     /// <summary>Renders <paramref name="report"/> as plain text in columns (no colours, so it pastes into an issue as it is).</summary>
     public static string Render(LoadReport report)
     {
@@ -23,6 +26,31 @@ public static class ReportTable
         else
         {
             Line(text, $"Dashboard lag (event time → hub message): p50 {Ms(lag.P50Ms)} ms, p95 {Ms(lag.P95Ms)} ms, p99 {Ms(lag.P99Ms)} ms, max {Ms(lag.MaxMs)} ms over {lag.Messages} messages; {lag.Resyncs} resyncs.");
+        }
+
+        if (report.DashboardLagCrossInstance is { } cross && report.DashboardLagSameInstance is { } same)
+        {
+            var target = cross.P99Ms is { } p99 ? $"; target p99 ≤ {CrossInstanceLagTargetMs:0} ms {(p99 <= CrossInstanceLagTargetMs ? "met" : "NOT met")}" : string.Empty;
+            Line(text, $"  same instance: p50 {Ms(same.P50Ms)} ms, p99 {Ms(same.P99Ms)} ms over {same.Messages} messages; cross-instance: p50 {Ms(cross.P50Ms)} ms, p95 {Ms(cross.P95Ms)} ms, p99 {Ms(cross.P99Ms)} ms, max {Ms(cross.MaxMs)} ms over {cross.Messages} messages{target}.");
+        }
+
+        if (report.Instances.Count > 1)
+        {
+            foreach (var instance in report.Instances)
+            {
+                var vote = instance.Vote;
+                var process = instance.Server is { } s ? $"; pid {s.Pid}, RSS {s.RssMb:0.0} MiB (peak {s.PeakRssMb:0.0}), CPU {s.CpuSeconds:0.0} s" : "; process not found";
+                Line(text, $"Instance {instance.Url}: {instance.Participants} participants, {instance.Dashboards} dashboards, {instance.Acknowledged} actions acknowledged, {instance.Errors} errors; votes {vote?.Count ?? 0}, p50 {Ms(vote?.P50Ms)} ms, p95 {Ms(vote?.P95Ms)} ms, p99 {Ms(vote?.P99Ms)} ms{process}.");
+            }
+        }
+
+        if (report.InstanceSwitches is { } switches && (report.SwitchInstanceShare > 0 || switches.Participants > 0))
+        {
+            Line(text, $"Instance switches (share {report.SwitchInstanceShare:0.##}): {switches.Participants} participants carried on on another instance; {switches.FailedActions} of their actions failed after, {switches.ProgressMissing} found their progress missing.");
+            foreach (var message in switches.First)
+            {
+                Line(text, $"  {message}");
+            }
         }
 
         if (report.Server is { } server)
@@ -58,6 +86,11 @@ public static class ReportTable
             if (recovery.Count > 0)
             {
                 Line(text, $"  Recovery (kill → first answer): {string.Join(", ", chaos.RecoveryMs.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} ms; median {recovery[(recovery.Count - 1) / 2]:0} ms, max {recovery[^1]:0} ms.");
+            }
+
+            if (chaos.KilledInstances.Distinct().Count() > 1)
+            {
+                Line(text, $"  Killed, round by round: {string.Join(", ", chaos.KilledInstances)}.");
             }
 
             Line(text, $"  Requests retried: {chaos.RequestsRetried}; joins retried: {chaos.JoinsRetried}; participants checked after restarts: {chaos.ParticipantsCheckedAfterRestarts}; inconsistent answers: {chaos.InconsistentAnswers.Count}.");
