@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using MoralGraph.LoadTesting.Harness;
 using MoralGraph.LoadTesting.Reporting;
-using MoralGraph.Storage.Snapshots;
 
 namespace MoralGraph.Cli.Commands;
 
@@ -126,7 +125,7 @@ internal static class LoadCommand
     private static StoreUnderCheck OpenStoreUnderCheck(string databasePath)
     {
         var log = CommandStore.OpenExisting(databasePath);
-        return new StoreUnderCheck(log, log, new FileStudySnapshotStore(FileStudySnapshotStore.FolderBeside(log.Path)), log);
+        return new StoreUnderCheck(log, log, log.Snapshots, log);
     }
 
     private static async Task<string> ReadPasswordAsync(CliConsole console)
