@@ -48,6 +48,7 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
         KeyStore = new PostgreSqlParticipantKeyStore(dataSource);
+
         _protector = new ParticipantTextProtector(KeyStore);
         _writer = Task.Run(WriteLoopAsync);
     }
@@ -86,6 +87,9 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
 
     /// <summary>True once a read met a participant's text stored in clear, from before the store was encrypted.</summary>
     public bool HasReadClearText => _protector.HasReadClearText;
+
+    /// <summary>The application name of this instance's writing connection, as <c>pg_stat_activity</c> shows it.</summary>
+    internal string WriterApplicationName => "moralgraph-write-" + WriterId;
 
     /// <summary>The application name of this instance's listening connection, as <c>pg_stat_activity</c> shows it.</summary>
     internal string ListenerApplicationName => "moralgraph-listen-" + WriterId;
@@ -325,6 +329,17 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
             await CommitAsync(group).ConfigureAwait(false);
             return;
         }
+        catch (NpgsqlException)
+        {
+            // Nothing was committed (CommitAsync answers a group whose COMMIT went through), and the connection was
+            // replaced: a server restart or a cut connection costs the callers one more try, not an error.
+        }
+
+        try
+        {
+            await CommitAsync(group).ConfigureAwait(false);
+            return;
+        }
         catch (Exception e) when (group.Count == 1)
         {
             group[0].Completion.TrySetException(Describe(e));
@@ -361,7 +376,12 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
     /// </summary>
     private async Task CommitAsync(IReadOnlyList<PendingAppend> group)
     {
-        var connection = _writeConnection ??= await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        if (_writeConnection is null)
+        {
+            _writeConnection = await OpenNamedConnectionAsync(WriterApplicationName, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var connection = _writeConnection;
         var outcomes = new List<(PendingAppend Append, IReadOnlyList<RecordedEvent>? Recorded, Exception? Refusal)>(group.Count);
         var withdrawals = new List<(string StudyId, string ParticipantId)>();
         (long Sequence, string Hash)? committing = null;
@@ -786,15 +806,13 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
     private async Task ListenLoopAsync()
     {
         var closing = _closing.Token;
-        var builder = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString) { ApplicationName = ListenerApplicationName, Pooling = false, KeepAlive = 5 };
         var reconnecting = false;
         while (!closing.IsCancellationRequested)
         {
             try
             {
-                await using var connection = new NpgsqlConnection(builder.ConnectionString);
+                await using var connection = await OpenNamedConnectionAsync(ListenerApplicationName, closing).ConfigureAwait(false);
                 connection.Notification += (_, notification) => Tell(Parse(notification.Payload));
-                await connection.OpenAsync(closing).ConfigureAwait(false);
                 await using (var listen = new NpgsqlCommand($"LISTEN {PostgreSqlSchema.AppendedChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(closing).ConfigureAwait(false);
@@ -828,6 +846,27 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
                     return;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// A connection of the data source named <paramref name="applicationName"/> in <c>pg_stat_activity</c>, so operators
+    /// (and tests) can tell the writer and the listener. (The pool resets the name when the connection goes back.)
+    /// </summary>
+    private async Task<NpgsqlConnection> OpenNamedConnectionAsync(string applicationName, CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var name = new NpgsqlCommand("SELECT set_config('application_name', @name, false)", connection);
+            name.Parameters.AddWithValue("name", applicationName);
+            await name.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
