@@ -106,9 +106,9 @@ public sealed class PostgreSqlParticipantKeyStore : IParticipantKeyStore
         ArgumentException.ThrowIfNullOrEmpty(studyId);
         ArgumentException.ThrowIfNullOrEmpty(participantId);
         using var connection = _dataSource.OpenConnection();
-        using var transaction = connection.BeginTransaction();
-        var destroyed = DestroyAsync(connection, transaction, studyId, participantId, CancellationToken.None).GetAwaiter().GetResult();
-        transaction.Commit();
+        using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Destruction(studyId, participantId));
+        var destroyed = (bool)batch.ExecuteScalar()!;
         ForgetMaterial(studyId, participantId);
         return destroyed;
     }
@@ -129,22 +129,22 @@ public sealed class PostgreSqlParticipantKeyStore : IParticipantKeyStore
     }
 
     /// <summary>
-    /// Destroys the participant's key inside <paramref name="transaction"/> (the one committing their withdrawal); a
-    /// participant without a key gets a destroyed one, so none is ever created for them. True when a key was destroyed now.
+    /// The statement that destroys the participant's key, for the transaction that commits their withdrawal; a participant
+    /// without a key gets a destroyed one, so none is ever created for them. It answers whether a key was destroyed now.
     /// </summary>
-    internal static async Task<bool> DestroyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string studyId, string participantId, CancellationToken cancellationToken)
+    internal static NpgsqlBatchCommand Destruction(string studyId, string participantId)
     {
-        await using var command = new NpgsqlCommand("""
+        var command = new NpgsqlBatchCommand("""
             WITH previous AS (SELECT material IS NOT NULL AS live FROM participant_keys WHERE study_id = @study AND participant_id = @participant FOR UPDATE),
             tombstone AS (
                 INSERT INTO participant_keys (key_id, study_id, participant_id, material) VALUES (@id, @study, @participant, NULL)
                 ON CONFLICT (study_id, participant_id) DO UPDATE SET material = NULL)
             SELECT coalesce((SELECT live FROM previous), false)
-            """, connection, transaction);
+            """);
         command.Parameters.AddWithValue("study", studyId);
         command.Parameters.AddWithValue("participant", participantId);
         command.Parameters.AddWithValue("id", NewKeyId());
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        return command;
     }
 
     /// <summary>

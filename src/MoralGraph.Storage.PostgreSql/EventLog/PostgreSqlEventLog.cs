@@ -387,10 +387,7 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
         (long Sequence, string Hash)? committing = null;
         try
         {
-            await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-            var (sequence, hash) = await LockHeadAsync(connection, transaction).ConfigureAwait(false);
-            var stored = await FindStoredAsync(connection, transaction, group).ConfigureAwait(false);
-            var studies = await ReadStudiesAsync(connection, transaction, group).ConfigureAwait(false);
+            var (sequence, hash, stored, studies, conditionConflicts) = await BeginAsync(connection, group).ConfigureAwait(false);
             var rows = new List<NewRow>();
             var streamHeads = new Dictionary<(string StudyId, string Stream), long>();
             var seenKeys = new Dictionary<string, RecordedEvent>(StringComparer.Ordinal);
@@ -399,9 +396,9 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
                 // Every key and the condition are checked before any event of the append is planned in, so a refused
                 // append leaves nothing behind and its neighbours in the group go ahead.
                 var plan = Plan(append, sequence, stored, seenKeys, out var conflict);
-                if (conflict is null && append.Condition is { } condition && plan.Any(p => p.IsNew))
+                if (conflict is null && plan.Any(p => p.IsNew))
                 {
-                    conflict = await CheckConditionAsync(connection, transaction, append.Events[0].Event.StudyId, condition).ConfigureAwait(false);
+                    conflict = conditionConflicts.GetValueOrDefault(append);
                 }
 
                 if (conflict is not null)
@@ -458,17 +455,8 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
                 outcomes.Add((append, recorded, null));
             }
 
-            if (rows.Count > 0)
-            {
-                await WriteAsync(connection, transaction, rows, streamHeads, studies, sequence, hash).ConfigureAwait(false);
-                foreach (var (studyId, participantId) in withdrawals)
-                {
-                    await PostgreSqlParticipantKeyStore.DestroyAsync(connection, transaction, studyId, participantId, CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-
             committing = rows.Count > 0 ? (sequence, hash) : null;
-            await transaction.CommitAsync().ConfigureAwait(false);
+            await WriteAndCommitAsync(connection, rows, streamHeads, studies, withdrawals, sequence, hash).ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -519,6 +507,20 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
             _writeConnection = null;
             try
             {
+                // A group that failed before its COMMIT holds the chain head's lock until its transaction ends.
+                if (broken.State == System.Data.ConnectionState.Open)
+                {
+                    await using var rollback = new NpgsqlCommand("ROLLBACK", broken);
+                    await rollback.ExecuteNonQueryAsync().ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException)
+            {
+                // A broken connection cannot roll back; PostgreSQL ends its transaction when the backend goes.
+            }
+
+            try
+            {
                 await broken.DisposeAsync().ConfigureAwait(false);
             }
             catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException)
@@ -528,88 +530,99 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
         }
     }
 
-    private static async Task<(long Sequence, string Hash)> LockHeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    /// <summary>
+    /// Opens the group's transaction and reads all it needs in one round trip: the chain head, locked (which waits for
+    /// any other instance's group to commit), the stored events of the group's idempotency keys, the studies it touches,
+    /// and, for each conditional append, the first other writer's event that breaks its condition.
+    /// </summary>
+    private async Task<(long Sequence, string Hash, Dictionary<string, RecordedEvent> Stored, StudiesReadModel Studies, Dictionary<PendingAppend, StreamConflictException> Conflicts)> BeginAsync(
+        NpgsqlConnection connection, IReadOnlyList<PendingAppend> group)
     {
-        await using var command = new NpgsqlCommand("SELECT sequence, hash FROM chain_head FOR UPDATE", connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-        return await reader.ReadAsync().ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetString(1))
-            : throw new InvalidOperationException("The event log's chain head row is missing.");
-    }
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT sequence, hash FROM chain_head FOR UPDATE"));
 
-    /// <summary>The stored events whose idempotency keys the group uses, by key (one query for the group).</summary>
-    private async Task<Dictionary<string, RecordedEvent>> FindStoredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PendingAppend> group)
-    {
-        var keys = group.SelectMany(a => a.Events).Select(e => e.Event.IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
-        var stored = new Dictionary<string, RecordedEvent>(StringComparer.Ordinal);
-        if (keys.Length == 0)
+        var keys = new NpgsqlBatchCommand($"SELECT {EventColumns}, idempotency_key FROM events WHERE idempotency_key = ANY(@keys)");
+        keys.Parameters.Add(new NpgsqlParameter<string[]>("keys", [.. group.SelectMany(a => a.Events).Select(e => e.Event.IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal)]));
+        batch.BatchCommands.Add(keys);
+
+        var studies = new NpgsqlBatchCommand("SELECT study_id, title, phase, question_count, event_count FROM studies WHERE study_id = ANY(@ids)");
+        studies.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. group.SelectMany(a => a.Events).Select(e => e.Event.StudyId).Where(id => !Core.Access.AccessLog.IsReserved(id)).Distinct(StringComparer.Ordinal)]));
+        batch.BatchCommands.Add(studies);
+
+        var conditional = group.Where(a => a.Condition is { Streams.Count: > 0 }).ToList();
+        foreach (var append in conditional)
         {
-            return stored;
+            var check = new NpgsqlBatchCommand("""
+                SELECT stream, last_sequence FROM stream_heads
+                WHERE study_id = @study AND stream = ANY(@streams) AND writer_id <> @writer AND last_sequence > @after
+                ORDER BY last_sequence LIMIT 1
+                """);
+            check.Parameters.AddWithValue("study", append.Events[0].Event.StudyId);
+            check.Parameters.Add(new NpgsqlParameter<string[]>("streams", [.. append.Condition!.Streams]));
+            check.Parameters.AddWithValue("writer", WriterId);
+            check.Parameters.AddWithValue("after", append.Condition.AfterSequence);
+            batch.BatchCommands.Add(check);
         }
 
-        await using var command = new NpgsqlCommand($"SELECT {EventColumns}, idempotency_key FROM events WHERE idempotency_key = ANY(@keys)", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", keys));
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-        var rows = new List<(string Key, EventRow Row)>();
+        await using var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
+        if (!await reader.ReadAsync().ConfigureAwait(false))
+        {
+            throw new InvalidOperationException("The event log's chain head row is missing.");
+        }
+
+        var (sequence, hash) = (reader.GetInt64(0), reader.GetString(1));
+
+        await reader.NextResultAsync().ConfigureAwait(false);
+        var storedRows = new List<(string Key, EventRow Row)>();
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
-            rows.Add((reader.GetString(6), ReadRow(reader)));
+            storedRows.Add((reader.GetString(6), ReadRow(reader)));
         }
 
-        foreach (var (key, row) in rows)
-        {
-            stored[key] = ToRecorded([row])[0];
-        }
-
-        return stored;
-    }
-
-    /// <summary>The first stream of the condition another writer appended to after its sequence, as the refusal; null when it holds.</summary>
-    private async Task<StreamConflictException?> CheckConditionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string studyId, AppendCondition condition)
-    {
-        if (condition.Streams.Count == 0)
-        {
-            return null;
-        }
-
-        await using var command = new NpgsqlCommand("""
-            SELECT stream, last_sequence FROM stream_heads
-            WHERE study_id = @study AND stream = ANY(@streams) AND writer_id <> @writer AND last_sequence > @after
-            ORDER BY last_sequence LIMIT 1
-            """, connection, transaction);
-        command.Parameters.AddWithValue("study", studyId);
-        command.Parameters.Add(new NpgsqlParameter<string[]>("streams", [.. condition.Streams]));
-        command.Parameters.AddWithValue("writer", WriterId);
-        command.Parameters.AddWithValue("after", condition.AfterSequence);
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-        return await reader.ReadAsync().ConfigureAwait(false) ? new StreamConflictException(studyId, reader.GetString(0), reader.GetInt64(1)) : null;
-    }
-
-    private static async Task<StudiesReadModel> ReadStudiesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PendingAppend> group)
-    {
-        var ids = group.SelectMany(a => a.Events).Select(e => e.Event.StudyId).Where(id => !Core.Access.AccessLog.IsReserved(id)).Distinct(StringComparer.Ordinal).ToArray();
+        await reader.NextResultAsync().ConfigureAwait(false);
         var model = new StudiesReadModel();
-        if (ids.Length == 0)
-        {
-            return model;
-        }
-
-        await using var command = new NpgsqlCommand("SELECT study_id, title, phase, question_count, event_count FROM studies WHERE study_id = ANY(@ids)", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string[]>("ids", ids));
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
             model.Load(new StudyRow(reader.GetString(0), reader.GetString(1), Enum.Parse<StudyPhase>(reader.GetString(2)), reader.GetInt32(3), reader.GetInt64(4)));
         }
 
-        return model;
+        var conflicts = new Dictionary<PendingAppend, StreamConflictException>();
+        foreach (var append in conditional)
+        {
+            await reader.NextResultAsync().ConfigureAwait(false);
+            if (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                conflicts[append] = new StreamConflictException(append.Events[0].Event.StudyId, reader.GetString(0), reader.GetInt64(1));
+            }
+        }
+
+        await reader.CloseAsync().ConfigureAwait(false);
+        var stored = new Dictionary<string, RecordedEvent>(StringComparer.Ordinal);
+        foreach (var (key, row) in storedRows)
+        {
+            stored[key] = ToRecorded([row])[0];
+        }
+
+        return (sequence, hash, stored, model, conflicts);
     }
 
-    /// <summary>The group's rows, stream heads, studies, chain head and notifications, in one round trip.</summary>
-    private async Task WriteAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, List<NewRow> rows, Dictionary<(string StudyId, string Stream), long> streamHeads,
-        StudiesReadModel studies, long headSequence, string headHash)
+    /// <summary>
+    /// Writes the group's rows, stream heads, studies, chain head, the withdrawing participants' keys' destruction and the
+    /// notifications, and commits, in one round trip.
+    /// </summary>
+    private async Task WriteAndCommitAsync(
+        NpgsqlConnection connection, List<NewRow> rows, Dictionary<(string StudyId, string Stream), long> streamHeads,
+        StudiesReadModel studies, List<(string StudyId, string ParticipantId)> withdrawals, long headSequence, string headHash)
     {
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        await using var batch = new NpgsqlBatch(connection);
+        if (rows.Count == 0)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
+            return;
+        }
+
         var insert = new NpgsqlBatchCommand("""
             INSERT INTO events (sequence, study_id, type, payload, previous_hash, hash, idempotency_key, writer_id)
             SELECT s, st, t, p, ph, h, k, @writer FROM unnest(@sequences, @studies, @types, @payloads, @previous, @hashes, @keys) AS u(s, st, t, p, ph, h, k)
@@ -663,6 +676,12 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
         notify.Parameters.Add(new NpgsqlParameter<string[]>("notes", lastByStudy));
         batch.BatchCommands.Add(notify);
 
+        foreach (var (studyId, participantId) in withdrawals)
+        {
+            batch.BatchCommands.Add(PostgreSqlParticipantKeyStore.Destruction(studyId, participantId));
+        }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
