@@ -852,7 +852,9 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException or TimeoutException)
+#pragma warning disable CA1031 // Whatever broke the connection, the loop must live on: followers depend on it.
+            catch (Exception)
+#pragma warning restore CA1031
             {
                 reconnecting = true;
                 try

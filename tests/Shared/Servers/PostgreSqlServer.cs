@@ -39,6 +39,9 @@ public sealed class PostgreSqlServer : IAsyncDisposable
 
     private string DataFolder => Path.Combine(_folder, "data");
 
+    /// <summary>The postmaster's process id (its backends are its children), from <c>postmaster.pid</c>.</summary>
+    public int ProcessId => int.Parse(File.ReadLines(Path.Combine(DataFolder, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+
     /// <summary>Creates a cluster and starts it, waiting until it accepts connections.</summary>
     public static async Task<PostgreSqlServer> StartAsync()
     {
