@@ -248,6 +248,31 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Null(await snapshots.OpenAsync("other"));
     }
 
+    [Fact]
+    public async Task Live_states_start_again_from_the_stores_snapshot_and_the_events_after_it()
+    {
+        var log = await OpenAsync();
+        var snapshots = Snapshots();
+        using (var states = new StudyStates(log, snapshots))
+        {
+            await states.AppendAllAsync([Defined(), .. Enumerable.Range(1, 3).Select(i => VoteEvent("p", i))]);
+            Assert.True(await states.WriteSnapshotAsync("s"));
+            await states.AppendAsync(VoteEvent("p", 4));
+        }
+
+        await CloseAsync(log);
+        var reopened = await OpenAsync();
+        using var restarted = new StudyStates(reopened, snapshots);
+
+        await using (var snapshot = await snapshots.OpenAsync("s"))
+        {
+            Assert.Equal(4, snapshot!.Info.ThroughSequence);
+            Assert.Equal(await reopened.HashAtAsync(4), snapshot.Info.ThroughHash);
+        }
+
+        Assert.Equal(["p-1", "p-2", "p-3", "p-4"], await restarted.ReadAsync("s", state => state.Votes.History.Select(v => v.VoteId).ToList()));
+    }
+
     internal static StudyEvent[] Journey(string participant, string words) =>
     [
         new ParticipantJoined(participant, $"hash-{participant}", "consent-v1", "en", null) { StudyId = "s", OccurredAt = T0, Actor = participant },
