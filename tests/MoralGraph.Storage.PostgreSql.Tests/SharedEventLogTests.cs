@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MoralGraph.Core.Access;
 using MoralGraph.Core.Erasure;
 using MoralGraph.Core.Events;
 using MoralGraph.Storage.EventLog;
@@ -108,6 +109,32 @@ public sealed class SharedEventLogTests(PostgreSqlFixture fixture) : IAsyncLifet
         var last = await AppendUntilHeardAsync(heard, a => a.WriterId == _second.WriterId);
 
         Assert.Contains(heard, a => a.StudyId == "s" && a.Sequence == last && a.WriterId == _second.WriterId);
+    }
+
+    [Fact]
+    public async Task A_follower_hears_its_own_writers_commits_too_one_notice_per_study_per_commit()
+    {
+        var heard = new ConcurrentQueue<StudyAppended>();
+        using (var following = _second.Follow(heard.Enqueue))
+        {
+            await _second.AppendAsync(Defined());
+            await AppendUntilHeardAsync(heard, a => a.WriterId == _second.WriterId);
+            heard.Clear();
+
+            var recorded = await _second.AppendAllAsync([VoteEvent("p", 1), VoteEvent("p", 2), new FacilitatorAccountCreated("ada", "hash") { StudyId = AccessLog.StreamId, OccurredAt = T0, Actor = "ada" }]);
+            await WaitUntilAsync(() => heard.Count >= 2);
+            await Task.Delay(200);
+
+            Assert.Equal(
+                [("s", recorded[1].Sequence), (AccessLog.StreamId, recorded[2].Sequence)],
+                heard.Select(a => (a.StudyId!, a.Sequence)).OrderBy(a => a.Item2));
+        }
+
+        // Once the subscription is disposed, nothing more is heard.
+        heard.Clear();
+        await _second.AppendAsync(VoteEvent("p", 3));
+        await Task.Delay(300);
+        Assert.Empty(heard);
     }
 
     [Fact]

@@ -59,12 +59,7 @@ public sealed class WorkLeasesAndKeyRingTests(PostgreSqlFixture fixture) : IAsyn
         Assert.NotNull(lease);
         Assert.Null(await _second.TryAcquireAsync(name));
 
-        await using (var dataSource = NpgsqlDataSource.Create(_connectionString))
-        await using (var command = dataSource.CreateCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = @name"))
-        {
-            command.Parameters.AddWithValue("name", _first.ApplicationName);
-            Assert.Equal(1L, await command.ExecuteScalarAsync());
-        }
+        Assert.Equal(1L, await TerminateAsync(_first.ApplicationName));
 
         var lost = new TaskCompletionSource();
         lease.Lost.Register(() => lost.TrySetResult());
@@ -76,6 +71,22 @@ public sealed class WorkLeasesAndKeyRingTests(PostgreSqlFixture fixture) : IAsyn
         await lease.DisposeAsync();
         await using var again = await _first.TryAcquireAsync("other");
         Assert.NotNull(again);
+    }
+
+    [Fact]
+    public async Task A_connection_cut_before_the_check_noticed_costs_the_next_acquisition_nothing()
+    {
+        var earlier = await _first.TryAcquireAsync("earlier");
+        Assert.NotNull(earlier);
+        await TerminateAsync(_first.ApplicationName);
+
+        // Straight after the cut, before the periodic check: the broken connection is replaced and the lease granted.
+        await using var lease = await _first.TryAcquireAsync("later");
+
+        Assert.NotNull(lease);
+        Assert.True(earlier.Lost.IsCancellationRequested);
+        await using var retaken = await _second.TryAcquireAsync("earlier");
+        Assert.NotNull(retaken);
     }
 
     [Fact]
@@ -92,6 +103,14 @@ public sealed class WorkLeasesAndKeyRingTests(PostgreSqlFixture fixture) : IAsyn
         // Through ASP.NET Core's own key manager (which passes over elements it does not know): what one instance protects, the other reads.
         var protectedText = Protector(first).Protect("session");
         Assert.Equal("session", Protector(second).Unprotect(protectedText));
+    }
+
+    private async Task<long> TerminateAsync(string applicationName)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString);
+        await using var command = dataSource.CreateCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = @name");
+        command.Parameters.AddWithValue("name", applicationName);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static IDataProtector Protector(PostgreSqlXmlRepository repository)

@@ -934,8 +934,13 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
         }
     }
 
-    private sealed record PendingAppend(IReadOnlyList<(StudyEvent Event, string Payload)> Events, AppendCondition? Condition)
+    // A class, not a record: each append is itself (the group's refusals are found by reference), however alike two are.
+    private sealed class PendingAppend(IReadOnlyList<(StudyEvent Event, string Payload)> events, AppendCondition? condition)
     {
+        public IReadOnlyList<(StudyEvent Event, string Payload)> Events { get; } = events;
+
+        public AppendCondition? Condition { get; } = condition;
+
         public TaskCompletionSource<IReadOnlyList<RecordedEvent>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 

@@ -57,31 +57,40 @@ public sealed class PostgreSqlWorkLeases : IWorkLeases, IAsyncDisposable
                 return null;
             }
 
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                if (_connection is null)
+                var reused = _connection is not null;
+                try
                 {
-                    var connection = new NpgsqlConnection(_connectionString);
-                    await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                    _connection = connection;
-                }
+                    if (_connection is null)
+                    {
+                        var connection = new NpgsqlConnection(_connectionString);
+                        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                        _connection = connection;
+                    }
 
-                await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@id)", _connection);
-                command.Parameters.AddWithValue("id", LockIdOf(name));
-                if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+                    await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@id)", _connection);
+                    command.Parameters.AddWithValue("id", LockIdOf(name));
+                    if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+                    {
+                        return null;
+                    }
+
+                    var lease = new Lease(this, name, _connection);
+                    _held[name] = lease;
+                    return lease;
+                }
+                catch (Exception e) when (e is NpgsqlException or IOException)
                 {
-                    return null;
+                    (lost ??= []).AddRange(await DropConnectionAsync().ConfigureAwait(false));
+
+                    // A connection that broke since the last check is replaced once; a new one that fails is the answer.
+                    if (!reused || attempt > 1)
+                    {
+                        throw;
+                    }
                 }
             }
-            catch (Exception e) when (e is NpgsqlException or IOException)
-            {
-                lost = await DropConnectionAsync().ConfigureAwait(false);
-                throw;
-            }
-
-            var lease = new Lease(this, name, _connection);
-            _held[name] = lease;
-            return lease;
         }
         finally
         {
