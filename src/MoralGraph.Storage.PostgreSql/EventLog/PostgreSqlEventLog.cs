@@ -329,6 +329,11 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
             await CommitAsync(group).ConfigureAwait(false);
             return;
         }
+        catch (CommitUnknownException unknown)
+        {
+            FailAll(group, unknown);
+            return;
+        }
         catch (NpgsqlException)
         {
             // Nothing was committed (CommitAsync answers a group whose COMMIT went through), and the connection was
@@ -338,6 +343,11 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
         try
         {
             await CommitAsync(group).ConfigureAwait(false);
+            return;
+        }
+        catch (CommitUnknownException unknown)
+        {
+            FailAll(group, unknown);
             return;
         }
         catch (Exception e) when (group.Count == 1)
@@ -360,6 +370,14 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
             {
                 single.Completion.TrySetException(Describe(e));
             }
+        }
+    }
+
+    private static void FailAll(IEnumerable<PendingAppend> group, Exception error)
+    {
+        foreach (var append in group)
+        {
+            append.Completion.TrySetException(error);
         }
     }
 
@@ -463,9 +481,18 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
             // The transaction may have been committed when the connection dropped during COMMIT: then its events are
             // recorded and must be answered as such, never written again.
             await ReplaceConnectionAsync().ConfigureAwait(false);
-            if (committing is not { } expected || !await IsStoredAsync(expected.Sequence, expected.Hash).ConfigureAwait(false))
+            if (committing is not { } expected)
             {
                 throw;
+            }
+
+            switch (await IsStoredAsync(expected.Sequence, expected.Hash).ConfigureAwait(false))
+            {
+                case false:
+                    throw;
+                case null:
+                    // Never retried: writing the group again could record its events twice.
+                    throw new CommitUnknownException(expected.Sequence);
             }
         }
 
@@ -487,16 +514,19 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
         }
     }
 
-    /// <summary>After a failed commit: true when event <paramref name="sequence"/> is stored with <paramref name="hash"/> (the group was committed).</summary>
-    private async Task<bool> IsStoredAsync(long sequence, string hash)
+    /// <summary>
+    /// After a failed commit: true when event <paramref name="sequence"/> is stored with <paramref name="hash"/> (the group
+    /// was committed), false when it is not, null when the store cannot be asked.
+    /// </summary>
+    private async Task<bool?> IsStoredAsync(long sequence, string hash)
     {
         try
         {
             return await HashAtAsync(sequence).ConfigureAwait(false) == hash;
         }
-        catch (NpgsqlException)
+        catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
         {
-            return false;
+            return null;
         }
     }
 
@@ -949,6 +979,10 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
     {
         public bool IsNew => Stored is null && SameAs < 0;
     }
+
+    /// <summary>The connection was lost while a group's COMMIT was under way, and the store could not be asked whether it went through.</summary>
+    private sealed class CommitUnknownException(long lastSequence)
+        : IOException($"The connection to the PostgreSQL store was lost while events up to {lastSequence} were being committed, and whether they were recorded cannot be told now. 'moralgraph audit verify' and the study's events will show it; a retried submission with the same id is stored once.");
 
     private sealed record EventRow(long Sequence, string StudyId, string Type, string Payload, string PreviousHash, string Hash);
 
