@@ -1049,14 +1049,6 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
 public sealed class StoreInUseException(string path, Exception inner)
     : IOException($"The store {path} is in use by another process (is the MoralGraph app running on it?). Stop it, or use another --db.", inner);
 
-/// <summary>A submission reused an id (vote id, card id) with different content; the first one stands.</summary>
-public sealed class IdempotencyConflictException(string key, long existingSequence)
-    : InvalidOperationException($"'{key}' was already recorded as event {existingSequence} with different content; the first submission stands.")
-{
-    /// <summary>The reused key.</summary>
-    public string Key { get; } = key;
-}
-
 /// <summary>
 /// The disk (or the disk quota) holding the store is full. An append that fails with it was not recorded: none of its
 /// events are stored and the hash chain is as it was. The store carries on by itself once there is room again;
