@@ -25,7 +25,7 @@ namespace MoralGraph.Storage.PostgreSql.EventLog;
 /// model, destroys the keys of withdrawing participants, and notifies every instance (<c>pg_notify</c>, sent at commit).
 /// </para>
 /// </summary>
-public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncDisposable, IDisposable
 {
     private const int MaxEventsPerGroup = 2_000;
     private const string EventColumns = "sequence, study_id, type, payload, previous_hash, hash";

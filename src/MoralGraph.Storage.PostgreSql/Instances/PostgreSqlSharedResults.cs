@@ -16,8 +16,8 @@ public sealed class PostgreSqlSharedResults : ISharedResults
         """;
 
     private readonly NpgsqlDataSource _source;
-    private readonly SemaphoreSlim _schema = new(1, 1);
-    private volatile bool _schemaReady;
+    private readonly Lock _schemaGate = new();
+    private Task? _schema;
 
     /// <summary>Creates the results over <paramref name="source"/>; the table is created on first use.</summary>
     public PostgreSqlSharedResults(NpgsqlDataSource source)
@@ -67,26 +67,30 @@ public sealed class PostgreSqlSharedResults : ISharedResults
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    /// <summary>Creates the table once; a failure (the database was down) is tried again by the next caller.</summary>
+    private Task EnsureSchemaAsync(CancellationToken cancellationToken)
     {
-        if (_schemaReady)
+        lock (_schemaGate)
         {
-            return;
-        }
+            if (_schema is null || _schema.IsFaulted || _schema.IsCanceled)
+            {
+                _schema = CreateSchemaAsync();
+            }
 
-        await _schema.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return _schema.WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task CreateSchemaAsync()
+    {
         try
         {
-            if (!_schemaReady)
-            {
-                await using var command = _source.CreateCommand(Schema);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                _schemaReady = true;
-            }
+            await using var command = _source.CreateCommand(Schema);
+            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
-        finally
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
         {
-            _schema.Release();
+            // Another instance created it at the same moment ("IF NOT EXISTS" does not cover the race).
         }
     }
 }
