@@ -259,6 +259,8 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
         ObjectDisposedException.ThrowIf(_disposed, this);
         lock (_listening)
         {
+            // Checked again under the lock DisposeAsync takes to find the listener, so none starts after it looked.
+            ObjectDisposedException.ThrowIf(_disposed, this);
             _followers.Add(onAppended);
             _listener ??= Task.Run(ListenLoopAsync);
         }
@@ -282,9 +284,15 @@ public sealed class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog, IAsyncD
 
         await _writer.ConfigureAwait(false);
         await _closing.CancelAsync().ConfigureAwait(false);
-        if (_listener is { } listener)
+        Task? listening;
+        lock (_listening)
         {
-            await listener.ConfigureAwait(false);
+            listening = _listener;
+        }
+
+        if (listening is not null)
+        {
+            await listening.ConfigureAwait(false);
         }
 
         _closing.Dispose();
