@@ -13,7 +13,7 @@ internal static class MoralGraphCli
     {
         var db = new Option<string>("--db")
         {
-            Description = $"LiteDB file to use (default: $MORALGRAPH_DB or {DefaultDatabasePath}).",
+            Description = $"The store: a LiteDB file (default: $MORALGRAPH_DB or {DefaultDatabasePath}) or postgres:CONNECTION-STRING.",
             Recursive = true,
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MORALGRAPH_DB") is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultDatabasePath,
         };

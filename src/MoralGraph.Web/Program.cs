@@ -5,7 +5,7 @@ var builder = WebApplication.CreateBuilder(AppFolder.WebApplicationOptions(args)
 
 builder.UseStaticWebAssetsInEveryEnvironment();
 builder.AddReverseProxySupport();
-builder.AddLiteDbStorage();
+builder.AddMoralGraphStorage();
 builder.AddStudySeeding();
 builder.AddMoralGraphWeb();
 builder.AddLanguageModels();

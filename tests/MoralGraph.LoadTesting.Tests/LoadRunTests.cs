@@ -10,6 +10,7 @@ namespace MoralGraph.LoadTesting.Tests;
 /// SIGKILL rounds, and a short load over two instances. All run in this one class, so one after the other: the machine
 /// has two cores.
 /// </summary>
+[Collection(RealServers.Name)]
 public sealed class LoadRunTests(ITestOutputHelper output)
 {
     [Fact]

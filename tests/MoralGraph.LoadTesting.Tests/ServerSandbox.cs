@@ -149,7 +149,7 @@ internal sealed class ServerSandbox : IAsyncDisposable
         ?? throw new InvalidOperationException($"The test assembly has no '{key}' metadata; build it with its project file.");
 
     // Interviewing, so simulated participants take every step: the guided interview, a card, four items, the survey.
-    private const string StudyYaml = """
+    internal const string StudyYaml = """
         slug: load-check
         title: Load check
         description: A study for the load harness's tests.

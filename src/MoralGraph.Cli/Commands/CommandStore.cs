@@ -9,9 +9,57 @@ internal static class CommandStore
     /// <summary>Opens (or creates) the store <paramref name="location"/> names (see <see cref="CliStore"/>).</summary>
     public static CliStore Open(string location)
     {
+        if (PostgreSqlConnection(location) is { } connection)
+        {
+            return OpenPostgreSql(location, connection);
+        }
+
         var path = LiteDbPath(location);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         return CliStore.ForLiteDb(location, OpenLiteDb(path));
+    }
+
+    /// <summary>The connection string of a <c>postgres:</c> (or <c>postgresql:</c>) location, else null.</summary>
+    private static string? PostgreSqlConnection(string location) =>
+        location.StartsWith("postgres:", StringComparison.OrdinalIgnoreCase) ? location["postgres:".Length..]
+        : location.StartsWith("postgresql:", StringComparison.OrdinalIgnoreCase) ? location["postgresql:".Length..]
+        : null;
+
+    /// <summary>The store in a PostgreSQL database (its tables created when absent), for messages without the password.</summary>
+    private static CliStore OpenPostgreSql(string location, string connectionString)
+    {
+        Npgsql.NpgsqlConnectionStringBuilder parsed;
+        try
+        {
+            parsed = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "moralgraph-cli" };
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"--db {location.Split(':')[0]}:…: not a PostgreSQL connection string ({e.Message}).");
+        }
+
+        var shown = $"postgres:Host={parsed.Host};Port={parsed.Port};Database={parsed.Database}";
+        var dataSource = Npgsql.NpgsqlDataSource.Create(parsed.ConnectionString);
+        try
+        {
+            var log = Storage.PostgreSql.EventLog.PostgreSqlEventLog.OpenAsync(dataSource).GetAwaiter().GetResult();
+            return new CliStore(shown, log, log, new Storage.PostgreSql.Snapshots.PostgreSqlSnapshotStore(dataSource), new Owners(log, dataSource));
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or IOException or InvalidOperationException or TimeoutException)
+        {
+            dataSource.Dispose();
+            throw new CliException($"cannot open the store {shown}: {e.Message}");
+        }
+    }
+
+    /// <summary>Disposes the log, then the data source it used.</summary>
+    private sealed class Owners(IDisposable log, IDisposable dataSource) : IDisposable
+    {
+        public void Dispose()
+        {
+            log.Dispose();
+            dataSource.Dispose();
+        }
     }
 
     private static string LiteDbPath(string location) =>
@@ -40,6 +88,11 @@ internal static class CommandStore
     /// </summary>
     public static CliStore OpenExisting(string location)
     {
+        if (PostgreSqlConnection(location) is { } connection)
+        {
+            return OpenPostgreSql(location, connection);
+        }
+
         var path = LiteDbPath(location);
         var file = new FileInfo(path);
         if (!file.Exists)

@@ -70,7 +70,9 @@ internal static class LoadCommand
             var urls = (parse.GetValue(url) ?? []).Select(given => Parse(() => LoopbackUrl.Require(given))).ToList();
             var commands = parse.GetValue(serverCommand) ?? [];
             var pids = parse.GetValue(serverPid) ?? [];
-            var databasePath = Path.GetFullPath(parse.GetValue(db)!);
+            // A LiteDB file as a full path (the servers may start elsewhere); any other store as --db names it.
+            var databasePath = parse.GetValue(db)!;
+            databasePath = databasePath.Contains(':', StringComparison.Ordinal) && !Path.IsPathRooted(databasePath) ? databasePath : Path.GetFullPath(databasePath);
             var options = new LoadRunOptions
             {
                 Url = urls[0],

@@ -87,8 +87,9 @@ public static class MoralGraphServiceExtensions
         builder.Services.AddDataProtection().SetApplicationName("MoralGraph");
         builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((options, services) =>
         {
-            var folder = new DirectoryInfo(Path.Combine(Path.GetDirectoryName(DatabasePath(services))!, "keys"));
-            options.XmlRepository = new FileSystemXmlRepository(folder, services.GetRequiredService<ILoggerFactory>());
+            // A shared store brings its own key ring (every instance must read every cookie); a LiteDB file keeps it beside it.
+            options.XmlRepository = services.GetService<IXmlRepository>() ?? new FileSystemXmlRepository(
+                new DirectoryInfo(Path.Combine(Path.GetDirectoryName(DatabasePath(services))!, "keys")), services.GetRequiredService<ILoggerFactory>());
         });
         builder.Services.AddSingleton<ParticipantCookies>();
         builder.Services.AddScoped<ParticipantSessions>();
