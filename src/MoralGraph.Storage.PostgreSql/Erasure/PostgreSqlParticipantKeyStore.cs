@@ -32,6 +32,9 @@ public sealed class PostgreSqlParticipantKeyStore : IParticipantKeyStore
         _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
     }
 
+    /// <summary>True when this instance holds the participant's key (or knows it destroyed) without asking the database.</summary>
+    internal bool IsCached(string studyId, string participantId) => Cached(studyId, participantId) is not null;
+
     /// <inheritdoc />
     public ParticipantKey GetOrCreate(string studyId, string participantId)
     {

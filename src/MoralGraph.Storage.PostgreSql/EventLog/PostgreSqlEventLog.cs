@@ -129,24 +129,30 @@ public sealed partial class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog,
             return Task.FromResult<IReadOnlyList<RecordedEvent>>([]);
         }
 
-        // Encrypt and serialize on the caller's thread: the writer loop should only write.
-        List<(StudyEvent, string)> serialized;
-        try
+        // Encrypt and serialize on the caller's thread, so the writer loop only writes. But a participant without a key yet
+        // (their first words) would make the caller wait for the database here, and the caller is a study's gate: such
+        // appends are queued as they are, in order, and the writer creates every key its group needs in one statement.
+        PendingAppend pending;
+        if (studyEvents.SelectMany(OwnersOf).Any(owner => !KeyStore.IsCached(owner.StudyId, owner.ParticipantId)))
         {
-            if (studyEvents.Count > 1)
+            pending = new PendingAppend(studyEvents, condition);
+        }
+        else
+        {
+            List<(StudyEvent, string)> serialized;
+            try
             {
-                KeyStore.CreateMissing(studyEvents.SelectMany(OwnersOf));
+                serialized = studyEvents.Select(e => (e, EventHashChain.Serialize(Protect(e, studyEvents)))).ToList();
+            }
+            catch (Exception e) when (e is NpgsqlException or System.Security.Cryptography.CryptographicException)
+            {
+                // A key could not be read: nothing is queued, so nothing of the append is recorded.
+                return Task.FromException<IReadOnlyList<RecordedEvent>>(e);
             }
 
-            serialized = studyEvents.Select(e => (e, EventHashChain.Serialize(Protect(e, studyEvents)))).ToList();
-        }
-        catch (Exception e) when (e is NpgsqlException or System.Security.Cryptography.CryptographicException)
-        {
-            // A key could not be created or stored: nothing is queued, so nothing of the append is recorded.
-            return Task.FromException<IReadOnlyList<RecordedEvent>>(e);
+            pending = new PendingAppend(serialized, condition);
         }
 
-        var pending = new PendingAppend(serialized, condition);
         lock (_queueing)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -301,7 +307,13 @@ public sealed partial class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog,
             while (count < MaxEventsPerGroup && reader.TryRead(out var next))
             {
                 group.Add(next);
-                count += next.Events.Count;
+                count += next.Count;
+            }
+
+            SerializeDeferred(group);
+            if (group.Count == 0)
+            {
+                continue;
             }
 
             // Whatever goes wrong, the loop lives on: losing it would leave every caller waiting.
@@ -311,6 +323,48 @@ public sealed partial class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog,
         if (_writeConnection is not null)
         {
             await _writeConnection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Creates, in one statement, the keys of the participants whose first words are in the group, then encrypts and
+    /// serializes their appends; an append that cannot be is answered with the reason and leaves the group.
+    /// </summary>
+    private void SerializeDeferred(List<PendingAppend> group)
+    {
+        var deferred = group.Where(p => p.Unserialized is not null).ToList();
+        if (deferred.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            KeyStore.CreateMissing(deferred.SelectMany(p => p.Unserialized!).SelectMany(OwnersOf));
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+        {
+            foreach (var pending in deferred)
+            {
+                pending.Completion.TrySetException(Describe(e));
+                group.Remove(pending);
+            }
+
+            return;
+        }
+
+        foreach (var pending in deferred)
+        {
+            try
+            {
+                var events = pending.Unserialized!;
+                pending.Serialized(events.Select(e => (e, EventHashChain.Serialize(Protect(e, events)))).ToList());
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+            {
+                pending.Completion.TrySetException(Describe(e));
+                group.Remove(pending);
+            }
         }
     }
 
@@ -862,11 +916,36 @@ public sealed partial class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog,
     }
 
     // A class, not a record: each append is itself (the group's refusals are found by reference), however alike two are.
-    private sealed class PendingAppend(IReadOnlyList<(StudyEvent Event, string Payload)> events, AppendCondition? condition)
+    private sealed class PendingAppend
     {
-        public IReadOnlyList<(StudyEvent Event, string Payload)> Events { get; } = events;
+        public PendingAppend(IReadOnlyList<(StudyEvent Event, string Payload)> events, AppendCondition? condition)
+        {
+            Events = events;
+            Condition = condition;
+        }
 
-        public AppendCondition? Condition { get; } = condition;
+        /// <summary>An append whose keys the writer creates before it serializes it.</summary>
+        public PendingAppend(IReadOnlyList<StudyEvent> unserialized, AppendCondition? condition)
+        {
+            Unserialized = unserialized;
+            Events = [];
+            Condition = condition;
+        }
+
+        public IReadOnlyList<(StudyEvent Event, string Payload)> Events { get; private set; }
+
+        /// <summary>The events still to be encrypted and serialized (by the writer), or null.</summary>
+        public IReadOnlyList<StudyEvent>? Unserialized { get; private set; }
+
+        public int Count => Unserialized?.Count ?? Events.Count;
+
+        public AppendCondition? Condition { get; }
+
+        public void Serialized(IReadOnlyList<(StudyEvent Event, string Payload)> events)
+        {
+            Events = events;
+            Unserialized = null;
+        }
 
         public TaskCompletionSource<IReadOnlyList<RecordedEvent>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
