@@ -30,6 +30,7 @@ internal static class MoralGraphCli
             ReconcileCommands.Reconcile(db, console),
             ReconcileCommands.Export(db, console),
             ValidateCommand.Create(console),
+            DiffCommand.Create(console),
             DedupCommand.Create(db, console),
             AuditCommands.Create(db, console),
             StoreCommands.Create(db, console),

@@ -58,7 +58,118 @@ internal static class BenchCommands
             return 0;
         }));
         command.Subcommands.Add(pageRank);
+        command.Subcommands.Add(DiffBench(console));
         return command;
+    }
+
+    /// <summary>
+    /// <c>bench diff</c>: two specs of one synthetic study, the older without its last tenth of votes (so rankings, winners
+    /// and edges really move), written to files; then the median of 5 diffs of the records, and one diff from the files.
+    /// </summary>
+    private static Command DiffBench(CliConsole console)
+    {
+        var values = new Option<int>("--values") { Description = "Values in the synthetic study.", DefaultValueFactory = _ => 100_000 };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples (for the score intervals the diff compares).", DefaultValueFactory = _ => 200 };
+        var keep = new Option<DirectoryInfo?>("--keep") { Description = "Folder to leave the two spec files in (default: a temporary folder, deleted)." };
+        var command = new Command("diff", "Time 'moralgraph diff' on two specs of a synthetic study (the older one without its last 10% of votes).") { values, bootstrap, keep };
+        command.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
+        {
+            var count = parse.GetValue(values);
+            if (count < 2)
+            {
+                throw new CliException($"--values {count}: at least 2.");
+            }
+
+            var progress = new CliProgress(console.Error);
+            var folder = parse.GetValue(keep) ?? Directory.CreateTempSubdirectory("moralgraph-bench-diff-");
+            folder.Create();
+            var (olderPath, newerPath) = (Path.Combine(folder.FullName, "older.json"), Path.Combine(folder.FullName, "newer.json"));
+            Core.Releases.SpecDiff diff = null!;
+            double readSeconds = 0, fromFiles = 0, markdownSeconds = 0;
+            long fileBytes = 0;
+            var diffSeconds = new double[Runs];
+            var diffCpu = new double[Runs];
+            try
+            {
+                await progress.RunAsync(
+                    ($"{count:N0} values: two specs", async () =>
+                    {
+                        if (parse.GetValue(keep) is not null && File.Exists(olderPath) && File.Exists(newerPath))
+                        {
+                            // Kept from an earlier run: the specs take minutes to make on a busy machine.
+                            return;
+                        }
+
+                        var events = SyntheticStudies.LargeStudyEvents(count).ToList();
+                        var votes = events.Count(e => e is VoteCast);
+                        var dropped = 0;
+                        var older = events.Where(e => e is not VoteCast || ++dropped <= votes - (votes / 10)).ToList();
+                        var profile = new DefaultProfile(new DefaultProfileOptions { BootstrapResamples = parse.GetValue(bootstrap) });
+                        foreach (var (path, study) in new[] { (olderPath, older), (newerPath, events) })
+                        {
+                            var snapshot = StudyState.Replay(study).ToSnapshot();
+                            var spec = AlignmentSpecBuilder.Build(snapshot, profile.Reconcile(snapshot, cancellationToken));
+                            await using var file = File.Create(path);
+                            await AlignmentSpecJson.WriteAsync(spec, file, cancellationToken);
+                        }
+                    }),
+                    ($"{count:N0} values: diff", async () =>
+                    {
+                        var stopwatch = Stopwatch.StartNew();
+                        var older = await ReadAsync(olderPath, cancellationToken);
+                        var newer = await ReadAsync(newerPath, cancellationToken);
+                        readSeconds = stopwatch.Elapsed.TotalSeconds;
+                        fileBytes = new FileInfo(newerPath).Length;
+                        fromFiles = readSeconds + Timed(() => diff = Core.Releases.SpecDiff.Compare(older, newer, cancellationToken));
+                        for (var i = 0; i < Runs; i++)
+                        {
+                            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                            diffSeconds[i] = Timed(() => diff = Core.Releases.SpecDiff.Compare(older, newer, cancellationToken));
+                            diffCpu[i] = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+                        }
+
+                        markdownSeconds = Timed(() => Core.Releases.SpecDiffRendering.ToMarkdown(diff));
+                    }));
+            }
+            finally
+            {
+                if (parse.GetValue(keep) is null)
+                {
+                    folder.Delete(recursive: true);
+                }
+            }
+
+            Array.Sort(diffSeconds);
+            Array.Sort(diffCpu);
+            var moves = diff.Graphs.Sum(g => g.RankMoves.Count);
+            var edges = diff.Graphs.Sum(g => g.EdgesAppeared.Count + g.EdgesVanished.Count + g.EdgesFlipped.Count);
+            await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"""
+                {count:N0} values; newer spec file {Megabytes(fileBytes)}.
+                diff of the records: {Seconds(diffSeconds[Runs / 2])} median of {Runs} (min {Seconds(diffSeconds[0])}, max {Seconds(diffSeconds[^1])}); CPU time {Seconds(diffCpu[Runs / 2])} median (min {Seconds(diffCpu[0])}), the figure to read on a shared machine
+                diff from the files: {Seconds(fromFiles)} (of which reading both specs {Seconds(readSeconds)}); Markdown: {Seconds(markdownSeconds)}
+                changes: {diff.ValuesAdded.Count} values added, {diff.ValuesRemoved.Count} removed, {diff.Graphs.Count} graphs changed ({diff.Graphs.Count(g => g.WinnersChanged)} winners changed), {moves:N0} rank moves, {edges:N0} edges appeared/vanished/flipped, votes {diff.Participation.Votes.Before:N0} → {diff.Participation.Votes.After:N0}
+                Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average when done {LoadAverage()}.
+                """));
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>The 1-minute load average on Linux (wall times mean little when it is above the core count), else "n/a".</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+
+    private static async Task<Core.Export.AlignmentSpec> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(path);
+        return await AlignmentSpecJson.ReadAsync(file, cancellationToken);
+    }
+
+    private static double Timed(Action action)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        action();
+        return stopwatch.Elapsed.TotalSeconds;
     }
 
     private static async Task<string[]> RunSizeAsync(int count, int bootstrap, CliProgress progress, CancellationToken cancellationToken)
