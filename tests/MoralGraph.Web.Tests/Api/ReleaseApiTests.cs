@@ -84,3 +84,22 @@ public sealed class ReleaseAccessTests(AccessAppFixture app) : IClassFixture<Acc
         Assert.Empty((await app.Owner.GetFromJsonAsync<List<ReleaseListItem>>(releases))!);
     }
 }
+
+/// <summary>The training-data formats are offered by the export endpoint like the others.</summary>
+public sealed class TrainingDataApiTests(SeededAppFixture app) : IClassFixture<SeededAppFixture>
+{
+    [Theory]
+    [InlineData("jsonl-preferences", "demo-default.preferences.zip", "preferences.jsonl")]
+    [InlineData("principles", "demo-default.principles.zip", "principles.md")]
+    public async Task Each_training_format_downloads_as_a_zip_with_its_dataset_card(string format, string fileName, string dataFile)
+    {
+        using var response = await app.Client.GetAsync($"/api/studies/demo/export?format={format}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(fileName, response.Content.Headers.ContentDisposition?.FileName);
+        using var archive = new System.IO.Compression.ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
+        Assert.NotNull(archive.GetEntry(dataFile));
+        Assert.NotNull(archive.GetEntry("README.md"));
+    }
+}
