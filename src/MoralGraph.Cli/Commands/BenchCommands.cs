@@ -59,6 +59,7 @@ internal static class BenchCommands
         }));
         command.Subcommands.Add(pageRank);
         command.Subcommands.Add(DiffBench(console));
+        command.Subcommands.Add(PreferencesBench(console));
         return command;
     }
 
@@ -150,6 +151,54 @@ internal static class BenchCommands
                 changes: {diff.ValuesAdded.Count} values added, {diff.ValuesRemoved.Count} removed, {diff.Graphs.Count} graphs changed ({diff.Graphs.Count(g => g.WinnersChanged)} winners changed), {moves:N0} rank moves, {edges:N0} edges appeared/vanished/flipped, votes {diff.Participation.Votes.Before:N0} → {diff.Participation.Votes.After:N0}
                 Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average when done {LoadAverage()}.
                 """));
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>
+    /// <c>bench preferences</c>: the jsonl-preferences export of synthetic graphs of N edges (N/5 values, one vote per
+    /// edge), written to a counting stream: time, records, bytes, and how far the working set rose while writing, which
+    /// stays flat as the edges grow tenfold when records are streamed.
+    /// </summary>
+    private static Command PreferencesBench(CliConsole console)
+    {
+        var sizes = new Option<string>("--edges") { Description = "Comma-separated edge counts.", DefaultValueFactory = _ => "100000,1000000" };
+        var command = new Command("preferences", "Time the jsonl-preferences export and the working set it adds, on synthetic graphs of N edges.") { sizes };
+        command.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
+        {
+            foreach (var edges in ParseSizes(parse.GetValue(sizes)!))
+            {
+                var snapshot = SyntheticStudies.LargeGraph(Math.Max(2, edges / 5));
+                var input = ExportFormats.Prepare(snapshot, new DefaultProfile(new DefaultProfileOptions { BootstrapResamples = 0 }), null, cancellationToken);
+                var contentHash = AlignmentSpecJson.ComputeHash(input.Spec);
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                var start = Environment.WorkingSet;
+                long jsonlBytes, zipBytes;
+                (long Records, long Contested) counts;
+                double seconds;
+                long peakBytes;
+                using (var peak = PeakWorkingSet.Start())
+                {
+                    var stopwatch = Stopwatch.StartNew();
+                    await using var lines = new CountingStream();
+                    counts = await Core.TrainingData.JsonlPreferencesFormat.WriteRecordsAsync(input.Spec, contentHash, lines, cancellationToken: cancellationToken);
+                    jsonlBytes = lines.Length;
+                    await using var zip = new CountingStream();
+                    await new Core.TrainingData.JsonlPreferencesFormat().WriteAsync(input, zip, cancellationToken);
+                    zipBytes = zip.Length;
+                    seconds = stopwatch.Elapsed.TotalSeconds;
+                    peakBytes = peak.Bytes;
+                }
+
+                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{input.Spec.Counts.Edges:N0} edges ({input.Spec.Counts.Values:N0} values): {counts.Records:N0} records ({counts.Contested:N0} contested), JSONL {Megabytes(jsonlBytes)}, zip {Megabytes(zipBytes)}; "
+                    + $"both written in {Seconds(seconds)}; working set {Megabytes(start)} before, +{Megabytes(Math.Max(0, peakBytes - start))} at most while writing"));
+                input = null;
+                snapshot = null;
+            }
+
+            await console.Out.WriteLineAsync($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average when done {LoadAverage()}.");
             return 0;
         }));
         return command;

@@ -47,10 +47,12 @@ public static class PreferenceRecords
     public static IEnumerable<PreferenceRecord> Of(AlignmentSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var values = new Dictionary<string, PreferenceValue>(StringComparer.Ordinal);
+        // Positions only: the cards are made when a record needs them, so memory beyond the spec is one id per value.
+        var positions = new Dictionary<string, int>(spec.Values.Count, StringComparer.Ordinal);
+        var position = 0;
         foreach (var value in spec.Values)
         {
-            values.TryAdd(value.Id, new PreferenceValue(value.Id, value.Title, value.Description, value.Policies, [.. value.Members.Select(m => m.CardId)]));
+            positions.TryAdd(value.Id, position++);
         }
 
         var questions = spec.Questions.ToDictionary(q => q.Id, StringComparer.Ordinal);
@@ -65,11 +67,12 @@ public static class PreferenceRecords
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
-                if (!HasRealSupport(edge) || !values.TryGetValue(edge.WiserValueId, out var chosen) || !values.TryGetValue(edge.SourceValueId, out var rejected))
+                if (!HasRealSupport(edge) || !positions.TryGetValue(edge.WiserValueId, out var chosenAt) || !positions.TryGetValue(edge.SourceValueId, out var rejectedAt))
                 {
                     continue;
                 }
 
+                var (chosen, rejected) = (Card(spec.Values[chosenAt]), Card(spec.Values[rejectedAt]));
                 var context = graph.ContextText ?? string.Join("; ", edge.Contexts);
                 yield return new PreferenceRecord(
                     $"{graph.QuestionId ?? "*"}/{graph.ContextId ?? "*"}/{edge.SourceValueId}>{edge.WiserValueId}",
@@ -78,6 +81,9 @@ public static class PreferenceRecords
             }
         }
     }
+
+    private static PreferenceValue Card(SpecValue value) =>
+        new(value.Id, value.Title, value.Description, value.Policies, [.. value.Members.Select(m => m.CardId)]);
 
     /// <summary>True when the edge feeds the ranking and its weight is above zero.</summary>
     public static bool HasRealSupport(SpecEdge edge)
