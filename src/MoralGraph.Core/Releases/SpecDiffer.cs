@@ -173,8 +173,18 @@ internal static class SpecDiffer
         for (var i = 0; i < then.Keys.Length; i++)
         {
             var key = then.Keys[i];
+            var reverse = Reverse(key);
+            var nowHasKey = now.Index.ContainsKey(key);
+            var nowHasReverse = now.Index.ContainsKey(reverse);
+
+            // A pair with the same single direction on both sides cannot point the other way: most pairs, skipped cheaply.
+            if ((!nowHasKey && !nowHasReverse) || (nowHasKey && !nowHasReverse && !then.Index.ContainsKey(reverse)))
+            {
+                continue;
+            }
+
             var pair = Pair(key);
-            if (flippedPairs.Contains(pair) || (!now.Index.ContainsKey(key) && !now.Index.ContainsKey(Reverse(key))))
+            if (flippedPairs.Contains(pair))
             {
                 continue;
             }
