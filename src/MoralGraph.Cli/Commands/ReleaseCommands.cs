@@ -28,8 +28,7 @@ internal static class ReleaseCommands
         {
             using var log = CommandStore.OpenExisting(parse.GetValue(db)!);
             var releases = new StudyReleases(log, TimeProvider.System);
-            var chosen = ReconciliationProfiles.Find(parse.GetValue(profile))!;
-            var released = await releases.PublishAsync(parse.GetValue(study)!, parse.GetValue(note)!, chosen, parse.GetValue(actor)!, cancellationToken)
+            var released = await releases.PublishAsync(parse.GetValue(study)!, parse.GetValue(note)!, parse.GetValue(profile)!, parse.GetValue(actor)!, cancellationToken)
                 ?? throw NoStudy(parse.GetValue(study)!);
             await console.Out.WriteLineAsync($"Released {released.ReleaseId} of '{released.StudyId}'{(released.PreviousReleaseId is { } previous ? $" (after {previous})" : " (the first)")}: "
                 + $"events through {released.ThroughSequence}, profile {released.Profile}, spec {released.SpecSha256}");

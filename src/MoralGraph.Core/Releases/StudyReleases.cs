@@ -39,13 +39,16 @@ public sealed class StudyReleases(IEventLog log, TimeProvider time)
     }
 
     /// <summary>
-    /// Publishes the study's spec as it stands now as its next release, with <paramref name="note"/>; returns the event
-    /// recorded. Null when there is no such study.
+    /// Publishes the study's spec as it stands now as its next release, with <paramref name="note"/>, reconciled with the
+    /// profile called <paramref name="profileName"/> (<see cref="ReconciliationProfiles"/>); returns the event recorded.
+    /// Null when there is no such study. A profile is taken by name, with its published knobs, because the release records
+    /// only the name: a profile with other knobs could not be made again.
     /// </summary>
-    public async Task<SpecReleased?> PublishAsync(string studyId, string note, IReconciliationProfile profile, string actor, CancellationToken cancellationToken = default)
+    public async Task<SpecReleased?> PublishAsync(string studyId, string note, string profileName, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(note);
-        ArgumentNullException.ThrowIfNull(profile);
+        var profile = ReconciliationProfiles.Find(profileName)
+            ?? throw new ArgumentException($"'{profileName}' is not a reconciliation profile; use {ReconciliationProfiles.Names}.", nameof(profileName));
         var events = await log.ReadStudyAsync(studyId, cancellationToken).ConfigureAwait(false);
         if (events.Count == 0)
         {

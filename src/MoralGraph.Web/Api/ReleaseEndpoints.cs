@@ -104,7 +104,7 @@ public static class ReleaseEndpoints
 
         try
         {
-            var released = await new StudyReleases(studies, time).PublishAsync(id, request.Note, profile, ConsoleAuthorization.ActorOf(user), cancellationToken);
+            var released = await new StudyReleases(studies, time).PublishAsync(id, request.Note, profile.Name, ConsoleAuthorization.ActorOf(user), cancellationToken);
             return released is null
                 ? NoStudy(id)
                 : TypedResults.Created($"/api/studies/{id}/releases/{released.ReleaseId}", ReleaseListItem.Of(released));

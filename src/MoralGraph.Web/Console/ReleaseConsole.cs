@@ -34,8 +34,7 @@ public sealed class ReleaseConsole(StudyStates states, ConsoleAuthorization auth
             throw new ArgumentException("Say what this release is for.", nameof(note));
         }
 
-        var reconciliation = ReconciliationProfiles.Find(profile) ?? throw new ArgumentException($"'{profile}' is not a reconciliation profile.", nameof(profile));
-        return await Task.Run(() => new StudyReleases(states, time).PublishAsync(slug, note, reconciliation, actor, cancellationToken), cancellationToken)
+        return await Task.Run(() => new StudyReleases(states, time).PublishAsync(slug, note, profile, actor, cancellationToken), cancellationToken)
             ?? throw new StudyNotFoundException(slug);
     }
 
