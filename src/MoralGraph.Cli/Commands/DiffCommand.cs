@@ -26,8 +26,10 @@ internal static class DiffCommand
                 throw new CliException($"--rows {parse.GetValue(rows)}: list at least 1 item per section.");
             }
 
-            var before = await ReadSpecAsync(parse.GetValue(from)!, cancellationToken);
-            var after = await ReadSpecAsync(parse.GetValue(to)!, cancellationToken);
+            // Parsing dominates on big specs (two 192 MB files take seconds, the diff under one): the two are read at once.
+            var reading = ReadSpecAsync(parse.GetValue(from)!, cancellationToken);
+            var after = await Task.Run(() => ReadSpecAsync(parse.GetValue(to)!, cancellationToken), cancellationToken);
+            var before = await reading;
             var diff = SpecDiff.Compare(before, after, cancellationToken);
             var asJson = parse.GetValue(format) == "json";
             await WriteAsync(console, parse.GetValue(output), asJson ? SpecDiffRendering.ToJson(diff) + "\n" : SpecDiffRendering.ToMarkdown(diff, parse.GetValue(rows)));
