@@ -58,7 +58,172 @@ internal static class BenchCommands
             return 0;
         }));
         command.Subcommands.Add(pageRank);
+        command.Subcommands.Add(DiffBench(console));
+        command.Subcommands.Add(PreferencesBench(console));
         return command;
+    }
+
+    /// <summary>
+    /// <c>bench diff</c>: two specs of one synthetic study, the older without its last tenth of votes (so rankings, winners
+    /// and edges really move), written to files; then the median of 5 diffs of the records, and one diff from the files.
+    /// </summary>
+    private static Command DiffBench(CliConsole console)
+    {
+        var values = new Option<int>("--values") { Description = "Values in the synthetic study.", DefaultValueFactory = _ => 100_000 };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples (for the score intervals the diff compares).", DefaultValueFactory = _ => 200 };
+        var keep = new Option<DirectoryInfo?>("--keep") { Description = "Folder to leave the two spec files in (default: a temporary folder, deleted)." };
+        var command = new Command("diff", "Time 'moralgraph diff' on two specs of a synthetic study (the older one without its last 10% of votes).") { values, bootstrap, keep };
+        command.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
+        {
+            var count = parse.GetValue(values);
+            if (count < 2)
+            {
+                throw new CliException($"--values {count}: at least 2.");
+            }
+
+            var progress = new CliProgress(console.Error);
+            var folder = parse.GetValue(keep) ?? Directory.CreateTempSubdirectory("moralgraph-bench-diff-");
+            folder.Create();
+            var (olderPath, newerPath) = (Path.Combine(folder.FullName, "older.json"), Path.Combine(folder.FullName, "newer.json"));
+            Core.Releases.SpecDiff diff = null!;
+            double readSeconds = 0, fromFiles = 0, markdownSeconds = 0;
+            long fileBytes = 0;
+            var gen2 = 0;
+            var diffSeconds = new double[Runs];
+            var diffCpu = new double[Runs];
+            try
+            {
+                await progress.RunAsync(
+                    ($"{count:N0} values: two specs", async () =>
+                    {
+                        if (parse.GetValue(keep) is not null && File.Exists(olderPath) && File.Exists(newerPath))
+                        {
+                            // Kept from an earlier run: the specs take minutes to make on a busy machine.
+                            return;
+                        }
+
+                        var events = SyntheticStudies.LargeStudyEvents(count).ToList();
+                        var votes = events.Count(e => e is VoteCast);
+                        var dropped = 0;
+                        var older = events.Where(e => e is not VoteCast || ++dropped <= votes - (votes / 10)).ToList();
+                        var profile = new DefaultProfile(new DefaultProfileOptions { BootstrapResamples = parse.GetValue(bootstrap) });
+                        foreach (var (path, study) in new[] { (olderPath, older), (newerPath, events) })
+                        {
+                            var snapshot = StudyState.Replay(study).ToSnapshot();
+                            var spec = AlignmentSpecBuilder.Build(snapshot, profile.Reconcile(snapshot, cancellationToken));
+                            await using var file = File.Create(path);
+                            await AlignmentSpecJson.WriteAsync(spec, file, cancellationToken);
+                        }
+                    }),
+                    ($"{count:N0} values: diff", async () =>
+                    {
+                        var stopwatch = Stopwatch.StartNew();
+                        // As 'moralgraph diff' reads them: both at once.
+                        var reading = ReadAsync(olderPath, cancellationToken);
+                        var newer = await Task.Run(() => ReadAsync(newerPath, cancellationToken), cancellationToken);
+                        var older = await reading;
+                        readSeconds = stopwatch.Elapsed.TotalSeconds;
+                        fileBytes = new FileInfo(newerPath).Length;
+                        fromFiles = readSeconds + Timed(() => diff = Core.Releases.SpecDiff.Compare(older, newer, cancellationToken));
+                        gen2 = GC.CollectionCount(2);
+                        for (var i = 0; i < Runs; i++)
+                        {
+                            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                            diffSeconds[i] = Timed(() => diff = Core.Releases.SpecDiff.Compare(older, newer, cancellationToken));
+                            diffCpu[i] = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+                        }
+
+                        gen2 = GC.CollectionCount(2) - gen2;
+                        markdownSeconds = Timed(() => Core.Releases.SpecDiffRendering.ToMarkdown(diff));
+                    }));
+            }
+            finally
+            {
+                if (parse.GetValue(keep) is null)
+                {
+                    folder.Delete(recursive: true);
+                }
+            }
+
+            Array.Sort(diffSeconds);
+            Array.Sort(diffCpu);
+            var moves = diff.Graphs.Sum(g => g.RankMoves.Count);
+            var edges = diff.Graphs.Sum(g => g.EdgesAppeared.Count + g.EdgesVanished.Count + g.EdgesFlipped.Count);
+            await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"""
+                {count:N0} values; newer spec file {Megabytes(fileBytes)}.
+                diff of the records: {Seconds(diffSeconds[Runs / 2])} median of {Runs} (min {Seconds(diffSeconds[0])}, max {Seconds(diffSeconds[^1])}); CPU time {Seconds(diffCpu[Runs / 2])} median (min {Seconds(diffCpu[0])}), the figure to read on a shared machine; {gen2} full collections in the {Runs} runs
+                diff from the files: {Seconds(fromFiles)} (of which reading both specs {Seconds(readSeconds)}); Markdown: {Seconds(markdownSeconds)}
+                changes: {diff.ValuesAdded.Count} values added, {diff.ValuesRemoved.Count} removed, {diff.Graphs.Count} graphs changed ({diff.Graphs.Count(g => g.WinnersChanged)} winners changed), {moves:N0} rank moves, {edges:N0} edges appeared/vanished/flipped, votes {diff.Participation.Votes.Before:N0} → {diff.Participation.Votes.After:N0}
+                Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average when done {LoadAverage()}.
+                """));
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>
+    /// <c>bench preferences</c>: the jsonl-preferences export of synthetic graphs of N edges (N/5 values, one vote per
+    /// edge), written to a counting stream: time, records, bytes, and how far the working set rose while writing, which
+    /// stays flat as the edges grow tenfold when records are streamed.
+    /// </summary>
+    private static Command PreferencesBench(CliConsole console)
+    {
+        var sizes = new Option<string>("--edges") { Description = "Comma-separated edge counts.", DefaultValueFactory = _ => "100000,1000000" };
+        var command = new Command("preferences", "Time the jsonl-preferences export and the working set it adds, on synthetic graphs of N edges.") { sizes };
+        command.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
+        {
+            foreach (var edges in ParseSizes(parse.GetValue(sizes)!))
+            {
+                var snapshot = SyntheticStudies.LargeGraph(Math.Max(2, edges / 5));
+                var input = ExportFormats.Prepare(snapshot, new DefaultProfile(new DefaultProfileOptions { BootstrapResamples = 0 }), null, cancellationToken);
+                var contentHash = AlignmentSpecJson.ComputeHash(input.Spec);
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                var start = Environment.WorkingSet;
+                long jsonlBytes, zipBytes;
+                (long Records, long Contested) counts;
+                double seconds;
+                long peakBytes;
+                using (var peak = PeakWorkingSet.Start())
+                {
+                    var stopwatch = Stopwatch.StartNew();
+                    await using var lines = new CountingStream();
+                    counts = await Core.TrainingData.JsonlPreferencesFormat.WriteRecordsAsync(input.Spec, contentHash, lines, cancellationToken: cancellationToken);
+                    jsonlBytes = lines.Length;
+                    await using var zip = new CountingStream();
+                    await new Core.TrainingData.JsonlPreferencesFormat().WriteAsync(input, zip, cancellationToken);
+                    zipBytes = zip.Length;
+                    seconds = stopwatch.Elapsed.TotalSeconds;
+                    peakBytes = peak.Bytes;
+                }
+
+                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{input.Spec.Counts.Edges:N0} edges ({input.Spec.Counts.Values:N0} values): {counts.Records:N0} records ({counts.Contested:N0} contested), JSONL {Megabytes(jsonlBytes)}, zip {Megabytes(zipBytes)}; "
+                    + $"both written in {Seconds(seconds)}; working set {Megabytes(start)} before, +{Megabytes(Math.Max(0, peakBytes - start))} at most while writing"));
+                input = null;
+                snapshot = null;
+            }
+
+            await console.Out.WriteLineAsync($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average when done {LoadAverage()}.");
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>The 1-minute load average on Linux (wall times mean little when it is above the core count), else "n/a".</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+
+    private static async Task<Core.Export.AlignmentSpec> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(path);
+        return await AlignmentSpecJson.ReadAsync(file, cancellationToken);
+    }
+
+    private static double Timed(Action action)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        action();
+        return stopwatch.Elapsed.TotalSeconds;
     }
 
     private static async Task<string[]> RunSizeAsync(int count, int bootstrap, CliProgress progress, CancellationToken cancellationToken)

@@ -34,6 +34,7 @@ namespace MoralGraph.Core.Events;
 [JsonDerivedType(typeof(MergeProposalDecided), "merge-proposal-decided")]
 [JsonDerivedType(typeof(AnnouncementMade), "announcement-made")]
 [JsonDerivedType(typeof(ExportRecorded), "export-recorded")]
+[JsonDerivedType(typeof(SpecReleased), "spec-released")]
 [JsonDerivedType(typeof(Assistance.ModelUsageRecorded), "model-usage-recorded")]
 [JsonDerivedType(typeof(Assistance.ContextProposed), "context-proposed")]
 [JsonDerivedType(typeof(Assistance.ContextProposalDecided), "context-proposal-decided")]

@@ -39,7 +39,8 @@ public sealed partial class StudyState
         [.. Votes.History],
         [.. _submissionKeys.Order()],
         Participation.Capture(),
-        Assistance.Capture());
+        Assistance.Capture(),
+        [.. _releases]);
 
     /// <summary>The state <paramref name="capture"/> was taken from.</summary>
     public static StudyState Restore(StudyStateCapture capture)
@@ -92,6 +93,7 @@ public sealed partial class StudyState
 
         state._announcements.AddRange(capture.Announcements);
         AddAll(state._latestExports, capture.LatestExports);
+        state._releases.AddRange(capture.Releases);
         state._submissionKeys.UnionWith(capture.SubmissionKeys);
         state.Participation.Restore(capture.Participation);
         state.Assistance.Restore(capture.Assistance, capture.Withdrawn);
@@ -149,11 +151,15 @@ public sealed record StudyStateCapture(
     IReadOnlyList<WiserThanVote> Votes,
     IReadOnlyList<ulong> SubmissionKeys,
     IReadOnlyList<ParticipantCapture> Participation,
-    AssistanceCapture Assistance)
+    AssistanceCapture Assistance,
+    IReadOnlyList<SpecReleased> Releases)
 {
     /// <summary>The format this version writes; a snapshot in another format is not used (the log is replayed instead).</summary>
-    /// <remarks>2: held cards (format 1 did not keep them, so its snapshots would restore held cards into play).</remarks>
-    public const int CurrentFormat = 2;
+    /// <remarks>
+    /// 2: held cards (format 1 did not keep them, so its snapshots would restore held cards into play). 3: releases
+    /// (a format 2 snapshot would restore a study without them, and its next release would be numbered v1 again).
+    /// </remarks>
+    public const int CurrentFormat = 3;
 
     /// <summary>The capture as UTF-8 JSON, the way snapshots store it.</summary>
     public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, EventHashChain.JsonOptions);

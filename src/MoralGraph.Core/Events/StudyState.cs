@@ -34,6 +34,7 @@ public sealed partial class StudyState
     private readonly Dictionary<string, MergeProposal> _proposals = new(StringComparer.Ordinal);
     private readonly List<AnnouncementMade> _announcements = [];
     private readonly Dictionary<string, ExportRecorded> _latestExports = new(StringComparer.Ordinal);
+    private readonly List<SpecReleased> _releases = [];
 
     // Hashes of the idempotency keys of every applied event: whoever appends to a live state can tell a new submission
     // from a possible replay without asking the store (a hash collision only sends a new one down the careful path).
@@ -74,6 +75,9 @@ public sealed partial class StudyState
 
     /// <summary>The latest export recorded from the console, per reconciliation profile: what the next export is compared with.</summary>
     public IReadOnlyDictionary<string, ExportRecorded> LatestExports => _latestExports;
+
+    /// <summary>The study's published releases, oldest first (<c>v1</c>, <c>v2</c>, …).</summary>
+    public IReadOnlyList<SpecReleased> Releases => _releases;
 
     private bool IsInPlay(CardSubmitted card) =>
         !_withdrawn.Contains(card.ParticipantId) && !_hidden.ContainsKey(card.CardId) && !_holds.ContainsKey(card.CardId);
@@ -260,6 +264,9 @@ public sealed partial class StudyState
                 break;
             case ExportRecorded recorded:
                 _latestExports[recorded.Summary.Profile] = recorded;
+                break;
+            case SpecReleased released:
+                _releases.Add(released);
                 break;
         }
     }

@@ -22,7 +22,13 @@ public sealed record AlignmentSpec(
     string? ContentHash)
 {
     /// <summary>The schema version this code writes.</summary>
-    public const string CurrentSchemaVersion = "1.1.0";
+    public const string CurrentSchemaVersion = "1.2.0";
+
+    /// <summary>Since 1.2.0: the release this spec is (<c>v1</c>, <c>v2</c>, … per study); null for an export of the live graph.</summary>
+    public string? ReleaseId { get; init; }
+
+    /// <summary>Since 1.2.0: the study's release before this one; null for the first release and for exports of the live graph.</summary>
+    public string? PreviousReleaseId { get; init; }
 }
 
 public sealed record SpecStudy(string Slug, string Title, string Description, IReadOnlyList<string> Languages, string Phase);

@@ -112,6 +112,11 @@ public static class AlignmentSpecJson
     public static AlignmentSpec Read(string json) =>
         JsonSerializer.Deserialize<AlignmentSpec>(json, Options) ?? throw new JsonException("The spec is null.");
 
+    /// <summary>Reads a spec from a stream (a file of any size, without holding its text).</summary>
+    public static async Task<AlignmentSpec> ReadAsync(Stream input, CancellationToken cancellationToken = default) =>
+        await JsonSerializer.DeserializeAsync<AlignmentSpec>(input, Options, cancellationToken).ConfigureAwait(false)
+            ?? throw new JsonException("The spec is null.");
+
     private static string ReadSchema()
     {
         using var stream = typeof(AlignmentSpecJson).Assembly.GetManifestResourceStream("MoralGraph.AlignmentSpec.v1.schema.json")

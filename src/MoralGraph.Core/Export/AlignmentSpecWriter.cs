@@ -59,6 +59,11 @@ internal sealed class AlignmentSpecWriter : IDisposable
             _output?.WriteString("generatedAt", generatedAt);
         }
 
+        // Part of the content (unlike generatedAt), so the hash rule stays the one documented since 1.0: a release's
+        // contentHash covers which release it says it is.
+        OptionalString("releaseId", spec.ReleaseId);
+        OptionalString("previousReleaseId", spec.PreviousReleaseId);
+
         PropertyName("study");
         StartObject();
         String("slug", spec.Study.Slug);

@@ -30,7 +30,7 @@ public static class ExportFormats
 {
     /// <summary>Every format, by name.</summary>
     public static IReadOnlyList<IExportFormat> All { get; } =
-        [new JsonSpecFormat(), new GraphMlFormat(), new CsvFormat(), new MarkdownFormat(), new MaiFormat()];
+        [new JsonSpecFormat(), new GraphMlFormat(), new CsvFormat(), new MarkdownFormat(), new MaiFormat(), new TrainingData.JsonlPreferencesFormat(), new TrainingData.PrinciplesFormat()];
 
     /// <summary>Names accepted by <see cref="Find"/>.</summary>
     public static string Names => string.Join("|", All.Select(f => f.Name));

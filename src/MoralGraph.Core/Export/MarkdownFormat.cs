@@ -101,7 +101,7 @@ public sealed class MarkdownFormat : IExportFormat
     }
 
     // Participant text is data, not markup: escape what Markdown would interpret (including raw HTML).
-    private static string Escape(string text)
+    internal static string Escape(string text)
     {
         var escaped = new StringBuilder(text.Length);
         foreach (var c in text)

@@ -132,6 +132,12 @@ public sealed record Study
     /// <summary>When any are set, joining needs one of these codes; each may have its own capacity.</summary>
     public IReadOnlyList<InviteCode> InviteCodes { get; init; } = [];
 
+    /// <summary>
+    /// The licence the study's published data is under (an SPDX id such as <c>CC-BY-4.0</c>, or words), for the dataset
+    /// cards of its training-data exports; null when the study's owners have not said.
+    /// </summary>
+    public string? License { get; init; }
+
     /// <summary>Values the study starts with (see <see cref="SeedValue"/>).</summary>
     public IReadOnlyList<SeedValue> SeedValues { get; init; } = [];
 

@@ -126,6 +126,12 @@ public static class StudyDefinitionReader
             problems.Add(new("capacity", $"capacity is {document.Capacity}; use at least 1, or leave it out for no limit."));
         }
 
+        if (document.License is not null && document.Licence is not null)
+        {
+            problems.Add(new("license", "license and licence are both set; keep one (they are the same field)."));
+        }
+
+        var license = string.IsNullOrWhiteSpace(document.License ?? document.Licence) ? null : TextNormalization.CollapseWhitespace(document.License ?? document.Licence);
         var inviteCodes = ReadInviteCodes(document.InviteCodes ?? [], problems);
         var seedValues = ReadSeedValues(document.SeedValues ?? [], questions, problems);
 
@@ -144,7 +150,7 @@ public static class StudyDefinitionReader
         return ValidationResult<Study>.Valid(
             new Study(slug, title, TextNormalization.CollapseWhitespace(document.Description), questions, redLines, languages, phase, drawSize)
             {
-                QuestionAssignment = assignment, Capacity = document.Capacity, InviteCodes = inviteCodes, SeedValues = seedValues,
+                QuestionAssignment = assignment, Capacity = document.Capacity, InviteCodes = inviteCodes, SeedValues = seedValues, License = license,
             },
             []);
     }
@@ -243,6 +249,7 @@ public static class StudyDefinitionReader
 
         Check("title", document.Title, MaxTitleLength);
         Check("description", document.Description, MaxDescriptionLength);
+        Check("license", document.License ?? document.Licence, MaxTitleLength);
         for (var i = 0; i < (document.Questions?.Count ?? 0); i++)
         {
             var question = document.Questions![i];
@@ -416,6 +423,10 @@ public static class StudyDefinitionReader
         public int? Capacity { get; set; }
         public List<InviteCodeDocument>? InviteCodes { get; set; }
         public List<SeedValueDocument>? SeedValues { get; set; }
+        public string? License { get; set; }
+
+        // British spelling, accepted as the same field.
+        public string? Licence { get; set; }
     }
 
     private sealed class InviteCodeDocument

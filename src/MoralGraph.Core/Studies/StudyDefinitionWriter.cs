@@ -23,6 +23,7 @@ public static class StudyDefinitionWriter
             ["slug"] = study.Slug,
             ["title"] = study.Title,
             ["description"] = study.Description,
+            ["license"] = study.License,
             ["phase"] = study.Phase.ToString().ToLowerInvariant(),
             ["voteDrawSize"] = study.VoteDrawSize,
             ["languages"] = study.Languages.ToList(),

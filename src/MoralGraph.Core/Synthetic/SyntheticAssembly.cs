@@ -182,6 +182,7 @@ public static class SyntheticAssembly
             {
                 Add(At(new PhaseChanged(StudyPhase.Voting) { StudyId = slug, OccurredAt = clock, Actor = "facilitator" }));
                 Add(At(new ExportRecorded("json", new ExportSummary("default", "sha256:1111", "fingerprint", [new ExportedValue("seed-1", "Seeded Care")], [])) { StudyId = slug, OccurredAt = clock, Actor = "facilitator" }));
+                Add(At(new SpecReleased("v1", null, "Halfway", "default", events.Count, "sha256:2222", "sha256:3333", "fingerprint") { StudyId = slug, OccurredAt = clock, Actor = "facilitator" }));
             }
         }
 

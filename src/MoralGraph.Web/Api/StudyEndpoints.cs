@@ -101,6 +101,13 @@ public static class StudyEndpoints
             return TypedResults.Stream(body => exportFormat.WriteAsync(input, body, cancellationToken), exportFormat.MediaType, fileName, entityTag: contentTag);
         }
 
+        if (exportFormat is Core.TrainingData.JsonlPreferencesFormat)
+        {
+            // One record per edge: a million edges must stream in constant memory, so there is no tag of the bytes (they
+            // are never held) and none of the content (the records carry card ids the content hash does not cover alone).
+            return TypedResults.Stream(body => exportFormat.WriteAsync(input, body, cancellationToken), exportFormat.MediaType, fileName);
+        }
+
         // Other formats carry more than the spec (votes.csv has vote ids and times), so their tag is the hash of the bytes
         // sent, known only once they are written: they are written whole first (their writers build their text in memory anyway).
         using var output = new MemoryStream();

@@ -250,6 +250,7 @@ internal sealed class AuditSummaries
         MergeProposalDecided decided => $"proposal {decided.ProposalId} {(decided.Accepted ? "accepted" : "rejected")}",
         AnnouncementMade announcement => $"announcement: {announcement.Text}",
         ExportRecorded export => $"export {export.Format} ({export.Summary.Profile}) {export.Summary.ContentHash}",
+        SpecReleased release => $"release {release.ReleaseId} ({release.Profile}) {release.SpecSha256}: {release.Note}",
         _ => AuditEventTypes.NameOf(studyEvent.GetType()),
     };
 

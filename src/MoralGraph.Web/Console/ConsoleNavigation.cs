@@ -45,6 +45,7 @@ public sealed class ConsoleNavigation(ConsoleAuthorization authorization)
         new("Settings", StudyLinks.Settings(slug), MudBlazor.Icons.Material.Filled.Tune),
         new("Audit", StudyLinks.Audit(slug), MudBlazor.Icons.Material.Filled.FactCheck),
         new("Exports", StudyLinks.Exports(slug), MudBlazor.Icons.Material.Filled.Download),
+        new("Releases", StudyLinks.Releases(slug), MudBlazor.Icons.Material.Filled.NewReleases),
     ];
 
     /// <summary>The install-wide links <paramref name="user"/> may open: the studies, and access for owners.</summary>

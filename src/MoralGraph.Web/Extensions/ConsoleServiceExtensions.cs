@@ -25,6 +25,7 @@ public static class ConsoleServiceExtensions
         services.AddSingleton<StudyAdministration>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<ExportConsole>();
+        services.AddSingleton<ReleaseConsole>();
         services.AddSingleton<AccessAdministration>();
         services.AddSingleton<ConsoleNavigation>();
         // Lists and decides proposed contexts always; starts model jobs only when AddLanguageModels registered a model.
@@ -36,6 +37,7 @@ public static class ConsoleServiceExtensions
         services.AddScoped<SettingsPageState>();
         services.AddScoped<AuditPageState>();
         services.AddScoped<ExportsPageState>();
+        services.AddScoped<ReleasesPageState>();
         services.AddScoped<AccessPageState>();
         services.AddScoped<ModerationPageState>();
         return builder;

@@ -168,6 +168,7 @@ public static class MoralGraphServiceExtensions
         app.MapStaticAssets().AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
         app.MapStudyEndpoints();
+        app.MapReleaseEndpoints();
         app.MapParticipantEndpoints();
         app.MapParticipantApi();
         app.MapLiveSession();

@@ -30,4 +30,7 @@ public static class StudyLinks
 
     /// <summary>Path of a study's exports page.</summary>
     public static string Exports(string slug) => $"{Dashboard(slug)}/exports";
+
+    /// <summary>The study's releases page.</summary>
+    public static string Releases(string slug) => $"{Dashboard(slug)}/releases";
 }

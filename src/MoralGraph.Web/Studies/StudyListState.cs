@@ -23,6 +23,8 @@ public sealed class StudyListState(IStudyCatalog catalog)
         ["csv"] = "CSV tables (zip)",
         ["md"] = "Markdown report",
         ["mai"] = "MAI 2023 JSON",
+        ["jsonl-preferences"] = "Preference pairs for training (JSONL, zip)",
+        ["principles"] = "Principles per context (zip)",
     };
 
     /// <summary>The reconciliation profiles exports can use.</summary>

@@ -266,7 +266,7 @@ public class ExportFormatTests
     [Fact]
     public void Every_format_has_a_distinct_name()
     {
-        Assert.Equal(["json", "graphml", "csv", "md", "mai"], ExportFormats.All.Select(f => f.Name));
+        Assert.Equal(["json", "graphml", "csv", "md", "mai", "jsonl-preferences", "principles"], ExportFormats.All.Select(f => f.Name));
         Assert.Null(ExportFormats.Find("xlsx"));
         Assert.NotNull(ExportFormats.Find("JSON"));
     }

@@ -73,6 +73,27 @@ public class StudyDefinitionReaderTests
         Assert.Contains(result.Problems, p => p.Field == "questions[0].contexts[0].id");
     }
 
+    [Theory]
+    [InlineData("license: CC-BY-4.0\n", "CC-BY-4.0")]
+    [InlineData("licence: \"CC0-1.0\"\n", "CC0-1.0")]
+    [InlineData("", null)]
+    public void A_licence_is_read_under_either_spelling_and_written_back(string line, string? expected)
+    {
+        var result = StudyDefinitionReader.Read("slug: s\ntitle: T\n" + line + "questions:\n  - id: q\n    prompt: P?\n    contexts:\n      - text: When\n");
+
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+        Assert.Equal(expected, result.Value!.License);
+        Assert.Equal(expected, StudyDefinitionReader.Read(StudyDefinitionWriter.Write(result.Value)).Value!.License);
+    }
+
+    [Fact]
+    public void Both_spellings_of_licence_at_once_are_refused()
+    {
+        var result = StudyDefinitionReader.Read("slug: s\ntitle: T\nlicense: A\nlicence: B\nquestions:\n  - id: q\n    prompt: P?\n    contexts:\n      - text: When\n");
+
+        Assert.Contains(result.Problems, p => p.Field == "license");
+    }
+
     [Fact]
     public void Phases_only_move_forward()
     {

@@ -20,6 +20,7 @@ public abstract class ConsoleComponentTest : BunitTestContext
         Services.AddScoped(_ => new SettingsPageState(app.Get<StudyAdministration>()));
         Services.AddScoped(_ => new AuditPageState(app.Get<AuditTrail>()));
         Services.AddScoped(_ => new ExportsPageState(app.Get<ExportConsole>()));
+        Services.AddScoped(_ => new ReleasesPageState(app.Get<ReleaseConsole>()));
         Services.AddScoped(_ => new AccessPageState(app.Get<AccessAdministration>()));
     }
 

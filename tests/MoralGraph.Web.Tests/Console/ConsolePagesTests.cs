@@ -16,6 +16,7 @@ public sealed class ConsolePagesTests(ConsoleApp app) : IClassFixture<ConsoleApp
         { StudyLinks.Settings(Slug), "Settings" },
         { StudyLinks.Audit(Slug), "Audit" },
         { StudyLinks.Exports(Slug), "Exports" },
+        { StudyLinks.Releases(Slug), "Releases" },
         { StudyLinks.ConsoleAccess, "Access" },
     };
 
@@ -42,6 +43,7 @@ public sealed class ConsolePagesTests(ConsoleApp app) : IClassFixture<ConsoleApp
     [InlineData("/console/pages-check/settings")]
     [InlineData("/console/pages-check/audit")]
     [InlineData("/console/pages-check/exports")]
+    [InlineData("/console/pages-check/releases")]
     [InlineData("/console/access")]
     public async Task A_facilitator_without_a_role_there_is_sent_to_the_denied_page(string path)
     {
