@@ -74,7 +74,7 @@ internal sealed record CliConsole(TextWriter Out, TextWriter Error)
             await Error.WriteLineAsync("cancelled.");
             return 130;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or FormatException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or FormatException or System.Text.Json.JsonException or System.Data.Common.DbException)
         {
             // Not a problem the command foresaw: say what happened in one line rather than a stack trace.
             await Error.WriteLineAsync($"error: {e.Message}");

@@ -41,6 +41,19 @@ internal static class StoreCommands
                 """);
             return 0;
         }));
-        return new Command("store", "Maintain the store file.") { encrypt };
+        var from = new Option<string>("--from") { Description = "The store to copy: litedb:FILE (or a path) or postgres:CONNECTION-STRING.", Required = true };
+        var to = new Option<string>("--to") { Description = "The empty store to copy it into: litedb:FILE (or a path) or postgres:CONNECTION-STRING.", Required = true };
+        var copy = new Command("copy", "Copy a whole store between LiteDB and PostgreSQL, its log byte for byte (so 'audit verify' prints the same head) with the participants' keys; the target must be empty.") { from, to };
+        copy.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
+        {
+            var copied = await StoreCopy.CopyAsync(parse.GetValue(from)!, parse.GetValue(to)!, cancellationToken);
+            await console.Out.WriteLineAsync($"""
+                Copied {copied.EventCount} events ({copied.StudyCount} studies and the access log) and {copied.KeyCount} participant keys ({copied.DestroyedKeyCount} destroyed: withdrawn participants' words stay unreadable) from {copied.From} to {copied.To}.
+                The copy verifies to the source's head. Head: {copied.Head}
+                Snapshots were not copied: they are a cache of the log, and the app writes new ones.
+                """);
+            return 0;
+        }));
+        return new Command("store", "Maintain the store: encrypt a LiteDB file written in clear, copy a store between LiteDB and PostgreSQL.") { encrypt, copy };
     }
 }
