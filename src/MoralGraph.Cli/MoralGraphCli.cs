@@ -13,7 +13,7 @@ internal static class MoralGraphCli
     {
         var db = new Option<string>("--db")
         {
-            Description = $"LiteDB file to use (default: $MORALGRAPH_DB or {DefaultDatabasePath}).",
+            Description = $"The store: a LiteDB file (a path or litedb:PATH) or postgres:CONNECTION-STRING (default: $MORALGRAPH_DB or {DefaultDatabasePath}).",
             Recursive = true,
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MORALGRAPH_DB") is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultDatabasePath,
         };

@@ -5,12 +5,13 @@ using MoralGraph.Storage.EventLog;
 using MoralGraph.Storage.PostgreSql.EventLog;
 using MoralGraph.Storage.PostgreSql.Tests;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace MoralGraph.Cli.Tests;
 
 /// <summary><c>moralgraph store copy</c> between LiteDB and a real PostgreSQL server, and <c>--db postgres:…</c>.</summary>
 [Collection(PostgreSqlServerGroup.Name)]
-public sealed class StoreCopyCommandTests(PostgreSqlFixture postgres) : IDisposable
+public sealed class StoreCopyCommandTests(PostgreSqlFixture postgres, ITestOutputHelper console) : IDisposable
 {
     private const string Study = "assembly";
     private const string KeptWords = "Words of turn 3 from sp-000002.";
@@ -32,6 +33,7 @@ public sealed class StoreCopyCommandTests(PostgreSqlFixture postgres) : IDisposa
         var verifiedThere = await CliSandbox.RunWithoutStoreAsync("audit", "verify", "--db", "postgres:" + database);
         var facilitatorsThere = await CliSandbox.RunWithoutStoreAsync("facilitator", "list", "--db", "postgres:" + database);
 
+        console.WriteLine(there.Output + verifiedThere.Output);
         Assert.Equal((0, string.Empty), (there.ExitCode, there.Error));
         Assert.Contains($"Head: {sourceHead}", there.Output, StringComparison.Ordinal);
         Assert.Contains("Snapshots were not copied", there.Output, StringComparison.Ordinal);
@@ -46,6 +48,7 @@ public sealed class StoreCopyCommandTests(PostgreSqlFixture postgres) : IDisposa
         var again = await CliSandbox.RunWithoutStoreAsync("store", "copy", "--from", "postgres:" + database, "--to", back);
         var verifiedBack = await CliSandbox.RunWithoutStoreAsync("audit", "verify", "--db", "litedb:" + back);
 
+        console.WriteLine(again.Output + verifiedBack.Output);
         Assert.Equal((0, string.Empty), (again.ExitCode, again.Error));
         Assert.Equal(sourceHead, HeadOf(verifiedBack));
         Assert.Equal(0, (await CliSandbox.RunWithoutStoreAsync("audit", "replay", "--db", back)).ExitCode);
@@ -122,6 +125,15 @@ public sealed class StoreCopyCommandTests(PostgreSqlFixture postgres) : IDisposa
         Assert.Equal(1, copied.ExitCode);
         Assert.Contains(expected, copied.Error, StringComparison.Ordinal);
         Assert.Empty(_sandbox.Folder.EnumerateFiles());
+    }
+
+    [Fact]
+    public async Task Store_encrypt_on_a_postgres_store_says_it_is_for_litedb_files()
+    {
+        var encrypted = await CliSandbox.RunWithoutStoreAsync("store", "encrypt", "--db", "postgres:Host=127.0.0.1;Port=1;Database=mg");
+
+        Assert.Equal(1, encrypted.ExitCode);
+        Assert.Contains("a PostgreSQL store was always written encrypted", encrypted.Error, StringComparison.Ordinal);
     }
 
     [Fact]
