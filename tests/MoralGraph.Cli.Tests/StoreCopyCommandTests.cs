@@ -39,6 +39,7 @@ public sealed class StoreCopyCommandTests(PostgreSqlFixture postgres, ITestOutpu
         Assert.Contains("Snapshots were not copied", there.Output, StringComparison.Ordinal);
         Assert.Equal(sourceHead, HeadOf(verifiedThere));
         Assert.Contains("ana", facilitatorsThere.Output, StringComparison.Ordinal);
+        Assert.Equal(0, (await CliSandbox.RunWithoutStoreAsync("audit", "replay", "--db", "postgres:" + database)).ExitCode);
         await using (var log = await PostgreSqlEventLog.OpenAsync(database))
         {
             AssertSameStudy(sourceEvents, await log.ReadStudyAsync(Study));
@@ -112,6 +113,36 @@ public sealed class StoreCopyCommandTests(PostgreSqlFixture postgres, ITestOutpu
         Assert.Contains("Nothing was copied", copied.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(target));
         Assert.DoesNotContain(_sandbox.Folder.EnumerateFiles(), f => f.Name.StartsWith("copy", StringComparison.Ordinal) || f.Name.StartsWith(".copy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_row_that_breaks_the_chain_mid_copy_leaves_either_target_empty()
+    {
+        await WriteStoreAsync();
+        IReadOnlyList<StoredEventRow> rows;
+        IReadOnlyList<ParticipantKey> keys;
+        using (var source = new LiteDbEventLog(_sandbox.Store))
+        {
+            rows = await source.ReadStoredAsync(0, 100_000);
+            keys = await source.ExportParticipantKeysAsync();
+        }
+
+        // The first pages are good and written; the last one holds an altered event.
+        var broken = rows.Select((r, i) => i == rows.Count - 3 ? r with { Payload = r.Payload.Replace("sp-0", "sp-9", StringComparison.Ordinal) } : r).ToList();
+        var database = await postgres.Server.CreateDatabaseAsync();
+        var target = _sandbox.PathOf("copy.db");
+
+        await using (var log = await PostgreSqlEventLog.OpenAsync(database))
+        {
+            var intoPostgres = await Assert.ThrowsAsync<InvalidDataException>(() => log.ImportStoredAsync(PagesOf(broken), keys));
+            Assert.Contains($"broken at event {rows.Count - 2}", intoPostgres.Message, StringComparison.Ordinal);
+            Assert.Empty(await log.ReadStoredAsync(0, 10));
+            Assert.Empty(await log.ExportParticipantKeysAsync());
+        }
+
+        var intoLiteDb = await Assert.ThrowsAsync<InvalidDataException>(() => Storage.Copying.LiteDbStoreImport.ImportAsync(target, PagesOf(broken), keys));
+        Assert.Contains($"broken at event {rows.Count - 2}", intoLiteDb.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_sandbox.Folder.EnumerateFiles(), f => f.Name.Contains("copy", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -199,6 +230,16 @@ public sealed class StoreCopyCommandTests(PostgreSqlFixture postgres, ITestOutpu
         Assert.Contains(events, e => e.Event is InterviewMessagePosted { Message.Text: KeptWords });
         Assert.DoesNotContain(events, e => e.Event is InterviewMessagePosted { Message.Text: WithdrawnWords });
         return events;
+    }
+
+#pragma warning disable CS1998 // An async iterator over rows in memory, as the copy reads pages from a store.
+    private static async IAsyncEnumerable<IReadOnlyList<StoredEventRow>> PagesOf(IReadOnlyList<StoredEventRow> rows)
+#pragma warning restore CS1998
+    {
+        foreach (var page in rows.Chunk(50))
+        {
+            yield return page;
+        }
     }
 
     private static void AssertSameStudy(IReadOnlyList<RecordedEvent> expected, IReadOnlyList<RecordedEvent> actual)
