@@ -29,8 +29,8 @@ internal static class StoreCopy
 
     public static async Task<StoreCopyResult> CopyAsync(string from, string to, CancellationToken cancellationToken)
     {
+        // The target's name is checked before the source is opened: a mistyped scheme costs no verification of a large log.
         var target = StoreLocation.Parse(to);
-        StoreLocation.Parse(from);
         using var source = CommandStore.OpenExisting(from);
         var verified = await source.VerifyAsync(cancellationToken);
         if (!verified.IsIntact)
