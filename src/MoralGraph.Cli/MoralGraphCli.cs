@@ -13,7 +13,7 @@ internal static class MoralGraphCli
     {
         var db = new Option<string>("--db")
         {
-            Description = $"The store: a LiteDB file (default: $MORALGRAPH_DB or {DefaultDatabasePath}) or postgres:CONNECTION-STRING.",
+            Description = $"The store: a LiteDB file (a path or litedb:PATH) or postgres:CONNECTION-STRING (default: $MORALGRAPH_DB or {DefaultDatabasePath}).",
             Recursive = true,
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MORALGRAPH_DB") is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultDatabasePath,
         };
@@ -30,8 +30,6 @@ internal static class MoralGraphCli
             ReconcileCommands.Reconcile(db, console),
             ReconcileCommands.Export(db, console),
             ValidateCommand.Create(console),
-            DiffCommand.Create(console),
-            ReleaseCommands.Create(db, console),
             DedupCommand.Create(db, console),
             AuditCommands.Create(db, console),
             StoreCommands.Create(db, console),
@@ -76,7 +74,7 @@ internal sealed record CliConsole(TextWriter Out, TextWriter Error)
             await Error.WriteLineAsync("cancelled.");
             return 130;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or FormatException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or FormatException or System.Text.Json.JsonException or System.Data.Common.DbException)
         {
             // Not a problem the command foresaw: say what happened in one line rather than a stack trace.
             await Error.WriteLineAsync($"error: {e.Message}");

@@ -24,6 +24,15 @@ public sealed class CliSandbox : IDisposable
         return (exitCode, output.ToString(), error.ToString());
     }
 
+    /// <summary>Runs with exactly <paramref name="args"/>, naming no store (for commands given their stores another way, or --db twice).</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunWithoutStoreAsync(params string[] args)
+    {
+        var output = new StringWriter(new StringBuilder());
+        var error = new StringWriter(new StringBuilder());
+        var exitCode = await MoralGraphCli.RunAsync(args, output, error, new StringReader(string.Empty));
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
     public string Write(string name, string content)
     {
         var path = PathOf(name);

@@ -1,5 +1,6 @@
 using MoralGraph.Core.Events;
 using MoralGraph.Storage.EventLog;
+using MoralGraph.Storage.PostgreSql.EventLog;
 using MoralGraph.Storage.Snapshots;
 
 namespace MoralGraph.Cli.Commands;
@@ -14,9 +15,10 @@ internal sealed class CliStore : IEventLog, IStudyCatalog, IDisposable
     private readonly IStudyCatalog _catalog;
     private readonly IDisposable _owner;
 
-    public CliStore(string location, IEventLog log, IStudyCatalog catalog, IStudySnapshotStore snapshots, IDisposable owner, LiteDbEventLog? liteDb = null)
+    public CliStore(string location, IEventLog log, IStudyCatalog catalog, IStudySnapshotStore snapshots, IStoredEventSource stored, IDisposable owner, LiteDbEventLog? liteDb = null)
     {
         Location = location;
+        Stored = stored;
         _log = log;
         _catalog = catalog;
         Snapshots = snapshots;
@@ -29,6 +31,12 @@ internal sealed class CliStore : IEventLog, IStudyCatalog, IDisposable
 
     /// <summary>Where the app keeps the studies' snapshots in this store.</summary>
     public IStudySnapshotStore Snapshots { get; }
+
+    /// <summary>The log and participants' keys as stored, for copying the store.</summary>
+    public IStoredEventSource Stored { get; }
+
+    /// <summary>The PostgreSQL store when it is one, else null.</summary>
+    public PostgreSqlEventLog? PostgreSql { get; init; }
 
     /// <summary>The LiteDB store when it is one (its file and its participants' key file), else null.</summary>
     public LiteDbEventLog? LiteDb { get; }
@@ -53,5 +61,5 @@ internal sealed class CliStore : IEventLog, IStudyCatalog, IDisposable
 
     /// <summary>A LiteDB file's store.</summary>
     public static CliStore ForLiteDb(string path, LiteDbEventLog log) =>
-        new(path, log, log, new FileStudySnapshotStore(FileStudySnapshotStore.FolderBeside(log.Path)), log, log);
+        new(path, log, log, new FileStudySnapshotStore(FileStudySnapshotStore.FolderBeside(log.Path)), log, log, log);
 }

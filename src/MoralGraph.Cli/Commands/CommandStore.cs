@@ -1,69 +1,27 @@
 using MoralGraph.Core.Events;
 using MoralGraph.Storage.EventLog;
+using MoralGraph.Storage.PostgreSql.EventLog;
+using MoralGraph.Storage.PostgreSql.Schema;
+using MoralGraph.Storage.PostgreSql.Snapshots;
+using Npgsql;
 
 namespace MoralGraph.Cli.Commands;
 
 /// <summary>Opens the store named by <c>--db</c> and loads studies from it.</summary>
 internal static class CommandStore
 {
-    /// <summary>Opens (or creates) the store <paramref name="location"/> names (see <see cref="CliStore"/>).</summary>
+    /// <summary>Opens (or creates) the store <paramref name="location"/> names (see <see cref="StoreLocation"/>).</summary>
     public static CliStore Open(string location)
     {
-        if (PostgreSqlConnection(location) is { } connection)
+        var store = StoreLocation.Parse(location);
+        if (store.Kind == StoreKind.PostgreSql)
         {
-            return OpenPostgreSql(location, connection);
+            return OpenPostgreSql(store, mustExist: false);
         }
 
-        var path = LiteDbPath(location);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        return CliStore.ForLiteDb(location, OpenLiteDb(path));
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(store.Target))!);
+        return CliStore.ForLiteDb(store.Target, OpenLiteDb(store.Target));
     }
-
-    /// <summary>The connection string of a <c>postgres:</c> (or <c>postgresql:</c>) location, else null.</summary>
-    private static string? PostgreSqlConnection(string location) =>
-        location.StartsWith("postgres:", StringComparison.OrdinalIgnoreCase) ? location["postgres:".Length..]
-        : location.StartsWith("postgresql:", StringComparison.OrdinalIgnoreCase) ? location["postgresql:".Length..]
-        : null;
-
-    /// <summary>The store in a PostgreSQL database (its tables created when absent), for messages without the password.</summary>
-    private static CliStore OpenPostgreSql(string location, string connectionString)
-    {
-        Npgsql.NpgsqlConnectionStringBuilder parsed;
-        try
-        {
-            parsed = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "moralgraph-cli" };
-        }
-        catch (ArgumentException e)
-        {
-            throw new CliException($"--db {location.Split(':')[0]}:…: not a PostgreSQL connection string ({e.Message}).");
-        }
-
-        var shown = $"postgres:Host={parsed.Host};Port={parsed.Port};Database={parsed.Database}";
-        var dataSource = Npgsql.NpgsqlDataSource.Create(parsed.ConnectionString);
-        try
-        {
-            var log = Storage.PostgreSql.EventLog.PostgreSqlEventLog.OpenAsync(dataSource).GetAwaiter().GetResult();
-            return new CliStore(shown, log, log, new Storage.PostgreSql.Snapshots.PostgreSqlSnapshotStore(dataSource), new Owners(log, dataSource));
-        }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or IOException or InvalidOperationException or TimeoutException)
-        {
-            dataSource.Dispose();
-            throw new CliException($"cannot open the store {shown}: {e.Message}");
-        }
-    }
-
-    /// <summary>Disposes the log, then the data source it used.</summary>
-    private sealed class Owners(IDisposable log, IDisposable dataSource) : IDisposable
-    {
-        public void Dispose()
-        {
-            log.Dispose();
-            dataSource.Dispose();
-        }
-    }
-
-    private static string LiteDbPath(string location) =>
-        location.StartsWith("litedb:", StringComparison.OrdinalIgnoreCase) ? location["litedb:".Length..] : location;
 
     private static LiteDbEventLog OpenLiteDb(string path)
     {
@@ -84,17 +42,17 @@ internal static class CommandStore
     /// <summary>
     /// Opens the store <paramref name="location"/> names for a command that reads one: a missing LiteDB file (or folder) is refused
     /// rather than created, and so is an empty file, which LiteDB would take for a new store (an audit of it said
-    /// "intact: 0 events").
+    /// "intact: 0 events"); so is a PostgreSQL database without MoralGraph's tables.
     /// </summary>
     public static CliStore OpenExisting(string location)
     {
-        if (PostgreSqlConnection(location) is { } connection)
+        var store = StoreLocation.Parse(location);
+        if (store.Kind == StoreKind.PostgreSql)
         {
-            return OpenPostgreSql(location, connection);
+            return OpenPostgreSql(store, mustExist: true);
         }
 
-        var path = LiteDbPath(location);
-        var file = new FileInfo(path);
+        var file = new FileInfo(store.Target);
         if (!file.Exists)
         {
             throw new CliException($"{file.FullName}: no store there{(file.Directory is { Exists: false } ? " (the folder does not exist either)" : string.Empty)}.");
@@ -105,7 +63,47 @@ internal static class CommandStore
             throw new CliException($"{file.FullName}: the file is empty, not a store.");
         }
 
-        return CliStore.ForLiteDb(location, OpenLiteDb(path));
+        return CliStore.ForLiteDb(store.Target, OpenLiteDb(store.Target));
+    }
+
+    /// <summary>
+    /// Opens a PostgreSQL store. A database without MoralGraph's tables is created when <paramref name="mustExist"/> is
+    /// false and refused when true (a mistyped database name must not look like an empty store). Connection failures
+    /// (a wrong password, nothing listening) are reported in one line that never shows the password.
+    /// </summary>
+    private static CliStore OpenPostgreSql(StoreLocation store, bool mustExist)
+    {
+        var described = store.Describe();
+        NpgsqlDataSource dataSource;
+        try
+        {
+            dataSource = NpgsqlDataSource.Create(store.Target);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"{described}: not a PostgreSQL connection string ({e.Message})");
+        }
+
+        try
+        {
+            if (mustExist && !PostgreSqlSchema.ExistsAsync(dataSource).GetAwaiter().GetResult())
+            {
+                throw new CliException($"{described}: this database holds no MoralGraph store (no events table), and nothing was created in it. Check the database name, or copy a store into it with 'moralgraph store copy --to'.");
+            }
+
+            var log = PostgreSqlEventLog.OpenAsync(dataSource).GetAwaiter().GetResult();
+            return new CliStore(described, log, log, new PostgreSqlSnapshotStore(dataSource), log, new PostgreSqlOwner(log, dataSource)) { PostgreSql = log };
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            dataSource.Dispose();
+            throw new CliException($"cannot open the PostgreSQL store {described}: {e.Message}");
+        }
+        catch
+        {
+            dataSource.Dispose();
+            throw;
+        }
     }
 
     public static async Task<StudyState> LoadStudyAsync(IEventLog log, string slug, CancellationToken cancellationToken)
@@ -145,6 +143,16 @@ internal static class CommandStore
         finally
         {
             File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Closes a PostgreSQL store's log, then its connections.</summary>
+    private sealed class PostgreSqlOwner(PostgreSqlEventLog log, NpgsqlDataSource dataSource) : IDisposable
+    {
+        public void Dispose()
+        {
+            log.Dispose();
+            dataSource.Dispose();
         }
     }
 }

@@ -11,7 +11,13 @@ internal static class StoreCommands
         var encrypt = new Command("encrypt", "One-off, with the app stopped: rewrite a store written before participants' words were encrypted so that they are, with a new hash chain that records the old head.");
         encrypt.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
         {
-            var path = Path.GetFullPath(parse.GetValue(db)!);
+            var location = StoreLocation.Parse(parse.GetValue(db)!);
+            if (location.Kind != StoreKind.LiteDb)
+            {
+                throw new CliException("store encrypt rewrites a LiteDB file written before encryption; a PostgreSQL store was always written encrypted.");
+            }
+
+            var path = Path.GetFullPath(location.Target);
             if (!File.Exists(path))
             {
                 throw new CliException($"{path}: no store there.");
@@ -41,6 +47,19 @@ internal static class StoreCommands
                 """);
             return 0;
         }));
-        return new Command("store", "Maintain the store file.") { encrypt };
+        var from = new Option<string>("--from") { Description = "The store to copy: litedb:FILE (or a path) or postgres:CONNECTION-STRING.", Required = true };
+        var to = new Option<string>("--to") { Description = "The empty store to copy it into: litedb:FILE (or a path) or postgres:CONNECTION-STRING.", Required = true };
+        var copy = new Command("copy", "Copy a whole store between LiteDB and PostgreSQL, its log byte for byte (so 'audit verify' prints the same head) with the participants' keys; the target must be empty.") { from, to };
+        copy.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
+        {
+            var copied = await StoreCopy.CopyAsync(parse.GetValue(from)!, parse.GetValue(to)!, cancellationToken);
+            await console.Out.WriteLineAsync($"""
+                Copied {copied.EventCount} events ({copied.StudyCount} {(copied.StudyCount == 1 ? "study" : "studies")} and the access log) and {copied.KeyCount} participant keys ({copied.DestroyedKeyCount} destroyed: withdrawn participants' words stay unreadable) from {copied.From} to {copied.To}.
+                The copy verifies to the source's head. Head: {copied.Head}
+                Snapshots were not copied: they are a cache of the log, and the app writes new ones.
+                """);
+            return 0;
+        }));
+        return new Command("store", "Maintain the store: encrypt a LiteDB file written in clear, copy a store between LiteDB and PostgreSQL.") { encrypt, copy };
     }
 }

@@ -131,6 +131,20 @@ public sealed class PostgreSqlParticipantKeyStore : IParticipantKeyStore
         return keys;
     }
 
+    /// <summary>Every key with its material (none for a destroyed one), read from the table rather than the cache, for copying the store.</summary>
+    public async Task<IReadOnlyList<ParticipantKey>> ExportAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT key_id, study_id, participant_id, material FROM participant_keys ORDER BY key_id COLLATE \"C\"");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var keys = new List<ParticipantKey>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add(ReadKey(reader));
+        }
+
+        return keys;
+    }
+
     /// <summary>
     /// The statement that destroys the participant's key, for the transaction that commits their withdrawal; a participant
     /// without a key gets a destroyed one, so none is ever created for them. It answers whether a key was destroyed now.

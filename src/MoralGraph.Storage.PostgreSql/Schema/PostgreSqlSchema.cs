@@ -78,6 +78,14 @@ public static class PostgreSqlSchema
             xml text NOT NULL);
         """;
 
+    /// <summary>True when the database holds a MoralGraph store (its event log's table), which reading commands require rather than create.</summary>
+    public static async Task<bool> ExistsAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        await using var command = dataSource.CreateCommand("SELECT to_regclass('events') IS NOT NULL AND to_regclass('chain_head') IS NOT NULL");
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
+    }
+
     /// <summary>Creates the tables that are missing and records the schema version; refuses a database of a newer version.</summary>
     public static async Task EnsureCreatedAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
     {

@@ -193,6 +193,42 @@ public sealed class LiteDbParticipantKeyStore : IParticipantKeyStore, IDisposabl
     /// <inheritdoc />
     public IReadOnlyList<ParticipantKeyInfo> List() => [.. _byId.Values.Select(k => new ParticipantKeyInfo(k.KeyId, k.StudyId, k.ParticipantId, k.IsDestroyed)).OrderBy(k => k.StudyId, StringComparer.Ordinal).ThenBy(k => k.ParticipantId, StringComparer.Ordinal)];
 
+    /// <summary>Every key with its material (none for a destroyed one), for copying the store.</summary>
+    public IReadOnlyList<ParticipantKey> Export() => [.. _byId.Values.OrderBy(k => k.KeyId, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Stores <paramref name="keys"/> with their ids, destroyed ones as destroyed, into this key file, which must hold none:
+    /// the copied log's envelopes name those ids. Flushed before it returns.
+    /// </summary>
+    internal void ImportStored(IReadOnlyList<ParticipantKey> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        lock (_writing)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_byId.IsEmpty)
+            {
+                throw new StoreNotEmptyException($"the key file {Path} already holds {_byId.Count} participant keys.");
+            }
+
+            var documents = keys.Select(k => new ParticipantKeyDocument
+            {
+                Id = k.KeyId,
+                Owner = OwnerOf(k.StudyId, k.ParticipantId),
+                StudyId = k.StudyId,
+                ParticipantId = k.ParticipantId,
+                Material = k.Material ?? new byte[KeyBytes],
+                Destroyed = k.IsDestroyed,
+            }).ToList();
+            _store.Database.GetCollection<ParticipantKeyDocument>(KeysCollection).InsertBulk(documents);
+            _store.WaitUntilCommitsAreOnDisk();
+            foreach (var document in documents)
+            {
+                Remember(document);
+            }
+        }
+    }
+
     /// <summary>Copies LiteDB's log into the key file and closes it.</summary>
     public void Dispose()
     {

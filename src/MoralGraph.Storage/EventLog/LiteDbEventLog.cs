@@ -28,7 +28,7 @@ namespace MoralGraph.Storage.EventLog;
 /// <see cref="ParticipantText.Withdrawn"/> from this file and from every copy of it, and the chain still verifies.
 /// </para>
 /// </summary>
-public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
+public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IStoredEventSource, IDisposable
 {
     private const string EventsCollection = "events";
     private const string KeysCollection = "idempotency";
@@ -254,6 +254,79 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IDisposable
             .OrderBy(e => e.Id).Select(e => (e.Id, e.Payload)).ToList();
         return payloads;
     });
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredEventRow>> ReadStoredAsync(long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return Task.FromResult(Read(database =>
+        {
+            IReadOnlyList<StoredEventRow> rows = database.GetCollection<EventDocument>(EventsCollection).Find(Query.GT("_id", afterSequence), 0, limit)
+                .OrderBy(e => e.Id).Select(e => new StoredEventRow(e.Id, e.StudyId, e.Type, e.Payload, e.PreviousHash, e.Hash)).ToList();
+            return rows;
+        }));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ParticipantKey>> ExportParticipantKeysAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(_keys?.Export() ?? []);
+
+    /// <summary>
+    /// Writes <paramref name="rows"/> as they are, after the events already here, checking each against
+    /// <paramref name="chain"/>: the same documents, idempotency keys and study list an append writes, but not one byte of a
+    /// payload changed. Only for a new store nobody else appends to (<see cref="Copying.LiteDbStoreImport"/>).
+    /// </summary>
+    internal void ImportStored(IReadOnlyList<StoredEventRow> rows, StoredChainCheck chain)
+    {
+        Read(database =>
+        {
+            database.BeginTrans();
+            try
+            {
+                var events = database.GetCollection<EventDocument>(EventsCollection);
+                var keys = database.GetCollection<KeyDocument>(KeysCollection);
+                var studies = database.GetCollection<StudyDocument>(StudiesCollection);
+                var touchedStudies = new Dictionary<string, StudyDocument>(StringComparer.Ordinal);
+                foreach (var row in rows)
+                {
+                    var studyEvent = chain.Check(row);
+                    if (!_keyStoreNoted && _keys is not null && row.Payload.Contains(ParticipantTextProtector.EnvelopePrefix, StringComparison.Ordinal))
+                    {
+                        database.GetCollection<ErasureDocument>(ErasureCollection).Upsert(new ErasureDocument { Id = ErasureDocument.TheId, KeyStoreId = _keys.StoreId });
+                        _keyStoreNoted = true;
+                    }
+
+                    events.Insert(new EventDocument { Id = row.Sequence, StudyId = row.StudyId, Type = row.Type, Payload = row.Payload, PreviousHash = row.PreviousHash, Hash = row.Hash });
+                    if (studyEvent.IdempotencyKey is { } key)
+                    {
+                        keys.Insert(new KeyDocument { Id = key, Sequence = row.Sequence });
+                    }
+
+                    if (!Core.Access.AccessLog.IsReserved(studyEvent.StudyId))
+                    {
+                        UpdateStudyReadModel(studyEvent, studies, touchedStudies);
+                    }
+                }
+
+                foreach (var study in touchedStudies.Values)
+                {
+                    studies.Upsert(study);
+                }
+
+                database.Commit();
+            }
+            catch
+            {
+                database.Rollback();
+                throw;
+            }
+
+            return true;
+        });
+
+        _store!.WaitUntilCommitsAreOnDisk();
+        (_lastSequence, _lastHash) = (chain.Count, chain.Head);
+    }
 
     private IReadOnlyList<RecordedEvent> ToRecorded(List<EventDocument> documents)
     {
