@@ -30,6 +30,8 @@ internal static class MoralGraphCli
             ReconcileCommands.Reconcile(db, console),
             ReconcileCommands.Export(db, console),
             ValidateCommand.Create(console),
+            DiffCommand.Create(console),
+            ReleaseCommands.Create(db, console),
             DedupCommand.Create(db, console),
             AuditCommands.Create(db, console),
             StoreCommands.Create(db, console),
