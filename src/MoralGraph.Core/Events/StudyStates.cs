@@ -107,6 +107,61 @@ public sealed partial class StudyStates : IEventLog, IDisposable
     /// <summary>Raised when another instance appended to a reserved stream (facilitator accounts and keys), with its id.</summary>
     public event Action<string>? ReservedStreamChanged;
 
+    /// <summary>How long a participant counts as served by this instance (see <see cref="FollowParticipantAsync"/>).</summary>
+    public static readonly TimeSpan ParticipantAffinity = TimeSpan.FromMinutes(10);
+
+    private readonly ConcurrentDictionary<(string Slug, string ParticipantId), long> _participantsHere = new();
+
+    /// <summary>
+    /// Over a shared log, before serving a participant this instance has not served lately (their sticky session was
+    /// lost, or they came back on another device): reads what the other instances appended to the study first, so their
+    /// page shows what they did a moment ago elsewhere — their card confirmed there, their last vote — rather than what
+    /// this instance had heard of so far. One read of the new events; nothing when this instance served them lately (what
+    /// they do elsewhere after that reaches it within the log's announcements, well under a second) or alone on its log.
+    /// </summary>
+    public async Task FollowParticipantAsync(string slug, string participantId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(slug);
+        ArgumentException.ThrowIfNullOrEmpty(participantId);
+        if (_shared is null)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow().UtcTicks;
+        if (_participantsHere.TryGetValue((slug, participantId), out var seen) && now - seen < ParticipantAffinity.Ticks)
+        {
+            _participantsHere[(slug, participantId)] = now;
+            return;
+        }
+
+        if (_participantsHere.Count > 200_000)
+        {
+            // Bounded: forgetting who was here costs them one more read, never a wrong page.
+            _participantsHere.Clear();
+        }
+
+        var study = await EnterAsync(slug, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await EnsureCurrentAsync(study).ConfigureAwait(false);
+            if (study.State is not null)
+            {
+                await CatchUpLockedAsync(study).ConfigureAwait(false);
+            }
+            else
+            {
+                ForgetIfEmpty(study);
+            }
+        }
+        finally
+        {
+            study.Gate.Release();
+        }
+
+        _participantsHere[(slug, participantId)] = now;
+    }
+
     /// <summary>How many times a decision is made again after another instance changed what it read (then the conflict is the caller's).</summary>
     public const int MaxDecisionAttempts = 12;
 

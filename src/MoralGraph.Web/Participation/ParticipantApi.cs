@@ -352,6 +352,8 @@ public static class ParticipantApi
 
         try
         {
+            // Their previous request may have gone to another instance (a lost sticky session): this one catches up first.
+            await http.HttpContext.RequestServices.GetRequiredService<ParticipationService>().ArriveAsync(slug, session.ParticipantId, http.HttpContext.RequestAborted);
             return TypedResults.Ok(await action(session.ParticipantId));
         }
         catch (JourneyRefusedException e)

@@ -80,8 +80,23 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
     /// What <paramref name="participantId"/>'s page shows now, or null when there is no such study. A participant who
     /// withdrew, or an id the study does not know, reads as no participant.
     /// </summary>
-    public Task<JourneyView?> ViewAsync(string slug, string? participantId, CancellationToken cancellationToken = default) =>
-        studies.ReadAsync(slug, state => View(state, participantId), cancellationToken);
+    public async Task<JourneyView?> ViewAsync(string slug, string? participantId, CancellationToken cancellationToken = default)
+    {
+        if (participantId is not null)
+        {
+            // A participant arriving from another instance sees what they did there (over a shared store).
+            await studies.FollowParticipantAsync(slug, participantId, cancellationToken);
+        }
+
+        return await studies.ReadAsync(slug, state => View(state, participantId), cancellationToken);
+    }
+
+    /// <summary>
+    /// Before acting for <paramref name="participantId"/>: over a store several instances share, makes sure this instance
+    /// has what they did on another one (see <see cref="StudyStates.FollowParticipantAsync"/>).
+    /// </summary>
+    public Task ArriveAsync(string slug, string participantId, CancellationToken cancellationToken = default) =>
+        studies.FollowParticipantAsync(slug, participantId, cancellationToken);
 
     private static JourneyView View(StudyState state, string? participantId)
     {

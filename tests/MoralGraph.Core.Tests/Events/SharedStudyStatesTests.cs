@@ -144,6 +144,30 @@ public sealed class SharedStudyStatesTests
         Assert.Equal(2, await restarted.ReadAsync(Slug, s => s.Participation.ActiveCount));
     }
 
+    [Fact]
+    public async Task A_participant_arriving_from_the_other_instance_sees_what_they_did_there_before_it_was_announced()
+    {
+        // The announcements never arrive in time: only the arrival's own read can bring A's writes to B.
+        var log = new InMemorySharedLog { NotifyLatency = TimeSpan.FromMinutes(5) };
+        using var a = new StudyStates(log.NewWriter(), new NoStudySnapshots());
+        using var b = new StudyStates(log.NewWriter(), new NoStudySnapshots());
+        await a.AppendAsync(Defined(capacity: null));
+        await b.ReadAsync(Slug, s => s.Study);
+        await a.ChangeAsync(Slug, _ => StudyDecision.Append(true, Joined("p1")));
+        await a.ChangeAsync(Slug, _ => StudyDecision.Append(true, Vote("v1", "p1")));
+        Assert.Null(await b.ReadAsync(Slug, s => s.Participation.Find("p1")));
+
+        await b.FollowParticipantAsync(Slug, "p1");
+
+        Assert.NotNull(await b.ReadAsync(Slug, s => s.Participation.Find("p1")));
+        Assert.Single(await b.ReadAsync(Slug, s => s.Votes.History.Where(v => v.ParticipantId == "p1").ToList()) ?? []);
+
+        // Served here now: their next request costs no read (what they do elsewhere later comes with the announcements).
+        await a.ChangeAsync(Slug, _ => StudyDecision.Append(true, Vote("v2", "p1")));
+        await b.FollowParticipantAsync(Slug, "p1");
+        Assert.Single(await b.ReadAsync(Slug, s => s.Votes.History.Where(v => v.ParticipantId == "p1").ToList()) ?? []);
+    }
+
     private static async Task AssertBothEqualTheLogAsync(InMemorySharedLog log, StudyStates a, StudyStates b)
     {
         var expected = Replay(log);
