@@ -272,6 +272,12 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
                 return StudyDecision.Nothing(waiting ? new InterviewTurn(state.Study, question, transcript, participant.Language) : null);
             }
 
+            if (IsResentAnswer(transcript, text, intent))
+            {
+                // A double submit whose first copy was answered already: the interviewer's reply stands, nothing is added.
+                return StudyDecision.Nothing<InterviewTurn?>(null);
+            }
+
             var message = ParticipantMessage(transcript, text, intent, participant.InterviewStage);
             transcript.Add(message);
             return StudyDecision.Append<InterviewTurn?>(new InterviewTurn(state.Study, question, transcript, participant.Language),
@@ -315,6 +321,19 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
     }
 
     private sealed record InterviewTurn(Study Study, Question Question, List<InterviewMessage> Transcript, string Language);
+
+    /// <summary>
+    /// True when <paramref name="text"/> repeats the participant's last answer word for word just after the interviewer
+    /// replied to it: the second copy of a double click or a retried request that arrived once the first was answered
+    /// (one that arrives before the reply is refused with <c>Refused.WaitForReply</c>). The same words again carry nothing
+    /// new for the next question either.
+    /// </summary>
+    private static bool IsResentAnswer(List<InterviewMessage> transcript, string? text, InterviewIntent intent) =>
+        intent == InterviewIntent.Answer
+        && transcript.Count >= 2
+        && transcript[^1].Role == InterviewRole.Interviewer
+        && transcript[^2] is { Role: InterviewRole.Participant, Intent: InterviewIntent.Answer } previous
+        && string.Equals(previous.Text, (text ?? string.Empty).Trim(), StringComparison.Ordinal);
 
     private static InterviewMessage ParticipantMessage(List<InterviewMessage> transcript, string? text, InterviewIntent intent, InterviewStage stage)
     {
