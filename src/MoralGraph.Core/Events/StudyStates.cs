@@ -363,6 +363,11 @@ public sealed partial class StudyStates : IEventLog, IDisposable
             return false;
         }
 
+        if (_shared is not null)
+        {
+            return await WriteLoggedSnapshotAsync(existing, cancellationToken).ConfigureAwait(false);
+        }
+
         // Taking a snapshot is not a use: an idle study stays idle, so it can be evicted after it.
         var study = await EnterAsync(slug, cancellationToken, markUsed: false).ConfigureAwait(false);
         StudyStateCapture capture;
@@ -378,8 +383,6 @@ public sealed partial class StudyStates : IEventLog, IDisposable
                 return false;
             }
 
-            // Over a shared log the state must also hold what others committed before this instance's last event.
-            await CatchUpLockedAsync(study).ConfigureAwait(false);
             capture = study.State.Capture();
             through = study.KnownThrough;
             study.SnapshotEventCount = capture.EventCount;
@@ -405,6 +408,39 @@ public sealed partial class StudyStates : IEventLog, IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Over a shared log, a snapshot built from the last one and the log in the log's order, apart from the live state
+    /// (and outside its gate): the live state applied the other instances' events as it heard of them, after its own —
+    /// the same facts, but two participants' events may sit in its lists in another order than the log's, and a snapshot
+    /// must restore to exactly the log's replay (<c>audit replay</c> compares them byte for byte).
+    /// </summary>
+    private async Task<bool> WriteLoggedSnapshotAsync(LiveStudy study, CancellationToken cancellationToken)
+    {
+        var erasing = study.ErasedSinceSnapshot;
+        study.ErasedSinceSnapshot = false;
+        try
+        {
+            var (logged, through, _, _) = await LoadAsync(study.Slug).ConfigureAwait(false);
+            if (logged is null || through == 0)
+            {
+                return false;
+            }
+
+            var capture = logged.Capture();
+            var hash = await _store.HashAtAsync(through, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The log has no event {through}, which it has just returned for study '{study.Slug}'.");
+            await _snapshots.WriteAsync(new StudySnapshotInfo(study.Slug, through, hash, capture.EventCount, capture.Format), capture.WriteJsonAsync, cancellationToken).ConfigureAwait(false);
+            study.SnapshotEventCount = capture.EventCount;
+            return true;
+        }
+        catch when (erasing)
+        {
+            // The old snapshot still holds a withdrawn participant's words: the next tick tries again.
+            study.ErasedSinceSnapshot = true;
+            throw;
+        }
     }
 
     /// <summary>
