@@ -33,6 +33,17 @@ public static class EventHashChain
         return Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 
+    /// <summary>
+    /// What is wrong with an event stored as the next link of a chain whose last verified event was
+    /// <paramref name="expectedSequence"/> − 1 with hash <paramref name="previousHash"/>, or null when it is that link:
+    /// the one check behind every store's <c>audit verify</c> and <c>store copy</c>.
+    /// </summary>
+    public static string? LinkProblem(long expectedSequence, string previousHash, long sequence, string storedPreviousHash, string payloadJson, string hash) =>
+        sequence != expectedSequence ? FormattableString.Invariant($"event {expectedSequence} is missing (found {sequence} next)")
+        : storedPreviousHash != previousHash ? "its previous-hash does not match the event before it"
+        : ComputeHash(previousHash, sequence, payloadJson) != hash ? "its content does not match its hash (the event was altered)"
+        : null;
+
     private static JsonSerializerOptions CreateOptions()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)

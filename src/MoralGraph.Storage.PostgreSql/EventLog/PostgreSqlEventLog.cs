@@ -204,23 +204,7 @@ public sealed partial class PostgreSqlEventLog : ISharedEventLog, IStudyCatalog,
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var row = ReadRow(reader);
-            string? problem = null;
-            if (row.Sequence != expected)
-            {
-                problem = $"event {expected} is missing (found {row.Sequence} next)";
-            }
-            else if (row.PreviousHash != previous)
-            {
-                problem = "its previous-hash does not match the event before it";
-            }
-            else if (EventHashChain.ComputeHash(previous, row.Sequence, row.Payload) != row.Hash)
-            {
-                problem = "its content does not match its hash (the event was altered)";
-            }
-            else if (DescribeColumnMismatch(row) is { } mismatch)
-            {
-                problem = mismatch;
-            }
+            var problem = EventHashChain.LinkProblem(expected, previous, row.Sequence, row.PreviousHash, row.Payload, row.Hash) ?? DescribeColumnMismatch(row);
 
             if (problem is not null)
             {

@@ -349,23 +349,7 @@ public sealed class LiteDbEventLog : IEventLog, IStudyCatalog, IStoredEventSourc
         foreach (var document in database.GetCollection<EventDocument>(EventsCollection).Query().OrderBy(e => e.Id).ToEnumerable())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string? problem = null;
-            if (document.Id != expected)
-            {
-                problem = $"event {expected} is missing (found {document.Id} next)";
-            }
-            else if (document.PreviousHash != previous)
-            {
-                problem = "its previous-hash does not match the event before it";
-            }
-            else if (EventHashChain.ComputeHash(previous, document.Id, document.Payload) != document.Hash)
-            {
-                problem = "its content does not match its hash (the event was altered)";
-            }
-            else if (DescribeColumnMismatch(document) is { } mismatch)
-            {
-                problem = mismatch;
-            }
+            var problem = EventHashChain.LinkProblem(expected, previous, document.Id, document.PreviousHash, document.Payload, document.Hash) ?? DescribeColumnMismatch(document);
 
             if (problem is not null)
             {

@@ -45,21 +45,9 @@ public sealed class StoredChainCheck
     {
         ArgumentNullException.ThrowIfNull(row);
         var expected = Count + 1;
-        string? problem = null;
         StudyEvent? studyEvent = null;
-        if (row.Sequence != expected)
-        {
-            problem = $"event {expected} is missing (found {row.Sequence} next)";
-        }
-        else if (row.PreviousHash != Head)
-        {
-            problem = "its previous-hash does not match the event before it";
-        }
-        else if (EventHashChain.ComputeHash(Head, row.Sequence, row.Payload) != row.Hash)
-        {
-            problem = "its content does not match its hash (the event was altered)";
-        }
-        else
+        var problem = EventHashChain.LinkProblem(expected, Head, row.Sequence, row.PreviousHash, row.Payload, row.Hash);
+        if (problem is null)
         {
             studyEvent = EventHashChain.Deserialize(row.Payload);
             if (studyEvent.StudyId != row.StudyId || studyEvent.GetType().Name != row.Type)
