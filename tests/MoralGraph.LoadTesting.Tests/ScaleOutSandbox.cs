@@ -88,28 +88,7 @@ internal sealed class ScaleOutSandbox : IAsyncDisposable
         server.ErrorDataReceived += (_, e) => Note(index, e.Data);
         server.BeginOutputReadLine();
         server.BeginErrorReadLine();
-        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(90))
-        {
-            Assert.False(server.HasExited, $"Instance {index} exited before answering:\n{Log}");
-            try
-            {
-                using var response = await probe.GetAsync(Urls[index]);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Not up yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"Instance {index} did not answer on {Urls[index]} within 90 s:\n{Log}");
+        await ServerSandbox.WaitUntilAnswersAsync(server, Urls[index], () => Log);
     }
 
     public string Log

@@ -79,14 +79,20 @@ internal sealed class ServerSandbox : IAsyncDisposable
         _server.ErrorDataReceived += (_, e) => Note(e.Data);
         _server.BeginOutputReadLine();
         _server.BeginErrorReadLine();
+        await WaitUntilAnswersAsync(_server, Url, () => Log);
+    }
+
+    /// <summary>Waits until the app started as <paramref name="server"/> answers on <paramref name="url"/>; fails with its output if it exits or takes over 90 s.</summary>
+    internal static async Task WaitUntilAnswersAsync(Process server, string url, Func<string> log)
+    {
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(90))
         {
-            Assert.False(_server.HasExited, $"The app exited before answering:\n{Log}");
+            Assert.False(server.HasExited, $"The app on {url} exited before answering:\n{log()}");
             try
             {
-                using var response = await probe.GetAsync(Url);
+                using var response = await probe.GetAsync(url);
                 if (response.IsSuccessStatusCode)
                 {
                     return;
@@ -100,7 +106,7 @@ internal sealed class ServerSandbox : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        Assert.Fail($"The app did not answer on {Url} within 90 s:\n{Log}");
+        Assert.Fail($"The app did not answer on {url} within 90 s:\n{log()}");
     }
 
     public string Log
