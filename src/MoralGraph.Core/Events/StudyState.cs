@@ -1,6 +1,7 @@
 using MoralGraph.Core.Assistance;
 using MoralGraph.Core.Deduplication;
 using MoralGraph.Core.Erasure;
+using MoralGraph.Core.Legitimacy;
 using MoralGraph.Core.Participation;
 using MoralGraph.Core.Studies;
 using MoralGraph.Core.Values;
@@ -316,7 +317,11 @@ public sealed partial class StudyState
         }
 
         // Votes on a merged-away value count for the value it joined (see StudyState.Votes.cs).
-        return new MoralGraphSnapshot(study, values, EffectiveVotesOf(values));
+        return new MoralGraphSnapshot(study, values, EffectiveVotesOf(values))
+        {
+            // Studies run in the app report their survey; an imported one (no one joined here) has nothing to report.
+            Legitimacy = Participation.All.Any() ? LegitimacyReport.Of(this) : null,
+        };
     }
 
     /// <summary>
@@ -453,4 +458,8 @@ public sealed record MergeProposal(string ProposalId, string FromValueId, string
 /// <param name="Study">The study definition.</param>
 /// <param name="Values">Canonical values in the order they entered the study.</param>
 /// <param name="Votes">Effective votes (latest per key, withdrawn participants excluded).</param>
-public sealed record MoralGraphSnapshot(Study Study, IReadOnlyList<CanonicalValue> Values, IReadOnlyList<WiserThanVote> Votes);
+public sealed record MoralGraphSnapshot(Study Study, IReadOnlyList<CanonicalValue> Values, IReadOnlyList<WiserThanVote> Votes)
+{
+    /// <summary>The study's legitimacy figures (survey agreement, steps done), or null when no one took part through the app.</summary>
+    public LegitimacyReport? Legitimacy { get; init; }
+}

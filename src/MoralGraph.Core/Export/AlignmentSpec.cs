@@ -1,3 +1,5 @@
+using MoralGraph.Core.Legitimacy;
+
 namespace MoralGraph.Core.Export;
 
 #pragma warning disable CS1591 // The JSON Schema (Export/Schema/alignment-spec.v1.schema.json) documents every field.
@@ -22,13 +24,16 @@ public sealed record AlignmentSpec(
     string? ContentHash)
 {
     /// <summary>The schema version this code writes.</summary>
-    public const string CurrentSchemaVersion = "1.2.0";
+    public const string CurrentSchemaVersion = "1.3.0";
 
     /// <summary>Since 1.2.0: the release this spec is (<c>v1</c>, <c>v2</c>, … per study); null for an export of the live graph.</summary>
     public string? ReleaseId { get; init; }
 
     /// <summary>Since 1.2.0: the study's release before this one; null for the first release and for exports of the live graph.</summary>
     public string? PreviousReleaseId { get; init; }
+
+    /// <summary>Since 1.3.0: the survey's agreement figures and the step counts (issue 15); null when no one took part through the app (an import).</summary>
+    public LegitimacyReport? Legitimacy { get; init; }
 }
 
 public sealed record SpecStudy(string Slug, string Title, string Description, IReadOnlyList<string> Languages, string Phase);

@@ -64,7 +64,10 @@ public static class AlignmentSpecBuilder
             new ContestedEdgeList(result.Graphs),
             new SpecAlgorithm(result.Profile, new SortedDictionary<string, string>(result.Parameters.ToDictionary(), StringComparer.Ordinal), ReconciliationResult.CodeVersion, result.Fingerprint),
             new SpecCounts(participants.Count, values.Count, cards, snapshot.Votes.Count, graphs.Sum(g => g.Edges.Count), graphs.Count),
-            ContentHash: null);
+            ContentHash: null)
+        {
+            Legitimacy = snapshot.Legitimacy,
+        };
     }
 
     /// <summary>

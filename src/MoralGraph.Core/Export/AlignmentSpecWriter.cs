@@ -243,6 +243,18 @@ internal sealed class AlignmentSpecWriter : IDisposable
         String("fingerprint", spec.Algorithm.Fingerprint);
         EndObject();
 
+        if (spec.Legitimacy is { } legitimacy)
+        {
+            // Since 1.3.0: counts and shares only, on one compact line like the long arrays' items.
+            PropertyName("legitimacy");
+            _itemBuffer.ResetWrittenCount();
+            _item.Reset(_itemBuffer);
+            Legitimacy.LegitimacyDocument.Write(_item, legitimacy);
+            _item.Flush();
+            _output?.WriteRawValue(_itemBuffer.WrittenSpan, skipInputValidation: true);
+            _hashed.WriteRawValue(_itemBuffer.WrittenSpan, skipInputValidation: true);
+        }
+
         PropertyName("counts");
         StartObject();
         Number("participants", spec.Counts.Participants);
