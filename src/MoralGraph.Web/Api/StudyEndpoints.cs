@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Export;
+using MoralGraph.Core.Legitimacy;
 using MoralGraph.Core.Studies;
 using MoralGraph.Web.Access;
 using MoralGraph.Web.Security;
@@ -39,6 +40,11 @@ public static class StudyEndpoints
             .WithName("ExportStudy")
             .WithSummary("Downloads a study's reconciled moral graph.")
             .WithDescription($"format: {ExportFormats.Names} (default json). profile: {ReconciliationProfiles.Names} (default default).");
+
+        studies.MapGet("/{id}/legitimacy", LegitimacyAsync)
+            .WithName("StudyLegitimacy")
+            .WithSummary("The study's legitimacy report: agreement with each survey statement (share, counts, Wilson 95% interval), per study and per question, and the participants who did each step.")
+            .WithDescription($"format: {LegitimacyDocument.Names} (default json). markdown and html are one page a facilitator can publish: counts only, no participant's words.");
 
         endpoints.MapGet(SchemaPath, () => TypedResults.Text(AlignmentSpecJson.Schema, "application/schema+json"))
             .AllowAnonymous()
@@ -115,5 +121,27 @@ public static class StudyEndpoints
         var bytes = output.ToArray();
         return TypedResults.File(bytes, exportFormat.MediaType, fileName,
             entityTag: new EntityTagHeaderValue($"\"sha256:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))}\""));
+    }
+
+    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> LegitimacyAsync(
+        string id, string? format, StudyStates studies, CancellationToken cancellationToken)
+    {
+        if (LegitimacyDocument.Find(format) is not { } chosen)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown report format",
+                detail: $"'{format}' is not a legitimacy report format. Use format={LegitimacyDocument.Names}.");
+        }
+
+        // Counting takes a moment under the study's gate; the page is written after, from the report and the study's titles.
+        var read = await studies.ReadAsync(id, state => (Report: LegitimacyReport.Of(state), Study: state.Study!), cancellationToken);
+        if (read.Study is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Study not found",
+                detail: $"There is no study '{id}'. GET /api/studies lists the studies.");
+        }
+
+        var bytes = System.Text.Encoding.UTF8.GetBytes(LegitimacyDocument.Render(chosen, read.Report, read.Study));
+        // Shown inline (a browser opens the HTML page) and named for saving.
+        return TypedResults.File(bytes, LegitimacyDocument.MediaType(chosen), $"{id}-legitimacy{LegitimacyDocument.FileExtension(chosen)}");
     }
 }

@@ -1,4 +1,5 @@
 using MoralGraph.Core.Events;
+using MoralGraph.Core.Legitimacy;
 using MoralGraph.Core.Participation;
 using MoralGraph.Core.Reconciliation;
 using MoralGraph.Core.Studies;
@@ -94,6 +95,9 @@ public sealed record StudyOverview(
     /// <summary>Votes that count, in every context.</summary>
     public int TotalVotes => VotesPerContext.Sum(c => c.Votes);
 
+    /// <summary>The survey's agreement figures and the participants who did each step (issue 15); null in an overview built without them.</summary>
+    public LegitimacyReport? Legitimacy { get; init; }
+
     /// <summary>Reads the overview from a study's state.</summary>
     /// <param name="state">The state (its study defined).</param>
     /// <param name="throughSequence">The last event applied to it.</param>
@@ -156,7 +160,7 @@ public sealed record StudyOverview(
             .Select(p => new PendingMerge(p, TitleOf(state.ResolveValue(p.FromValueId)), TitleOf(state.ResolveValue(p.IntoValueId))))
             .ToList();
 
-        return new StudyOverview(throughSequence, joined, withdrawn, funnel, cards, votesPerContext, merges, titles);
+        return new StudyOverview(throughSequence, joined, withdrawn, funnel, cards, votesPerContext, merges, titles) { Legitimacy = LegitimacyReport.Of(state) };
 
         string TitleOf(string valueId) => titles.GetValueOrDefault(valueId, valueId);
     }
