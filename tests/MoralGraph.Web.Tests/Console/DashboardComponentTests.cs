@@ -46,6 +46,42 @@ public sealed class DashboardComponentTests : BunitTestContext
     }
 
     [Fact]
+    public async Task The_legitimacy_section_shows_agreement_as_text_with_counts_and_intervals_and_links_the_report()
+    {
+        await _live.WithStudyAsync(_script);
+        var (drawn, items) = _script.Draw("p1", (_script.Value(0), _script.Value(1), StudyScript.GriefComforting));
+        await AppendAsync(
+            _script.Join("p1"), _script.Choose("p1"), _script.Card("p1", "card-p1", "Quiet company"), drawn, _script.Vote("p1", items[0]),
+            _script.Survey("p1", ("represented-by-process", 5), ("graph-fair", 4)),
+            _script.Join("p2"), _script.Choose("p2"), _script.Survey("p2", ("represented-by-process", 2), ("graph-fair", 5)),
+            _script.Join("p3"), _script.Choose("p3", StudyScript.Work), _script.Survey("p3", ("represented-by-process", 4)),
+            _script.Join("p4"), _script.Choose("p4"), _script.Survey("p4", ("represented-by-process", 1)), _script.Withdraw("p4"));
+
+        var view = RenderView(await BuildAsync());
+
+        // Represented: p1 5, p2 2, p3 4 (p4 withdrew) → 2 of 3, Wilson 20.8%–93.9%. Fair: p1 4, p2 5 → 2 of 2, 34.2%–100.0%.
+        var section = view.Find("[data-testid=legitimacy]");
+        Assert.Equal(("2 of 3", "66.7%", "20.8%–93.9%"), Row(section, "represented-by-process"));
+        Assert.Equal(("2 of 2", "100.0%", "34.2%–100.0%"), Row(section, "graph-fair"));
+        Assert.Equal(("0 of 0", "—", "—"), Row(section, "trust-process"));
+        Assert.Contains("Felt well represented by the process", section.QuerySelector("[data-statement=represented-by-process] th")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(
+            [("joined", "3"), ("choseQuestion", "3"), ("interviewed", "0"), ("confirmedCard", "1"), ("voted", "1"), ("answeredSurvey", "3")],
+            section.QuerySelectorAll("[data-testid=legitimacy-steps] tbody tr").Select(row => (row.GetAttribute("data-step")!, Cell(row, "step-participants"))));
+        // Per question: Grief p1 5, p2 2 → 1 of 2 (9.5%–90.5%); Work p3 4 → 1 of 1.
+        var grief = section.QuerySelector($"[data-testid=legitimacy-questions] [data-question={StudyScript.Grief}]")!.TextContent;
+        Assert.Contains("Grief", grief, StringComparison.Ordinal);
+        Assert.Contains("50.0% (1 of 2; 9.5%–90.5%)", grief, StringComparison.Ordinal);
+        Assert.Contains("3 of 3 participants answered the survey", section.QuerySelector("[data-testid=legitimacy-summary]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal($"/api/studies/{_script.Slug}/legitimacy?format=html", section.QuerySelector("[data-testid=legitimacy-html]")!.GetAttribute("href"));
+
+        static (string, string, string) Row(AngleSharp.Dom.IElement section, string statement) =>
+            section.QuerySelector($"[data-testid=legitimacy-statements] [data-statement={statement}]") is { } row
+                ? (Cell(row, "statement-agreed"), Cell(row, "statement-share"), Cell(row, "statement-interval"))
+                : default;
+    }
+
+    [Fact]
     public async Task The_dashboard_page_stops_following_the_study_when_it_goes()
     {
         await _live.WithStudyAsync(_script);

@@ -75,6 +75,9 @@ public sealed class StudyScript(string slug = StudyScript.DefaultSlug, StudyPhas
 
     public StudyEvent Survey(string participant) => Stamp(new SurveyAnswered(participant, new Dictionary<string, int> { ["clarity"] = 4 }) { StudyId = Slug, OccurredAt = default, Actor = participant });
 
+    public StudyEvent Survey(string participant, params (string Id, int Answer)[] answers) =>
+        Stamp(new SurveyAnswered(participant, answers.ToDictionary(a => a.Id, a => a.Answer)) { StudyId = Slug, OccurredAt = default, Actor = participant });
+
     public StudyEvent Withdraw(string participant) => Stamp(new ParticipantWithdrew(participant) { StudyId = Slug, OccurredAt = default, Actor = participant });
 
     public StudyEvent Hide(string cardId, string reason = "off topic") => Stamp(new CardHidden(cardId, reason) { StudyId = Slug, OccurredAt = default, Actor = "facilitator" });
