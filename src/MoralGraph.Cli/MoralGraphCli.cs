@@ -29,6 +29,7 @@ internal static class MoralGraphCli
             ImportCommands.ImportStudy(db, console),
             ReconcileCommands.Reconcile(db, console),
             ReconcileCommands.Export(db, console),
+            LegitimacyCommand.Create(db, console),
             ValidateCommand.Create(console),
             DiffCommand.Create(console),
             ReleaseCommands.Create(db, console),
