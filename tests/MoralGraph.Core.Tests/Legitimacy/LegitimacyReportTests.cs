@@ -6,6 +6,7 @@ using MoralGraph.Core.Legitimacy;
 using MoralGraph.Core.Participation;
 using MoralGraph.Core.Reconciliation;
 using MoralGraph.Core.Studies;
+using NJsonSchema;
 using static MoralGraph.Core.Tests.Builders;
 
 namespace MoralGraph.Core.Tests.Legitimacy;
@@ -162,7 +163,7 @@ public sealed class LegitimacyReportTests
     }
 
     [Fact]
-    public void The_spec_carries_the_figures_and_reads_them_back_and_an_import_has_none()
+    public async Task The_spec_carries_the_figures_valid_by_its_schema_and_reads_them_back_and_an_import_has_none()
     {
         var state = StudyState.Replay(Fixture());
         var spec = ExportFormats.Prepare(state.ToSnapshot(), new DefaultProfile(new DefaultProfileOptions { BootstrapResamples = 0 }), null).Spec;
@@ -180,6 +181,10 @@ public sealed class LegitimacyReportTests
         Assert.Null(legitimacy["statements"]!.AsArray().Single(s => (string?)s!["statementId"] == "trust-process")!["share"]);
         Assert.Equal(6, (int)legitimacy["steps"]![0]!["participants"]!);
         Assert.Null(AlignmentSpecJson.CheckHash(document));
+        var schema = await JsonSchema.FromJsonAsync(AlignmentSpecJson.Schema);
+        Assert.Empty(schema.Validate(json));
+        represented["share"] = 1.5;
+        Assert.NotEmpty(schema.Validate(document.ToJsonString()));
         Assert.DoesNotContain("honesty", json, StringComparison.Ordinal);
         Assert.DoesNotContain("\"a\"", json.Split("\"legitimacy\"")[1].Split("\"counts\"")[0], StringComparison.Ordinal);
 
