@@ -73,7 +73,7 @@ public sealed record LegitimacyReport(int AgreeFrom, IReadOnlyList<LegitimacySte
         var byQuestion = new Dictionary<string, Tally>(StringComparer.Ordinal);
         foreach (var participant in state.Participation.All)
         {
-            if (participant.Withdrawn || state.WithdrawnParticipants.Contains(participant.Id))
+            if (participant.Withdrawn)
             {
                 continue;
             }

@@ -95,7 +95,7 @@ public sealed record StudyOverview(
     /// <summary>Votes that count, in every context.</summary>
     public int TotalVotes => VotesPerContext.Sum(c => c.Votes);
 
-    /// <summary>The survey's agreement figures and the participants who did each step (issue 15); null in an overview built without them.</summary>
+    /// <summary>The survey's agreement figures and the participants who did each step (issue 15); null until someone joins, and for an imported study.</summary>
     public LegitimacyReport? Legitimacy { get; init; }
 
     /// <summary>Reads the overview from a study's state.</summary>
@@ -160,7 +160,7 @@ public sealed record StudyOverview(
             .Select(p => new PendingMerge(p, TitleOf(state.ResolveValue(p.FromValueId)), TitleOf(state.ResolveValue(p.IntoValueId))))
             .ToList();
 
-        return new StudyOverview(throughSequence, joined, withdrawn, funnel, cards, votesPerContext, merges, titles) { Legitimacy = LegitimacyReport.Of(state) };
+        return new StudyOverview(throughSequence, joined, withdrawn, funnel, cards, votesPerContext, merges, titles) { Legitimacy = snapshot.Legitimacy };
 
         string TitleOf(string valueId) => titles.GetValueOrDefault(valueId, valueId);
     }
