@@ -72,6 +72,36 @@ public sealed class StudyReleasesTests : IDisposable
         Assert.Equal(released.SpecSha256, "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes.ToArray())));
     }
 
+    [Fact]
+    public async Task A_release_keeps_the_legitimacy_figures_of_its_moment_and_reproduces_byte_for_byte()
+    {
+        using var log = new LiteDbEventLog(DatabasePath);
+        await log.AppendAllAsync([Defined(), .. Surveyed("p1", 5), .. Surveyed("p2", 2)]);
+        var time = new FakeTimeProvider(T0.AddDays(1));
+        var releases = new StudyReleases(log, time);
+        var released = await releases.PublishAsync("s", "First", Profile, "olivia");
+        await log.AppendAllAsync([.. Surveyed("p3", 4)]);
+        time.Advance(TimeSpan.FromDays(3));
+
+        var again = await releases.RegenerateAsync("s", "v1", Stream.Null);
+        var live = await releases.LiveAsync("s", new DefaultProfile());
+
+        Assert.True(again!.Reproduces);
+        Assert.Equal(released!.SpecSha256, again.SpecSha256);
+        // The release: p1 agrees, p2 does not → 1 of 2. The live graph: p3 agrees too → 2 of 3.
+        Assert.Equal((2, 1), Represented(again.Spec));
+        Assert.Equal((3, 2), Represented(live!));
+
+        static (int, int) Represented(Core.Export.AlignmentSpec spec) =>
+            spec.Legitimacy!.Statements.Single(s => s.StatementId == "represented-by-process") is var s ? (s.Respondents, s.Agreeing) : default;
+
+        static StudyEvent[] Surveyed(string who, int represented) =>
+        [
+            new ParticipantJoined(who, $"hash-{who}", "v1", "en", null) { StudyId = "s", OccurredAt = T0, Actor = who },
+            new SurveyAnswered(who, new Dictionary<string, int> { ["represented-by-process"] = represented }) { StudyId = "s", OccurredAt = T0, Actor = who },
+        ];
+    }
+
     public void Dispose() => _folder.Delete(recursive: true);
 
     /// <summary>Reads the study once without its releases, as a publisher that read just before another published.</summary>
