@@ -31,6 +31,7 @@ internal static class MoralGraphCli
             ReconcileCommands.Export(db, console),
             ValidateCommand.Create(console),
             DiffCommand.Create(console),
+            EvaluateCommand.Create(console),
             ReleaseCommands.Create(db, console),
             DedupCommand.Create(db, console),
             AuditCommands.Create(db, console),

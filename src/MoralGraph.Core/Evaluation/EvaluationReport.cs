@@ -205,7 +205,7 @@ public sealed record EvaluationReport(
     }
 
     /// <summary>A share as a whole percentage, or a dash.</summary>
-    internal static string Percent(double? share) =>
+    public static string Percent(double? share) =>
         share is { } value ? (value * 100).ToString("0", CultureInfo.InvariantCulture) + " %" : "–";
 
     private static string Excerpt(string text) => text.Length <= ExcerptLength ? text : text[..(ExcerptLength - 1)].TrimEnd() + "…";

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using MoralGraph.Core.Evaluation;
+using MoralGraph.LanguageModels.Calls;
+using MoralGraph.LanguageModels.Prompts;
+
+namespace MoralGraph.LanguageModels.Evaluation;
+
+/// <summary>
+/// Judges a response with a model: <see cref="EvaluationJudgePrompt.Judge"/> as the system prompt, the case and the
+/// response as delimited data, and the reply held to the strict verdict format of <see cref="VerdictReader"/>. A reply
+/// that does not fit (not JSON, a policy missing or invented, a wrong type, an extra key) is asked for once more; a second
+/// misfit, a failed call or a timeout leaves the case unjudged with the reason — a verdict is never guessed.
+/// </summary>
+/// <remarks>
+/// It calls the <see cref="IChatClient"/> directly rather than through <see cref="ModelCalls"/>: an evaluation runs outside
+/// any study (no study budget to charge, no study log to record to), and its provenance — model, prompt id, hash and
+/// text — goes into the report instead.
+/// </remarks>
+public sealed class ModelResponseJudge : IResponseJudge
+{
+    /// <summary>Attempts per case: the first reply and one retry.</summary>
+    public const int Attempts = 2;
+
+    private readonly IChatClient _chat;
+    private readonly string _model;
+    private readonly double? _temperature;
+    private readonly TimeSpan _timeout;
+
+    /// <summary>Creates a judge asking <paramref name="model"/> through <paramref name="chat"/>, each call under <paramref name="timeout"/>.</summary>
+    public ModelResponseJudge(IChatClient chat, string model, double? temperature, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(chat);
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        _chat = chat;
+        _model = model;
+        _temperature = temperature;
+        _timeout = timeout;
+        var prompt = EvaluationJudgePrompt.Judge;
+        Source = new EvaluationSource("model", null, null, [model], prompt.Id, prompt.Hash, prompt.Text);
+    }
+
+    /// <inheritdoc />
+    public EvaluationSource Source { get; }
+
+    /// <inheritdoc />
+    public async Task<JudgeOutcome> JudgeAsync(EvaluationCase evaluationCase, ModelResponse response, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(evaluationCase);
+        ArgumentNullException.ThrowIfNull(response);
+        var messages = Messages(evaluationCase, response);
+        var options = new ChatOptions { ModelId = _model, Temperature = (float?)_temperature, ResponseFormat = ChatResponseFormat.Json };
+        var reasons = new List<string>();
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            string reply;
+            try
+            {
+                reply = (await ModelResponder.AskAsync(_chat, messages, options, _timeout, cancellationToken).ConfigureAwait(false)).Text;
+            }
+            catch (Exception e) when (e is HttpRequestException or TimeoutException)
+            {
+                return JudgeOutcome.Unjudged($"the judge call failed: {e.Message}");
+            }
+
+            var outcome = ModelOutput.ParseObject(reply) is { } verdict
+                ? VerdictReader.Read(evaluationCase, verdict)
+                : JudgeOutcome.Unjudged("the judge's reply is not a JSON object");
+            if (outcome.Verdict is not null)
+            {
+                return outcome;
+            }
+
+            reasons.Add($"attempt {attempt}: {outcome.Reason}");
+        }
+
+        return JudgeOutcome.Unjudged(string.Join(" | ", reasons));
+    }
+
+    /// <summary>The system prompt, then the case and response as data between markers (any copy of a marker inside removed).</summary>
+    internal static IList<ChatMessage> Messages(EvaluationCase evaluationCase, ModelResponse response)
+    {
+        var policies = JsonSerializer.Serialize(evaluationCase.Policies.Select(p => new { index = p.Number, policy = p.Text }));
+        var redLines = JsonSerializer.Serialize(evaluationCase.RedLines.Select(r => new { id = r.Id, statement = r.Statement }));
+        var user = string.Join("\n\n",
+            PromptMaterial.Wrap("question", evaluationCase.Prompt),
+            PromptMaterial.Wrap("policies", policies),
+            PromptMaterial.Wrap("red-lines", redLines),
+            PromptMaterial.Wrap("response", response.Text));
+        return [new ChatMessage(ChatRole.System, EvaluationJudgePrompt.Judge.Text), new ChatMessage(ChatRole.User, user)];
+    }
+}
