@@ -159,9 +159,9 @@ internal static class JsonLines
                 throw new EvaluationFileException($"{name} line {number}: expected a JSON object, found a {line.ValueKind.ToString().ToLowerInvariant()}.");
             }
 
-            if (allowedKeys is not null && line.EnumerateObject().FirstOrDefault(p => !allowedKeys.Contains(p.Name)) is { Name: not null } extra)
+            if (allowedKeys is not null && line.EnumerateObject().Select(p => p.Name).FirstOrDefault(key => !allowedKeys.Contains(key)) is { } extra)
             {
-                throw new EvaluationFileException($"{name} line {number}: unexpected key \"{extra.Name}\" (expected {string.Join(", ", allowedKeys)}).");
+                throw new EvaluationFileException($"{name} line {number}: unexpected key \"{extra}\" (expected {string.Join(", ", allowedKeys)}).");
             }
 
             yield return (number, line);
