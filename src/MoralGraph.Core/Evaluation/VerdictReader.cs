@@ -202,6 +202,12 @@ public static class VerdictReader
             return false;
         }
 
+        if (item.TryGetProperty("reason", out var reason) && reason.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+        {
+            problems.Add($"{where}.reason must be a string or null");
+            return false;
+        }
+
         return true;
     }
 
