@@ -79,10 +79,10 @@ internal static class EvaluateCommand
                 CreateChatClient(parse.GetValue(provider)!, parse.GetValue(endpoint), name, parse.GetValue(keyVariable)!, http!);
             IResponseSource source = responsesFile is not null
                 ? ReadOrFail(() => ResponsesFile.Read(responsesFile.Name, File.ReadAllBytes(Existing(responsesFile)), cases))
-                : new ModelResponder(ChatFor(modelName!), modelName!, parse.GetValue(temperature), callTimeout);
+                : new ModelResponder(new EvaluationModel(ChatFor(modelName!), modelName!, parse.GetValue(temperature), callTimeout));
             IResponseJudge judge = verdictsFile is not null
                 ? ReadOrFail(() => JudgeFile.Read(verdictsFile.Name, File.ReadAllBytes(Existing(verdictsFile)), cases))
-                : new ModelResponseJudge(ChatFor(judgeName!), judgeName!, parse.GetValue(temperature), callTimeout);
+                : new ModelResponseJudge(new EvaluationModel(ChatFor(judgeName!), judgeName!, parse.GetValue(temperature), callTimeout));
 
             var report = await SpecEvaluation.RunAsync(specification, cases, source, judge, parse.GetValue(lowest), cancellationToken: cancellationToken);
             if (parse.GetValue(output) is { } folder)

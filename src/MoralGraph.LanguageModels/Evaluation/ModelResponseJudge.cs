@@ -12,33 +12,20 @@ namespace MoralGraph.LanguageModels.Evaluation;
 /// that does not fit (not JSON, a policy missing or invented, a wrong type, an extra key) is asked for once more; a second
 /// misfit, a failed call or a timeout leaves the case unjudged with the reason — a verdict is never guessed.
 /// </summary>
-/// <remarks>
-/// It calls the <see cref="IChatClient"/> directly rather than through <see cref="ModelCalls"/>: an evaluation runs outside
-/// any study (no study budget to charge, no study log to record to), and its provenance — model, prompt id, hash and
-/// text — goes into the report instead.
-/// </remarks>
 public sealed class ModelResponseJudge : IResponseJudge
 {
     /// <summary>Attempts per case: the first reply and one retry.</summary>
     public const int Attempts = 2;
 
-    private readonly IChatClient _chat;
-    private readonly string _model;
-    private readonly double? _temperature;
-    private readonly TimeSpan _timeout;
+    private readonly EvaluationModel _model;
 
-    /// <summary>Creates a judge asking <paramref name="model"/> through <paramref name="chat"/>, each call under <paramref name="timeout"/>.</summary>
-    public ModelResponseJudge(IChatClient chat, string model, double? temperature, TimeSpan timeout)
+    /// <summary>Creates a judge asking <paramref name="model"/>.</summary>
+    public ModelResponseJudge(EvaluationModel model)
     {
-        ArgumentNullException.ThrowIfNull(chat);
-        ArgumentException.ThrowIfNullOrWhiteSpace(model);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
-        _chat = chat;
+        ArgumentNullException.ThrowIfNull(model);
         _model = model;
-        _temperature = temperature;
-        _timeout = timeout;
         var prompt = EvaluationJudgePrompt.Judge;
-        Source = new EvaluationSource("model", null, null, [model], prompt.Id, prompt.Hash, prompt.Text);
+        Source = new EvaluationSource("model", null, null, [model.Name], prompt.Id, prompt.Hash, prompt.Text);
     }
 
     /// <inheritdoc />
@@ -50,14 +37,13 @@ public sealed class ModelResponseJudge : IResponseJudge
         ArgumentNullException.ThrowIfNull(evaluationCase);
         ArgumentNullException.ThrowIfNull(response);
         var messages = Messages(evaluationCase, response);
-        var options = new ChatOptions { ModelId = _model, Temperature = (float?)_temperature, ResponseFormat = ChatResponseFormat.Json };
         var reasons = new List<string>();
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             string reply;
             try
             {
-                reply = (await ModelResponder.AskAsync(_chat, messages, options, _timeout, cancellationToken).ConfigureAwait(false)).Text;
+                reply = (await _model.AskAsync(messages, ChatResponseFormat.Json, cancellationToken).ConfigureAwait(false)).Text;
             }
             catch (Exception e) when (e is HttpRequestException or TimeoutException)
             {

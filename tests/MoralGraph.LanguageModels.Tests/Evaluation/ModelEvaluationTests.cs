@@ -17,7 +17,7 @@ public sealed class ModelEvaluationTests
 
     private static ModelResponse Answer(string text) => new("q1", "c1", text, "test-model");
 
-    private static ModelResponseJudge Judge(ScriptedChatClient chat) => new(chat, "judge-model", 0, Timeout);
+    private static ModelResponseJudge Judge(ScriptedChatClient chat) => new(new EvaluationModel(chat, "judge-model", 0, Timeout));
 
     [Fact]
     public async Task A_well_formed_verdict_is_read_even_inside_a_code_fence_and_the_prompt_is_recorded()
@@ -102,7 +102,7 @@ public sealed class ModelEvaluationTests
     public async Task The_responder_asks_the_question_in_its_context_and_records_the_model()
     {
         var chat = new ScriptedChatClient().Reply("Listen first.").Fail(new HttpRequestException("connection refused"));
-        var responder = new ModelResponder(chat, "model-under-test", 0.2, Timeout);
+        var responder = new ModelResponder(new EvaluationModel(chat, "model-under-test", 0.2, Timeout));
 
         var answered = await responder.GetResponseAsync(Cases[0]);
         var failed = await responder.GetResponseAsync(Cases[1]);
