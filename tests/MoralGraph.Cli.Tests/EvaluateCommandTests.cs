@@ -57,8 +57,27 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("- `q1`/`c1` unjudged: bad.jsonl line 1: policies\\[1\\].attended must be true or false", run.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_judge_model_that_cannot_be_reached_leaves_every_case_unjudged_and_the_report_names_model_and_prompt()
+    {
+        var (spec, responses, _) = Files();
+
+        // Nothing listens on the discard port: the connection is refused at once, no request is made.
+        var run = await _sandbox.RunAsync("evaluate", "--spec", spec, "--responses", responses, "--judge-model", "judge-test", "--provider", "ollama",
+            "--model-endpoint", "http://127.0.0.1:9/v1/", "--timeout", "10", "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var json = JsonNode.Parse(run.Output)!;
+        Assert.Equal(3, (int)json["overall"]!["unjudged"]!);
+        Assert.StartsWith("the judge call failed: ", (string?)json["contexts"]![0]!["reason"], StringComparison.Ordinal);
+        Assert.Equal("judge-test", (string?)json["judge"]!["models"]![0]);
+        Assert.Equal("evaluation-judge", (string?)json["judge"]!["promptId"]);
+        Assert.Contains("… 3 of 3 contexts evaluated", run.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("no-responses")]
+    [InlineData("bad-endpoint")]
     [InlineData("verdicts-without-responses")]
     [InlineData("no-judge")]
     [InlineData("broken-line")]
@@ -77,6 +96,7 @@ public sealed class EvaluateCommandTests : IDisposable
             "no-judge" => (["--spec", spec, "--responses", responses], "No judge: give --verdicts FILE, or --judge-model NAME"),
             "broken-line" => (["--spec", spec, "--responses", _sandbox.PathOf("broken.jsonl"), "--verdicts", verdicts], "broken.jsonl line 2: not JSON"),
             "missing-file" => (["--spec", spec, "--responses", responses, "--verdicts", _sandbox.PathOf("none.jsonl")], "none.jsonl: file not found"),
+            "bad-endpoint" => (["--spec", spec, "--responses", responses, "--judge-model", "m", "--provider", "ollama", "--model-endpoint", "localhost-11434"], "--model-endpoint localhost-11434: give an absolute http(s) address"),
             "not-a-spec" => (["--spec", _sandbox.PathOf("notspec.json"), "--responses", responses, "--verdicts", verdicts], "notspec.json is not an alignment spec"),
             _ => (["--spec", spec, "--responses", responses, "--judge-model", "gpt-test", "--api-key-env", "MORALGRAPH_TEST_UNSET_KEY"], "set the environment variable MORALGRAPH_TEST_UNSET_KEY"),
         };

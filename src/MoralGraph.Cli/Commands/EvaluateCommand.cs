@@ -30,7 +30,7 @@ internal static class EvaluateCommand
         var judgeModel = new Option<string?>("--judge-model") { Description = "The judge model (without --verdicts; default: --model)." };
         var provider = new Option<string>("--provider") { Description = "openai|ollama|azureopenai: the server kind (default openai).", DefaultValueFactory = _ => "openai" };
         provider.AcceptOnlyFromAmong("openai", "ollama", "azureopenai");
-        var endpoint = new Option<Uri?>("--model-endpoint") { Description = "The server's base address (an OpenAI-compatible /v1 API; Ollama defaults to localhost)." };
+        var endpoint = new Option<string?>("--model-endpoint") { Description = "The server's base address (an OpenAI-compatible /v1 API; Ollama defaults to localhost)." };
         var keyVariable = new Option<string>("--api-key-env") { Description = "The environment variable holding the API key (default LanguageModel__ApiKey).", DefaultValueFactory = _ => "LanguageModel__ApiKey" };
         var temperature = new Option<double>("--temperature") { Description = "Sampling temperature of both models (default 0).", DefaultValueFactory = _ => 0 };
         var timeout = new Option<int>("--timeout") { Description = "Most seconds one model call may take (default 120).", DefaultValueFactory = _ => 120 };
@@ -84,7 +84,9 @@ internal static class EvaluateCommand
                 ? ReadOrFail(() => JudgeFile.Read(verdictsFile.Name, File.ReadAllBytes(Existing(verdictsFile)), cases))
                 : new ModelResponseJudge(new EvaluationModel(ChatFor(judgeName!), judgeName!, parse.GetValue(temperature), callTimeout));
 
-            var report = await SpecEvaluation.RunAsync(specification, cases, source, judge, parse.GetValue(lowest), cancellationToken: cancellationToken);
+            // Model calls take seconds each: say how far the run is, on the error stream so the report stays clean.
+            var progress = needsModel ? new CaseProgress(console.Error, cases.Count) : null;
+            var report = await SpecEvaluation.RunAsync(specification, cases, source, judge, parse.GetValue(lowest), progress, cancellationToken);
             if (parse.GetValue(output) is { } folder)
             {
                 folder.Create();
@@ -105,8 +107,14 @@ internal static class EvaluateCommand
     }
 
     /// <summary>The chat client for the options given, checked like the web app's <c>LanguageModel</c> section.</summary>
-    private static Microsoft.Extensions.AI.IChatClient CreateChatClient(string provider, Uri? endpoint, string model, string keyVariable, HttpClient http)
+    private static Microsoft.Extensions.AI.IChatClient CreateChatClient(string provider, string? address, string model, string keyVariable, HttpClient http)
     {
+        Uri? endpoint = null;
+        if (address is not null && !Uri.TryCreate(address, UriKind.Absolute, out endpoint))
+        {
+            throw new CliException($"--model-endpoint {address}: give an absolute http(s) address, such as http://localhost:11434/v1/.");
+        }
+
         var options = new LanguageModelOptions
         {
             Provider = provider switch { "ollama" => LanguageModelProvider.Ollama, "azureopenai" => LanguageModelProvider.AzureOpenAI, _ => LanguageModelProvider.OpenAI },
@@ -137,5 +145,11 @@ internal static class EvaluateCommand
         {
             throw new CliException(e.Message);
         }
+    }
+
+    /// <summary>One line per case done, written as it is reported (not posted to another thread, so lines keep their order).</summary>
+    private sealed class CaseProgress(TextWriter error, int total) : IProgress<int>
+    {
+        public void Report(int value) => error.WriteLine($"… {value} of {total} contexts evaluated");
     }
 }
