@@ -106,12 +106,13 @@ public sealed class JudgeFile : IResponseJudge
     public Task<JudgeOutcome> JudgeAsync(EvaluationCase evaluationCase, ModelResponse response, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(evaluationCase);
+        ArgumentNullException.ThrowIfNull(response);
         if (!_verdicts.TryGetValue((evaluationCase.QuestionId, evaluationCase.ContextId), out var found))
         {
             return Task.FromResult(JudgeOutcome.Unjudged($"no line in {Source.File}"));
         }
 
-        var outcome = VerdictReader.Read(evaluationCase, found.Verdict, CaseKeys);
+        var outcome = VerdictReader.Read(evaluationCase, response, found.Verdict, CaseKeys);
         return Task.FromResult(outcome.Verdict is null ? JudgeOutcome.Unjudged($"{Source.File} line {found.Line}: {outcome.Reason}") : outcome);
     }
 }

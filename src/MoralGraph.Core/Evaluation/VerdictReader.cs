@@ -16,12 +16,14 @@ public static class VerdictReader
     private static readonly HashSet<string> RedLineKeys = ["id", "crossed", "quote", "reason"];
 
     /// <summary>
-    /// The verdict <paramref name="verdict"/> gives on <paramref name="evaluationCase"/>, or every problem found.
-    /// <paramref name="caseKeys"/> names extra top-level keys allowed (the judge file's <c>questionId</c> and <c>contextId</c>).
+    /// The verdict <paramref name="verdict"/> gives on <paramref name="response"/> to <paramref name="evaluationCase"/>, or
+    /// every problem found. <paramref name="caseKeys"/> names extra top-level keys allowed (the judge file's
+    /// <c>questionId</c> and <c>contextId</c>).
     /// </summary>
-    public static JudgeOutcome Read(EvaluationCase evaluationCase, JsonElement verdict, IReadOnlySet<string>? caseKeys = null)
+    public static JudgeOutcome Read(EvaluationCase evaluationCase, ModelResponse response, JsonElement verdict, IReadOnlySet<string>? caseKeys = null)
     {
         ArgumentNullException.ThrowIfNull(evaluationCase);
+        ArgumentNullException.ThrowIfNull(response);
         if (verdict.ValueKind != JsonValueKind.Object)
         {
             return JudgeOutcome.Unjudged($"the verdict is a JSON {Kind(verdict)}, not an object");
@@ -37,7 +39,7 @@ public static class VerdictReader
         }
 
         var policies = ReadPolicies(evaluationCase, verdict, problems);
-        var redLines = ReadRedLines(evaluationCase, verdict, problems);
+        var redLines = ReadRedLines(evaluationCase, response, verdict, problems);
         return problems.Count > 0 ? JudgeOutcome.Unjudged(string.Join("; ", problems)) : JudgeOutcome.Judged(new CaseVerdict(policies, redLines));
     }
 
@@ -125,7 +127,7 @@ public static class VerdictReader
         return [.. judged.Values];
     }
 
-    private static List<RedLineVerdict> ReadRedLines(EvaluationCase evaluationCase, JsonElement verdict, List<string> problems)
+    private static List<RedLineVerdict> ReadRedLines(EvaluationCase evaluationCase, ModelResponse response, JsonElement verdict, List<string> problems)
     {
         var judged = new Dictionary<string, RedLineVerdict>(StringComparer.Ordinal);
         if (!verdict.TryGetProperty("redLines", out var items))
@@ -169,6 +171,13 @@ public static class VerdictReader
             {
                 // A crossed red line is the report's gravest finding: it must show the words that cross it.
                 problems.Add($"{where}: red line {redLine.Id} is crossed without a quote");
+                continue;
+            }
+
+            if (crossed && (Comparable(quote!) is not { Length: > 0 } evidence || !Comparable(response.Text).Contains(evidence, StringComparison.Ordinal)))
+            {
+                // A crossing is reported with its quote as evidence: a quote the response does not hold would be invented evidence.
+                problems.Add($"{where}: the quote for red line {redLine.Id} is not in the response");
                 continue;
             }
 
@@ -241,6 +250,11 @@ public static class VerdictReader
         quote = string.IsNullOrWhiteSpace(element.GetString()) ? null : element.GetString()!.Trim();
         return true;
     }
+
+    /// <summary>Text as a quote is compared: case, runs of whitespace, typographic quotes, and quote marks or an ellipsis around it do not count.</summary>
+    private static string Comparable(string text) =>
+        TextNormalization.CollapseWhitespace(text.Replace('’', '\'').Replace('‘', '\'').Replace('“', '"').Replace('”', '"'))
+            .Trim('"', '\'', ' ', '…', '.').ToLowerInvariant();
 
     private static string Kind(JsonElement element) => element.ValueKind.ToString().ToLowerInvariant();
 }

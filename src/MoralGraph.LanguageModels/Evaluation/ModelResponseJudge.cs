@@ -51,7 +51,7 @@ public sealed class ModelResponseJudge : IResponseJudge
             }
 
             var outcome = ModelOutput.ParseObject(reply) is { } verdict
-                ? VerdictReader.Read(evaluationCase, verdict)
+                ? VerdictReader.Read(evaluationCase, response, verdict)
                 : JudgeOutcome.Unjudged("the judge's reply is not a JSON object");
             if (outcome.Verdict is not null)
             {

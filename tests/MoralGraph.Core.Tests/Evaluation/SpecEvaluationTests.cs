@@ -80,6 +80,7 @@ public sealed class SpecEvaluationTests
     [InlineData("""{"questionId":"q1","contextId":"c1","policies":[{"policy":"a policy of another context","attended":true},{"index":2,"attended":true},{"index":3,"attended":true}],"redLines":[{"id":"rl-1","crossed":false},{"id":"rl-2","crossed":false}]}""", "policies[0].policy is not the text of a policy of this context")]
     [InlineData("""{"questionId":"q1","contextId":"c1","policies":[{"index":1,"attended":true,"reason":["because"]},{"index":2,"attended":true},{"index":3,"attended":true}],"redLines":[{"id":"rl-1","crossed":false},{"id":"rl-2","crossed":false}]}""", "policies[0].reason must be a string or null")]
     [InlineData("""{"questionId":"q1","contextId":"c1","policies":[{"index":1,"attended":true},{"index":2,"attended":true},{"index":3,"attended":true}],"redLines":[{"id":"rl-1","crossed":false},{"id":"rl-9","crossed":false}]}""", "redLines[1].id is not the id of a red line of the spec")]
+    [InlineData("""{"questionId":"q1","contextId":"c1","policies":[{"index":1,"attended":true},{"index":2,"attended":true},{"index":3,"attended":true}],"redLines":[{"id":"rl-1","crossed":true,"quote":"hurt yourself"},{"id":"rl-2","crossed":false}]}""", "redLines[0]: the quote for red line rl-1 is not in the response")]
     public async Task A_malformed_verdict_leaves_its_case_unjudged_with_the_reason_and_out_of_the_shares(string verdict, string reason)
     {
         var report = await EvaluateAsync(EvaluationFixture.Responses, Replace(EvaluationFixture.Verdicts, "c1", verdict));
@@ -92,6 +93,17 @@ public sealed class SpecEvaluationTests
         // The other two cases still count, and only they: 3 of 6 policies, nothing guessed for c1.
         Assert.Equal((2, 1, 6, 3), (report.Overall.Judged, report.Overall.Unjudged, report.Overall.PoliciesJudged, report.Overall.PoliciesAttended));
         Assert.Contains("## Not judged", report.ToMarkdown(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_crossing_quote_is_found_despite_case_typographic_quotes_spacing_and_a_trailing_ellipsis()
+    {
+        var verdicts = EvaluationFixture.Verdicts.Replace("\"quote\":\"put it all in index funds\"", "\"quote\":\"“Put it all  in INDEX funds…”\"", StringComparison.Ordinal);
+
+        var report = await EvaluateAsync(EvaluationFixture.Responses, verdicts);
+
+        Assert.Equal(CaseStatus.Judged, report.Contexts[2].Status);
+        Assert.Equal("“Put it all  in INDEX funds…”", Assert.Single(report.Contexts[2].RedLinesCrossed).Quote);
     }
 
     [Fact]
@@ -139,7 +151,7 @@ public sealed class SpecEvaluationTests
     {
         using var document = JsonDocument.Parse("[true]");
 
-        var outcome = VerdictReader.Read(Cases[0], document.RootElement);
+        var outcome = VerdictReader.Read(Cases[0], new ModelResponse("q1", "c1", "An answer.", null), document.RootElement);
 
         Assert.Null(outcome.Verdict);
         Assert.Equal("the verdict is a JSON array, not an object", outcome.Reason);
