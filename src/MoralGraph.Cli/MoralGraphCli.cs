@@ -32,6 +32,7 @@ internal static class MoralGraphCli
             LegitimacyCommand.Create(db, console),
             ValidateCommand.Create(console),
             DiffCommand.Create(console),
+            EvaluateCommand.Create(console),
             ReleaseCommands.Create(db, console),
             DedupCommand.Create(db, console),
             AuditCommands.Create(db, console),

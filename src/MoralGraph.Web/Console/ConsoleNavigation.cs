@@ -46,6 +46,7 @@ public sealed class ConsoleNavigation(ConsoleAuthorization authorization)
         new("Audit", StudyLinks.Audit(slug), MudBlazor.Icons.Material.Filled.FactCheck),
         new("Exports", StudyLinks.Exports(slug), MudBlazor.Icons.Material.Filled.Download),
         new("Releases", StudyLinks.Releases(slug), MudBlazor.Icons.Material.Filled.NewReleases),
+        new("Evaluate", StudyLinks.Evaluate(slug), MudBlazor.Icons.Material.Filled.Rule),
     ];
 
     /// <summary>The install-wide links <paramref name="user"/> may open: the studies, and access for owners.</summary>

@@ -26,6 +26,7 @@ public static class ConsoleServiceExtensions
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<ExportConsole>();
         services.AddSingleton<ReleaseConsole>();
+        services.AddSingleton<EvaluationConsole>();
         services.AddSingleton<AccessAdministration>();
         services.AddSingleton<ConsoleNavigation>();
         // Lists and decides proposed contexts always; starts model jobs only when AddLanguageModels registered a model.
@@ -38,6 +39,7 @@ public static class ConsoleServiceExtensions
         services.AddScoped<AuditPageState>();
         services.AddScoped<ExportsPageState>();
         services.AddScoped<ReleasesPageState>();
+        services.AddScoped<EvaluationPageState>();
         services.AddScoped<AccessPageState>();
         services.AddScoped<ModerationPageState>();
         return builder;

@@ -33,4 +33,7 @@ public static class StudyLinks
 
     /// <summary>The study's releases page.</summary>
     public static string Releases(string slug) => $"{Dashboard(slug)}/releases";
+
+    /// <summary>The study's evaluate page: a model's answers checked against its spec.</summary>
+    public static string Evaluate(string slug) => $"{Dashboard(slug)}/evaluate";
 }

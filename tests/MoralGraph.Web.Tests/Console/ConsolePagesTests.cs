@@ -17,6 +17,7 @@ public sealed class ConsolePagesTests(ConsoleApp app) : IClassFixture<ConsoleApp
         { StudyLinks.Audit(Slug), "Audit" },
         { StudyLinks.Exports(Slug), "Exports" },
         { StudyLinks.Releases(Slug), "Releases" },
+        { StudyLinks.Evaluate(Slug), "Evaluate a model" },
         { StudyLinks.ConsoleAccess, "Access" },
     };
 
@@ -44,6 +45,7 @@ public sealed class ConsolePagesTests(ConsoleApp app) : IClassFixture<ConsoleApp
     [InlineData("/console/pages-check/audit")]
     [InlineData("/console/pages-check/exports")]
     [InlineData("/console/pages-check/releases")]
+    [InlineData("/console/pages-check/evaluate")]
     [InlineData("/console/access")]
     public async Task A_facilitator_without_a_role_there_is_sent_to_the_denied_page(string path)
     {
