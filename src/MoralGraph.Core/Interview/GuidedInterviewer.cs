@@ -15,10 +15,49 @@ namespace MoralGraph.Core.Interview;
 public sealed class GuidedInterviewer(IPhrasebook phrases) : IInterviewer
 {
     /// <inheritdoc />
-    public async IAsyncEnumerable<InterviewUpdate> ReplyAsync(InterviewRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<InterviewUpdate> ReplyAsync(InterviewRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var (text, stage, card) = Next(request);
+        return Say(text, stage, card, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes over an interview a model was leading (its turn failed, or its card was rejected or quoted its prompt)
+    /// without starting again: the reply opens with one line saying the assistant switched to the guided questions
+    /// and kept the answers, then goes on from where the conversation is. With a card the model drafted, that card
+    /// goes to review for the participant to fix; otherwise the questions the conversation has answered are skipped.
+    /// A model's questions carry no stage, so "answered" is read from how many answers were given: the model opens
+    /// on a story (as its prompt asks), and every later answer digs into what the participant paid attention to.
+    /// </summary>
+    /// <param name="request">The interview so far, led by a model.</param>
+    /// <param name="modelDraft">The card the model drafted in the failed turn, if any (already free of the prompt's words).</param>
+    /// <param name="cancellationToken">Cancels the reply.</param>
+    public IAsyncEnumerable<InterviewUpdate> TakeOverAsync(InterviewRequest request, CardDraft? modelDraft, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var answers = request.Transcript.Count(m => m.Role == InterviewRole.Participant && m.Intent == InterviewIntent.Answer);
+        var modelLed = request.Transcript.LastOrDefault(m => m.Role == InterviewRole.Interviewer)?.Provenance is not null;
+        if (!modelLed || (answers == 0 && modelDraft is null) || request.Transcript[^1].Role != InterviewRole.Participant)
+        {
+            // Nothing was said to keep (or the guided script has the interview already): the ordinary next question.
+            var (text, stage, card) = Next(request);
+            return Say(text, stage, card, cancellationToken);
+        }
+
+        var handOver = phrases.Phrase("Interview.HandOver") + "\n\n";
+        if (modelDraft is not null)
+        {
+            return Say(handOver + phrases.Phrase("Interview.DraftReady"), InterviewStage.Review, modelDraft, cancellationToken);
+        }
+
+        return answers == 1
+            ? Say(handOver + phrases.Phrase("Interview.AskAttention"), InterviewStage.Attention, null, cancellationToken)
+            : Say(handOver + phrases.Phrase("Interview.ExplainPolicies"), InterviewStage.Policies, null, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<InterviewUpdate> Say(string text, InterviewStage stage, CardDraft? card, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         foreach (var piece in Pieces(text))
         {
             cancellationToken.ThrowIfCancellationRequested();
