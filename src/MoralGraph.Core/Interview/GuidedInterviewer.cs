@@ -80,7 +80,7 @@ public sealed class GuidedInterviewer(IPhrasebook phrases) : IInterviewer
         if (last.Role == InterviewRole.Interviewer)
         {
             // Already answered: asking again repeats the last question rather than skipping ahead.
-            return (last.Text, last.Stage, last.Stage == InterviewStage.Review ? DraftFrom(transcript) : null);
+            return (last.Text, last.Stage, last.Stage == InterviewStage.Review ? AnsweredDraft(transcript) : null);
         }
 
         var rules = ValuesCardRules.Strict.ForLanguage(request.Language);
@@ -117,7 +117,7 @@ public sealed class GuidedInterviewer(IPhrasebook phrases) : IInterviewer
             case InterviewStage.Description:
                 return (phrases.Phrase("Interview.DraftReady"), InterviewStage.Review, DraftFrom(transcript));
             default:
-                return (phrases.Phrase("Interview.ReviewReminder"), InterviewStage.Review, DraftFrom(transcript));
+                return (phrases.Phrase("Interview.ReviewReminder"), InterviewStage.Review, AnsweredDraft(transcript));
         }
     }
 
@@ -132,6 +132,14 @@ public sealed class GuidedInterviewer(IPhrasebook phrases) : IInterviewer
         string LatestAnswer(InterviewStage stage) =>
             transcript.LastOrDefault(m => m.Role == InterviewRole.Participant && m.Stage == stage && m.Intent == InterviewIntent.Answer)?.Text ?? string.Empty;
         return new CardDraft(LatestAnswer(InterviewStage.Title), LatestAnswer(InterviewStage.Description), PoliciesOf(transcript));
+    }
+
+    // The draft the guided answers make, or null when they made none: a card a model drafted before handing over
+    // came from the conversation, not from answers, and a reminder must not replace it with an empty one.
+    private static CardDraft? AnsweredDraft(IReadOnlyList<InterviewMessage> transcript)
+    {
+        var draft = DraftFrom(transcript);
+        return draft.Title.Length == 0 && draft.Description.Length == 0 && draft.Policies.Count == 0 ? null : draft;
     }
 
     // Word by word, so the page renders the reply the way it renders a model's stream.
