@@ -48,15 +48,16 @@ public sealed class GuidedInterviewer(IPhrasebook phrases) : IInterviewer
         var handOver = phrases.Phrase("Interview.HandOver") + "\n\n";
         if (modelDraft is not null)
         {
-            return Say(handOver + phrases.Phrase("Interview.DraftReady"), InterviewStage.Review, modelDraft, cancellationToken);
+            return Say(handOver + phrases.Phrase("Interview.DraftReady"), InterviewStage.Review, modelDraft, cancellationToken, handedOver: true);
         }
 
         return answers == 1
-            ? Say(handOver + phrases.Phrase("Interview.AskAttention"), InterviewStage.Attention, null, cancellationToken)
-            : Say(handOver + phrases.Phrase("Interview.ExplainPolicies"), InterviewStage.Policies, null, cancellationToken);
+            ? Say(handOver + phrases.Phrase("Interview.AskAttention"), InterviewStage.Attention, null, cancellationToken, handedOver: true)
+            : Say(handOver + phrases.Phrase("Interview.ExplainPolicies"), InterviewStage.Policies, null, cancellationToken, handedOver: true);
     }
 
-    private static async IAsyncEnumerable<InterviewUpdate> Say(string text, InterviewStage stage, CardDraft? card, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<InterviewUpdate> Say(string text, InterviewStage stage, CardDraft? card, [EnumeratorCancellation] CancellationToken cancellationToken,
+        bool handedOver = false)
     {
         foreach (var piece in Pieces(text))
         {
@@ -65,7 +66,7 @@ public sealed class GuidedInterviewer(IPhrasebook phrases) : IInterviewer
         }
 
         await Task.CompletedTask;
-        yield return new InterviewTurnCompleted(stage, card);
+        yield return new InterviewTurnCompleted(stage, card) { HandedOver = handedOver };
     }
 
     private (string Text, InterviewStage Stage, CardDraft? Card) Next(InterviewRequest request)

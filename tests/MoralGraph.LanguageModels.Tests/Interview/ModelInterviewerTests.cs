@@ -440,6 +440,7 @@ public sealed class ModelInterviewerTests : IDisposable
         // The story and what they paid attention to are in the conversation: the guided script does not ask for them again.
         Assert.Equal("Interview.HandOver\n\nInterview.ExplainPolicies", turn.Shown);
         Assert.Equal(InterviewStage.Policies, turn.Completed.Stage);
+        Assert.True(turn.Completed.HandedOver);
         Assert.Null(turn.Discarded);
         Assert.Contains(log.Entries, e => e.Message.Contains("sent nothing within 1 s", StringComparison.Ordinal));
         Assert.Equal(new[] { Story, Attention }, conversation.Transcript.Where(m => m.Role == InterviewRole.Participant).Select(m => m.Text));
@@ -475,6 +476,7 @@ public sealed class ModelInterviewerTests : IDisposable
         var opening = await conversation.ReplyAsync();
 
         Assert.DoesNotContain("Interview.HandOver", opening.Shown, StringComparison.Ordinal);
+        Assert.False(opening.Completed.HandedOver);
         Assert.StartsWith("Interview.Opening|", opening.Shown, StringComparison.Ordinal);
     }
 
