@@ -43,7 +43,7 @@ public sealed class ModelFallbackTests(ModelFallbackTests.FallbackServer server,
         await Expect(streaming.GetByTestId("interview-writing")).ToHaveTextAsync("Writing…");
         await Expect(streaming).Not.ToContainTextAsync("Thank");
         await Page.AssertNoSeriousViolationsAsync("the interview while the model is writing", Output);
-        Model.Release(Model.OpeningHold);
+        Model.OpeningHold.TrySetResult();
         await first.WaitForInterviewerAsync(1);
         await Expect(first.InterviewerTexts).ToHaveTextAsync([Opening]);
 
@@ -53,7 +53,7 @@ public sealed class ModelFallbackTests(ModelFallbackTests.FallbackServer server,
         await Expect(streaming).ToContainTextAsync("Thank you.");
         await Expect(streaming).Not.ToContainTextAsync("Ask one question");
         await Page.SaveAsync("model-fallback-held-back");
-        Model.Release(Model.QuoteHold);
+        Model.QuoteHold.TrySetResult();
 
         // The quote completes, the reply is withdrawn, and the guided script goes on from the story with one line saying so.
         await first.WaitForInterviewerAsync(2);
@@ -122,8 +122,6 @@ public sealed class ModelFallbackTests(ModelFallbackTests.FallbackServer server,
         public TaskCompletionSource QuoteHold { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         private TaskCompletionSource NeverStarts { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Release(TaskCompletionSource hold) => hold.TrySetResult();
 
         public override async Task InitializeAsync()
         {
