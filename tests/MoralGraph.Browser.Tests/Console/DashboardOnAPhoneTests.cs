@@ -11,7 +11,7 @@ namespace MoralGraph.Browser.Tests.Console;
 /// <summary>
 /// The live dashboard on a 375 px phone, with a moral graph drawn (issue 13): the page is no wider than the screen,
 /// every scrolling table can be reached with the keyboard (axe, including <c>scrollable-region-focusable</c>), and the
-/// graph's value labels are drawn at a readable size.
+/// graph's value labels are drawn at a readable size; "online now" counts only people past the consent page.
 /// </summary>
 [Collection(SharedBrowser.Name)]
 public sealed class DashboardOnAPhoneTests(MoralGraphServer server, ChromiumBrowser chromium, ITestOutputHelper output)
@@ -59,5 +59,12 @@ public sealed class DashboardOnAPhoneTests(MoralGraphServer server, ChromiumBrow
         var labelPixels = double.Parse((await canvas.GetAttributeAsync("data-label-px"))!, CultureInfo.InvariantCulture);
         Output.WriteLine($"Graph labels are drawn at {labelPixels} px.");
         Assert.True(labelPixels >= 12, $"Graph labels are drawn at {labelPixels} px.");
+
+        // "Online now" counts participants: a visitor who opens the consent page is shown apart until they join.
+        await Expect(Page.GetByTestId("participants-online")).ToHaveTextAsync("1");
+        var visitor = new Participant(await OpenAnotherDeviceAsync());
+        await visitor.OpenAsync();
+        await Expect(Page.GetByTestId("on-consent-page")).ToHaveTextAsync("+1 reading the consent page");
+        await Expect(Page.GetByTestId("participants-online")).ToHaveTextAsync("1");
     }
 }
