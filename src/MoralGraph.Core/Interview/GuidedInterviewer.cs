@@ -15,10 +15,50 @@ namespace MoralGraph.Core.Interview;
 public sealed class GuidedInterviewer(IPhrasebook phrases) : IInterviewer
 {
     /// <inheritdoc />
-    public async IAsyncEnumerable<InterviewUpdate> ReplyAsync(InterviewRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<InterviewUpdate> ReplyAsync(InterviewRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var (text, stage, card) = Next(request);
+        return Say(text, stage, card, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes over an interview a model was leading (its turn failed, or its card was rejected or quoted its prompt)
+    /// without starting again: the reply opens with one line saying the assistant switched to the guided questions
+    /// and kept the answers, then goes on from where the conversation is. With a card the model drafted, that card
+    /// goes to review for the participant to fix; otherwise the questions the conversation has answered are skipped.
+    /// A model's questions carry no stage, so "answered" is read from how many answers were given: the model opens
+    /// on a story (as its prompt asks), and every later answer digs into what the participant paid attention to.
+    /// </summary>
+    /// <param name="request">The interview so far, led by a model.</param>
+    /// <param name="modelDraft">The card the model drafted in the failed turn, if any (already free of the prompt's words).</param>
+    /// <param name="cancellationToken">Cancels the reply.</param>
+    public IAsyncEnumerable<InterviewUpdate> TakeOverAsync(InterviewRequest request, CardDraft? modelDraft, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var answers = request.Transcript.Count(m => m.Role == InterviewRole.Participant && m.Intent == InterviewIntent.Answer);
+        var modelLed = request.Transcript.LastOrDefault(m => m.Role == InterviewRole.Interviewer)?.Provenance is not null;
+        if (!modelLed || (answers == 0 && modelDraft is null) || request.Transcript[^1].Role != InterviewRole.Participant)
+        {
+            // Nothing was said to keep (or the guided script has the interview already): the ordinary next question.
+            var (text, stage, card) = Next(request);
+            return Say(text, stage, card, cancellationToken);
+        }
+
+        var handOver = phrases.Phrase("Interview.HandOver") + "\n\n";
+        if (modelDraft is not null)
+        {
+            return Say(handOver + phrases.Phrase("Interview.DraftReady"), InterviewStage.Review, modelDraft, cancellationToken, handedOver: true);
+        }
+
+        return answers == 1
+            ? Say(handOver + phrases.Phrase("Interview.AskAttention"), InterviewStage.Attention, null, cancellationToken, handedOver: true)
+            : Say(handOver + phrases.Phrase("Interview.ExplainPolicies"), InterviewStage.Policies, null, cancellationToken, handedOver: true);
+    }
+
+    private static async IAsyncEnumerable<InterviewUpdate> Say(string text, InterviewStage stage, CardDraft? card, [EnumeratorCancellation] CancellationToken cancellationToken,
+        bool handedOver = false)
+    {
         foreach (var piece in Pieces(text))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -26,7 +66,7 @@ public sealed class GuidedInterviewer(IPhrasebook phrases) : IInterviewer
         }
 
         await Task.CompletedTask;
-        yield return new InterviewTurnCompleted(stage, card);
+        yield return new InterviewTurnCompleted(stage, card) { HandedOver = handedOver };
     }
 
     private (string Text, InterviewStage Stage, CardDraft? Card) Next(InterviewRequest request)
@@ -41,7 +81,7 @@ public sealed class GuidedInterviewer(IPhrasebook phrases) : IInterviewer
         if (last.Role == InterviewRole.Interviewer)
         {
             // Already answered: asking again repeats the last question rather than skipping ahead.
-            return (last.Text, last.Stage, last.Stage == InterviewStage.Review ? DraftFrom(transcript) : null);
+            return (last.Text, last.Stage, last.Stage == InterviewStage.Review ? AnsweredDraft(transcript) : null);
         }
 
         var rules = ValuesCardRules.Strict.ForLanguage(request.Language);
@@ -78,7 +118,7 @@ public sealed class GuidedInterviewer(IPhrasebook phrases) : IInterviewer
             case InterviewStage.Description:
                 return (phrases.Phrase("Interview.DraftReady"), InterviewStage.Review, DraftFrom(transcript));
             default:
-                return (phrases.Phrase("Interview.ReviewReminder"), InterviewStage.Review, DraftFrom(transcript));
+                return (phrases.Phrase("Interview.ReviewReminder"), InterviewStage.Review, AnsweredDraft(transcript));
         }
     }
 
@@ -93,6 +133,14 @@ public sealed class GuidedInterviewer(IPhrasebook phrases) : IInterviewer
         string LatestAnswer(InterviewStage stage) =>
             transcript.LastOrDefault(m => m.Role == InterviewRole.Participant && m.Stage == stage && m.Intent == InterviewIntent.Answer)?.Text ?? string.Empty;
         return new CardDraft(LatestAnswer(InterviewStage.Title), LatestAnswer(InterviewStage.Description), PoliciesOf(transcript));
+    }
+
+    // The draft the guided answers make, or null when they made none: a card a model drafted before handing over
+    // came from the conversation, not from answers, and a reminder must not replace it with an empty one.
+    private static CardDraft? AnsweredDraft(IReadOnlyList<InterviewMessage> transcript)
+    {
+        var draft = DraftFrom(transcript);
+        return draft.Title.Length == 0 && draft.Description.Length == 0 && draft.Policies.Count == 0 ? null : draft;
     }
 
     // Word by word, so the page renders the reply the way it renders a model's stream.

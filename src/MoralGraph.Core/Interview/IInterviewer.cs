@@ -35,6 +35,9 @@ public sealed record InterviewTurnCompleted(InterviewStage Stage, CardDraft? Pro
     /// message so the count survives restarts and the interview can move to the guided flow after too many.
     /// </summary>
     public int RejectedCardSubmissions { get; init; }
+
+    /// <summary>True when the guided script took the interview over from a model in this reply (the page says so).</summary>
+    public bool HandedOver { get; init; }
 }
 
 /// <summary>

@@ -63,6 +63,12 @@ public sealed record InterviewMessage(int Turn, InterviewRole Role, string Text,
     /// <summary>For an interviewer's message a model wrote, the cards it submitted in that turn that failed validation.</summary>
     public int RejectedCardSubmissions { get; init; }
 
+    /// <summary>
+    /// True for the guided script's message that took the interview over from a model, keeping what was said and drafted;
+    /// the card step repeats its one-line explanation when the hand-over went straight to the model's draft.
+    /// </summary>
+    public bool HandedOver { get; init; }
+
     /// <summary>Most characters in one participant message: long enough for a story, short enough to read.</summary>
     public const int MaxParticipantLength = 2000;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -103,8 +104,9 @@ public sealed class ModelCalls : IDisposable
     }
 
     /// <summary>
-    /// One streamed chat call; the timeout covers the whole stream, so a model that stalls mid-reply ends in a
-    /// <see cref="TimeoutException"/> after the updates it did send.
+    /// One streamed chat call. The first update must come within <see cref="LanguageModelOptions.FirstTokenTimeoutSeconds"/>
+    /// and the whole stream within <see cref="LanguageModelOptions.TimeoutSeconds"/>, so a model that never starts is
+    /// given up on early, and one that stalls mid-reply ends in a <see cref="TimeoutException"/> after the updates it did send.
     /// </summary>
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(ModelCallPurpose purpose, IEnumerable<ChatMessage> messages, ChatOptions? chatOptions = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -112,7 +114,10 @@ public sealed class ModelCalls : IDisposable
         ArgumentNullException.ThrowIfNull(purpose);
         await EnterAsync(purpose, cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
+        var started = Stopwatch.GetTimestamp();
+        var firstTokenWait = TimeSpan.FromSeconds(Math.Min(_options.FirstTokenTimeoutSeconds, _options.TimeoutSeconds));
+        timeout.CancelAfter(firstTokenWait);
+        var answering = false;
         UsageDetails? usage = null;
         try
         {
@@ -131,7 +136,15 @@ public sealed class ModelCalls : IDisposable
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    throw Timeout(purpose);
+                    throw answering ? Timeout(purpose) : FirstTokenTimeout(purpose);
+                }
+
+                if (!answering)
+                {
+                    // The model has started: the rest of the whole-reply time applies from here.
+                    answering = true;
+                    var left = TimeSpan.FromSeconds(_options.TimeoutSeconds) - Stopwatch.GetElapsedTime(started);
+                    timeout.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
                 }
 
                 foreach (var content in update.Contents.OfType<UsageContent>())
@@ -198,6 +211,12 @@ public sealed class ModelCalls : IDisposable
         // "The", not "A": capabilities such as interview and articulation start with a vowel.
         _logger.LogWarning("The {Capability} call ({PromptId}) for study {StudyId} took longer than {Seconds} s.", purpose.Capability, purpose.Prompt.Id, purpose.StudyId, _options.TimeoutSeconds);
         return new TimeoutException($"The model did not answer within {_options.TimeoutSeconds} s.");
+    }
+
+    private TimeoutException FirstTokenTimeout(ModelCallPurpose purpose)
+    {
+        _logger.LogWarning("The {Capability} call ({PromptId}) for study {StudyId} sent nothing within {Seconds} s.", purpose.Capability, purpose.Prompt.Id, purpose.StudyId, _options.FirstTokenTimeoutSeconds);
+        return new TimeoutException($"The model did not start answering within {_options.FirstTokenTimeoutSeconds} s.");
     }
 
     private async Task RecordAsync(ModelCallPurpose purpose, UsageDetails? usage, CancellationToken cancellationToken, string? modelId = null)

@@ -48,6 +48,14 @@ public sealed class LanguageModelOptions : IValidatableObject
     [Range(1, 600)]
     public int TimeoutSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Most seconds a streamed reply (the interview) may take to send its first piece before it is abandoned, so a
+    /// participant waiting on a model that does not start gets the guided question in seconds, not after
+    /// <see cref="TimeoutSeconds"/>. At most <see cref="TimeoutSeconds"/>.
+    /// </summary>
+    [Range(1, 600)]
+    public int FirstTokenTimeoutSeconds { get; set; } = 15;
+
     /// <summary>Retries of a failed HTTP call (transient errors, 429, 5xx), with exponential back-off.</summary>
     [Range(0, 10)]
     public int MaxRetries { get; set; } = 2;
@@ -78,6 +86,13 @@ public sealed class LanguageModelOptions : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (FirstTokenTimeoutSeconds > TimeoutSeconds)
+        {
+            yield return new ValidationResult(
+                $"LanguageModel:FirstTokenTimeoutSeconds ({FirstTokenTimeoutSeconds}) must not exceed LanguageModel:TimeoutSeconds ({TimeoutSeconds}).",
+                [nameof(FirstTokenTimeoutSeconds)]);
+        }
+
         if (!IsEnabled)
         {
             yield break;

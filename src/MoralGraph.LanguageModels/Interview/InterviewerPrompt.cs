@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using MoralGraph.Core.Elicitation;
@@ -152,7 +151,87 @@ public static class InterviewerPrompt
     /// <summary>Words in a row copied from the template that count as quoting it.</summary>
     public const int LeakRunWords = 10;
 
+    /// <summary>
+    /// How much of a reply still streaming can be shown without risk that <see cref="Leaks"/> later withdraws it:
+    /// everything before the words that could yet grow into a leak. Held back are the last, unfinished word, a
+    /// tail that begins the canary, and a tail of up to <see cref="LeakRunWords"/> − 1 words that begins a run of the
+    /// template. Ordinary text is held for a word or two at most; a quote of the prompt is never on screen at all.
+    /// </summary>
+    public static int SafeLength(string reply)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        // The unfinished last word: the next piece may extend it.
+        var safe = reply.Length;
+        while (safe > 0 && char.IsLetterOrDigit(reply[safe - 1]))
+        {
+            safe--;
+        }
+
+        // The earliest finished word from which the rest of the reply is the start of a template run.
+        var words = WordSpans(reply[..safe]);
+        for (var first = Math.Max(0, words.Count - (LeakRunWords - 1)); first < words.Count; first++)
+        {
+            var tail = string.Join(' ', words.Skip(first).Select(w => reply.Substring(w.Start, w.Length).ToLowerInvariant()));
+            if (TemplateRunStarts.Contains(tail))
+            {
+                safe = words[first].Start;
+                break;
+            }
+        }
+
+        // A tail that begins the canary (which is a different shape: letters, a hyphen and hex digits).
+        for (var length = Math.Min(ProcessCanary.Length, reply.Length); length > 0; length--)
+        {
+            if (reply.AsSpan(reply.Length - length).Equals(ProcessCanary.AsSpan(0, length), StringComparison.OrdinalIgnoreCase))
+            {
+                safe = Math.Min(safe, reply.Length - length);
+                break;
+            }
+        }
+
+        return safe;
+    }
+
     private static readonly HashSet<string> TemplateRuns = BuildTemplateRuns();
+
+    // Every first 1 to LeakRunWords − 1 words of a run: a reply ending in one of these may be on its way to a leak.
+    private static readonly HashSet<string> TemplateRunStarts = BuildTemplateRunStarts();
+
+    private static HashSet<string> BuildTemplateRunStarts()
+    {
+        var starts = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var run in TemplateRuns)
+        {
+            var words = run.Split(' ');
+            for (var count = 1; count < words.Length; count++)
+            {
+                starts.Add(string.Join(' ', words.Take(count)));
+            }
+        }
+
+        return starts;
+    }
+
+    private static List<(int Start, int Length)> WordSpans(string text)
+    {
+        var spans = new List<(int Start, int Length)>();
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var inWord = i < text.Length && char.IsLetterOrDigit(text[i]);
+            if (inWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!inWord && start >= 0)
+            {
+                spans.Add((start, i - start));
+                start = -1;
+            }
+        }
+
+        return spans;
+    }
 
     private static HashSet<string> BuildTemplateRuns()
     {
@@ -171,30 +250,7 @@ public static class InterviewerPrompt
         return runs;
     }
 
-    private static List<string> Words(string text)
-    {
-        var words = new List<string>();
-        var word = new StringBuilder();
-        foreach (var character in text)
-        {
-            if (char.IsLetterOrDigit(character))
-            {
-                word.Append(char.ToLowerInvariant(character));
-            }
-            else if (word.Length > 0)
-            {
-                words.Add(word.ToString());
-                word.Clear();
-            }
-        }
-
-        if (word.Length > 0)
-        {
-            words.Add(word.ToString());
-        }
-
-        return words;
-    }
+    private static List<string> Words(string text) => [.. WordSpans(text).Select(w => text.Substring(w.Start, w.Length).ToLowerInvariant())];
 
     private static string CultureName(string language)
     {

@@ -55,6 +55,10 @@ public sealed class ModelInterviewer(ModelCalls calls, GuidedInterviewer guided,
         var earlierRejections = request.Transcript.Where(m => m.Role == InterviewRole.Interviewer).Sum(m => m.RejectedCardSubmissions);
         var rejections = 0;
         var shown = new StringBuilder();
+        // How much of `shown` is on the page: text that could still turn out to quote the prompt waits (SafeLength).
+        var released = 0;
+        // The latest card the model submitted in this turn, valid or not: the guided script hands it to the participant.
+        CardDraft? submitted = null;
         string? fallback = null;
 
         for (var step = 1; fallback is null; step++)
@@ -107,20 +111,24 @@ public sealed class ModelInterviewer(ModelCalls calls, GuidedInterviewer guided,
                     {
                         // A second step's words start a new paragraph, in the stream as in the stored reply.
                         shown.Append("\n\n");
-                        yield return new InterviewTextDelta("\n\n");
                         separate = false;
                     }
 
                     stepText.Append(text);
                     shown.Append(text);
-                    // Checked before the piece is sent, so the piece that completes a leak never reaches the page.
                     if (InterviewerPrompt.Leaks(shown.ToString()))
                     {
                         fallback = "a reply repeated the system prompt";
                         break;
                     }
 
-                    yield return new InterviewTextDelta(text);
+                    // Only what can no longer grow into a leak is sent, so no word the check withdraws is ever on screen.
+                    var safe = InterviewerPrompt.SafeLength(shown.ToString());
+                    if (safe > released)
+                    {
+                        yield return new InterviewTextDelta(shown.ToString(released, safe - released));
+                        released = safe;
+                    }
                 }
             }
 
@@ -132,6 +140,13 @@ public sealed class ModelInterviewer(ModelCalls calls, GuidedInterviewer guided,
             if (fallback is not null)
             {
                 break;
+            }
+
+            if (shown.Length > released)
+            {
+                // The step is whole and the check passed on all of it: the words held back go out.
+                yield return new InterviewTextDelta(shown.ToString(released, shown.Length - released));
+                released = shown.Length;
             }
 
             if (toolCalls.Count == 0)
@@ -158,7 +173,8 @@ public sealed class ModelInterviewer(ModelCalls calls, GuidedInterviewer guided,
                     continue;
                 }
 
-                var (draft, problems) = SubmittedCard(call, rules);
+                var (draft, problems, attempt) = SubmittedCard(call, rules);
+                submitted = attempt ?? submitted;
                 if (draft is not null)
                 {
                     card ??= draft;
@@ -205,12 +221,13 @@ public sealed class ModelInterviewer(ModelCalls calls, GuidedInterviewer guided,
         }
 
         logger.LogWarning("The interview in study {StudyId} moves to the guided script: {Reason}.", studyId, fallback);
-        if (shown.Length > 0)
+        if (released > 0)
         {
             yield return new InterviewReplyDiscarded(fallback!);
         }
 
-        await foreach (var update in guided.ReplyAsync(request, cancellationToken))
+        // The guided script goes on from where the conversation is, with the model's draft (minus anything quoting the prompt).
+        await foreach (var update in guided.TakeOverAsync(request, WithoutLeaks(submitted), cancellationToken))
         {
             yield return update;
         }
@@ -228,12 +245,15 @@ public sealed class ModelInterviewer(ModelCalls calls, GuidedInterviewer guided,
         return transcript.Count == 0 || latest?.Provenance is not null;
     }
 
-    /// <summary>The card in a <c>submit_values_card</c> call, validated; or the problems, phrased for the model.</summary>
-    internal static (CardDraft? Card, IReadOnlyList<string> Problems) SubmittedCard(FunctionCallContent call, ValuesCardRules rules)
+    /// <summary>
+    /// The card in a <c>submit_values_card</c> call, validated; or the problems, phrased for the model. Either way, the
+    /// fields as sent (<c>Attempt</c>, null when the arguments could not be read), for a hand-over to the guided script.
+    /// </summary>
+    internal static (CardDraft? Card, IReadOnlyList<string> Problems, CardDraft? Attempt) SubmittedCard(FunctionCallContent call, ValuesCardRules rules)
     {
         if (call.Exception is not null)
         {
-            return (null, ["The arguments were not valid JSON. Send one JSON object with the fields title, description and policies."]);
+            return (null, ["The arguments were not valid JSON. Send one JSON object with the fields title, description and policies."], null);
         }
 
         JsonElement arguments;
@@ -243,7 +263,7 @@ public sealed class ModelInterviewer(ModelCalls calls, GuidedInterviewer guided,
         }
         catch (NotSupportedException)
         {
-            return (null, ["The arguments could not be read. Send one JSON object with the fields title, description and policies."]);
+            return (null, ["The arguments could not be read. Send one JSON object with the fields title, description and policies."], null);
         }
 
         var problems = new List<string>();
@@ -274,20 +294,39 @@ public sealed class ModelInterviewer(ModelCalls calls, GuidedInterviewer guided,
             }
         }
 
+        var attempt = new CardDraft(title.Trim(), description.Trim(), [.. policies.Select(p => p.Trim()).Where(p => p.Length > 0)]);
         if (problems.Count > 0)
         {
-            return (null, problems);
+            return (null, problems, attempt);
         }
 
         // The same judgement the participant's confirmation gets (ParticipationService.ConfirmCardAsync).
         var result = ValuesCard.Create("draft", "interview", title, description, policies, rules);
         if (!result.IsValid)
         {
-            return (null, [.. result.Problems.Where(p => p.Severity == ProblemSeverity.Error).Select(p => p.ToString())]);
+            return (null, [.. result.Problems.Where(p => p.Severity == ProblemSeverity.Error).Select(p => p.ToString())], attempt);
         }
 
         var card = result.Value!;
-        return (new CardDraft(card.Title, card.Description, card.Policies), []);
+        var draft = new CardDraft(card.Title, card.Description, card.Policies);
+        return (draft, [], draft);
+    }
+
+    /// <summary>
+    /// A drafted card with every field that quotes the system prompt emptied (null when nothing is left, or when the
+    /// fields only leak together), so a hand-over never puts the prompt on the review screen.
+    /// </summary>
+    internal static CardDraft? WithoutLeaks(CardDraft? draft)
+    {
+        if (draft is null)
+        {
+            return null;
+        }
+
+        string Clean(string field) => InterviewerPrompt.Leaks(field) ? string.Empty : field;
+        var cleaned = new CardDraft(Clean(draft.Title), Clean(draft.Description), [.. draft.Policies.Where(p => !InterviewerPrompt.Leaks(p))]);
+        var nothingLeft = cleaned.Title.Length == 0 && cleaned.Description.Length == 0 && cleaned.Policies.Count == 0;
+        return nothingLeft || InterviewerPrompt.Leaks(string.Join('\n', [cleaned.Title, cleaned.Description, .. cleaned.Policies])) ? null : cleaned;
     }
 
     private static string Text(JsonElement arguments, string field, List<string> problems)

@@ -88,7 +88,6 @@ public static class LanguageModelServiceExtensions
 
         // Card articulation and critique (2), and the moderation pass over submitted cards (6).
         services.AddSingleton<ICardCritic, ModelCardCritic>();
-        services.AddSingleton<ModelCardArticulator>();
         services.AddSingleton<ModelCardModerator>();
         return builder;
     }

@@ -37,7 +37,8 @@ public sealed record LiveReconciliationStatus(int PendingChanges, DateTimeOffset
 /// Recomputes each study's default-profile reconciliation in the background after the events that change it (votes,
 /// cards, merges, splits, hidden cards, withdrawals), never on a participant's request: debounced by
 /// <see cref="LiveReconciliationOptions.QuietPeriod"/>, at most one run per
-/// <see cref="LiveReconciliationOptions.MinInterval"/> per study, one run at a time per study, cancelled on shutdown.
+/// <see cref="LiveReconciliationOptions.MinInterval"/> per study (longer when runs are slow:
+/// <see cref="LiveReconciliationOptions.MaxBusyShare"/>), one run at a time per study, cancelled on shutdown.
 /// The latest result per study is kept (<see cref="Latest"/>) and announced with a <see cref="ReconciliationUpdated"/>.
 /// <para>
 /// Of several app instances on one log, one computes each study's reconciliation: the holder of its lease
@@ -393,7 +394,18 @@ public sealed class LiveReconciliation : BackgroundService
         var wanted = schedule.Requested
             ? firstPending
             : Min((schedule.LastChange ?? firstPending) + _options.QuietPeriod, firstPending + _options.MaxDelay);
-        return schedule.LastRunStarted is { } last && last + _options.MinInterval > wanted ? last + _options.MinInterval : wanted;
+        return schedule.LastRunStarted is { } last && EarliestNextStart(last, schedule.LastRunDuration, _options) is var earliest && earliest > wanted ? earliest : wanted;
+    }
+
+    /// <summary>
+    /// When the run after one that started at <paramref name="lastStarted"/> and took <paramref name="lastDuration"/> may
+    /// start: <see cref="LiveReconciliationOptions.MinInterval"/> later, or later still when runs are slow, so that one
+    /// study's runs take at most <see cref="LiveReconciliationOptions.MaxBusyShare"/> of the time.
+    /// </summary>
+    internal static DateTimeOffset EarliestNextStart(DateTimeOffset lastStarted, TimeSpan lastDuration, LiveReconciliationOptions options)
+    {
+        var busyGap = lastDuration / options.MaxBusyShare;
+        return lastStarted + (busyGap > options.MinInterval ? busyGap : options.MinInterval);
     }
 
     private void Arm(StudySchedule schedule)
@@ -450,6 +462,7 @@ public sealed class LiveReconciliation : BackgroundService
 
     private async Task RunAsync(StudySchedule schedule, CancellationToken cancellationToken)
     {
+        var runStarted = Stopwatch.GetTimestamp();
         try
         {
             if (_shared is not null && !await HoldsAsync(schedule.Slug, cancellationToken).ConfigureAwait(false))
@@ -503,6 +516,7 @@ public sealed class LiveReconciliation : BackgroundService
             lock (schedule)
             {
                 schedule.Running = false;
+                schedule.LastRunDuration = Stopwatch.GetElapsedTime(runStarted);
                 Arm(schedule);
             }
         }
@@ -523,6 +537,9 @@ public sealed class LiveReconciliation : BackgroundService
         public bool Requested { get; set; }
 
         public DateTimeOffset? LastRunStarted { get; set; }
+
+        /// <summary>How long the latest run took to compute (wall clock), which spaces the next one.</summary>
+        public TimeSpan LastRunDuration { get; set; }
 
         public bool Running { get; set; }
 

@@ -22,8 +22,14 @@ public sealed record StudyDashboard(
     string StudyId, string Title, StudyPhase Phase, long ThroughSequence, StudyOverview Overview, StudyPresence Presence,
     LiveReconciliationResult? Reconciliation, LiveReconciliationStatus ReconciliationStatus, ContextRef? Selected, ContextGraphView? Graph)
 {
-    /// <summary>People on a participant page of the study now.</summary>
-    public int ParticipantsOnline => Presence.Online;
+    /// <summary>
+    /// Participants online now: people past the consent page (they have joined). Someone still reading the consent page
+    /// is not taking part yet, and is counted apart (<see cref="OnConsentPage"/>).
+    /// </summary>
+    public int ParticipantsOnline => Presence.Online - OnConsentPage;
+
+    /// <summary>People on the study's consent page now, not joined (yet).</summary>
+    public int OnConsentPage => Presence.On(JourneyStep.Consent);
 
     /// <summary>True when votes or cards have arrived that the shown reconciliation does not include yet.</summary>
     public bool IsReconciliationBehind => ReconciliationStatus.PendingChanges > 0 || ReconciliationStatus.IsRunning || Reconciliation is null;

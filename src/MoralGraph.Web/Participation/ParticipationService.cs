@@ -304,7 +304,7 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
             {
                 var message = new InterviewMessage(turn.Transcript.Count, InterviewRole.Interviewer, reply.ToString().Trim(), completed.Stage)
                 {
-                    Provenance = completed.Provenance, RejectedCardSubmissions = completed.RejectedCardSubmissions,
+                    Provenance = completed.Provenance, RejectedCardSubmissions = completed.RejectedCardSubmissions, HandedOver = completed.HandedOver,
                 };
                 var at = time.GetUtcNow();
                 var events = new List<StudyEvent> { new InterviewMessagePosted(participantId, turn.Question.Id, message) { StudyId = slug, OccurredAt = at, Actor = participantId } };

@@ -26,6 +26,9 @@ public sealed record ScriptedTurn(IReadOnlyList<string> ContentPieces, string? T
     /// </summary>
     public TaskCompletionSource? HoldAfterFirstPiece { get; init; }
 
+    /// <summary>When set, nothing at all is sent until this completes: a model slow to start (or that never does).</summary>
+    public TaskCompletionSource? HoldBeforeFirstChunk { get; init; }
+
     /// <summary>A plain reply streamed in <paramref name="pieces"/>.</summary>
     public static ScriptedTurn Say(params string[] pieces) => new(pieces);
 
@@ -146,6 +149,11 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         {
             await response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n", context.RequestAborted);
             await response.Body.FlushAsync(context.RequestAborted);
+        }
+
+        if (turn.HoldBeforeFirstChunk is { } start)
+        {
+            await start.Task.WaitAsync(context.RequestAborted);
         }
 
         await SendAsync(Chunk(id, model, new JsonObject { ["role"] = "assistant", ["content"] = string.Empty }, null));

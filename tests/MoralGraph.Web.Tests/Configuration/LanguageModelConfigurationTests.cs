@@ -109,6 +109,20 @@ public sealed class LanguageModelConfigurationTests
     }
 
     [Fact]
+    public async Task A_first_token_timeout_longer_than_the_whole_reply_timeout_fails_at_start_naming_both()
+    {
+        await using var app = new MoralGraphAppFactory()
+            .WithSetting("LanguageModel:Provider", "Ollama")
+            .WithSetting("LanguageModel:ChatModel", "llama3.1:8b")
+            .WithSetting("LanguageModel:TimeoutSeconds", "20")
+            .WithSetting("LanguageModel:FirstTokenTimeoutSeconds", "30");
+
+        var failure = Assert.Throws<OptionsValidationException>(() => app.Services);
+
+        Assert.Contains("LanguageModel:FirstTokenTimeoutSeconds (30) must not exceed LanguageModel:TimeoutSeconds (20)", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Azure_openai_without_an_endpoint_fails_at_start_naming_the_endpoint()
     {
         await using var app = new MoralGraphAppFactory()

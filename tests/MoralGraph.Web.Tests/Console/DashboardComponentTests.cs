@@ -104,15 +104,18 @@ public sealed class DashboardComponentTests : BunitTestContext
             _script.Join("p4"), _script.Choose("p4"), _script.Card("p4", "card-p4", "Room to grieve"),
             _script.Join("p5"), _script.Withdraw("p5"));
         _live.Presence.Report("circuit-1", _script.Slug, "p4", MoralGraph.Core.Participation.JourneyStep.Voting);
+        _live.Presence.Report("circuit-2", _script.Slug, null, MoralGraph.Core.Participation.JourneyStep.Consent);
 
         var view = RenderView(await BuildAsync());
 
         Assert.Equal(
-            [("Consent", "0", "4", "0"), ("Question", "1", "4", "0"), ("Interview", "1", "3", "0"), ("Card", "1", "2", "0"), ("Voting", "1", "1", "1"), ("Survey", "0", "0", "0"), ("Done", "0", "0", "0")],
+            [("Consent", "0", "4", "1"), ("Question", "1", "4", "0"), ("Interview", "1", "3", "0"), ("Card", "1", "2", "0"), ("Voting", "1", "1", "1"), ("Survey", "0", "0", "0"), ("Done", "0", "0", "0")],
             view.FindAll("[data-testid=funnel] tbody tr").Select(row => (
                 row.GetAttribute("data-step")!, Cell(row, "funnel-at"), Cell(row, "funnel-reached"), Cell(row, "funnel-online"))));
         Assert.Contains("5 joined, 1 withdrew", view.Find("[data-testid=funnel] caption").TextContent, StringComparison.Ordinal);
+        // The visitor still reading the consent page is not "online" as a participant; the dashboard says where they are.
         Assert.Equal("1", view.Find("[data-testid=participants-online]").TextContent.Trim());
+        Assert.Equal("+1 reading the consent page", view.Find("[data-testid=on-consent-page]").TextContent.Trim());
         Assert.Equal("4", view.Find("[data-testid=participants-joined]").TextContent.Trim());
     }
 

@@ -145,6 +145,52 @@ public sealed class LiveReconciliationTests : IAsyncLifetime, IDisposable
         Assert.Same(next, _reconciliation.Latest(_script.Slug));
     }
 
+    [Fact]
+    public async Task With_the_default_options_a_vote_is_reconciled_within_a_second_even_right_after_a_run_and_a_steady_stream_is_one_run_a_second()
+    {
+        await _reconciliation.StopAsync(CancellationToken.None);
+        _reconciliation = _live.Reconciliation(new LiveReconciliationOptions { BootstrapResamples = 20 });
+        await _reconciliation.StartAsync(CancellationToken.None);
+
+        await VotesAsync(1);
+        _live.Time.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(1, (await _results.NextAsync<ReconciliationUpdated>()).Result.VoteCount);
+
+        // The next vote, just after: the dashboard had waited up to ten seconds for it (issue 13); now a second at most.
+        await VotesAsync(1);
+        _live.Time.Advance(TimeSpan.FromMilliseconds(300));
+        await NoRunYetAsync();
+        _live.Time.Advance(TimeSpan.FromMilliseconds(700));
+        Assert.Equal(2, (await _results.NextAsync<ReconciliationUpdated>()).Result.VoteCount);
+
+        // Votes every 200 ms, never quiet for 300 ms: not a run per vote, one when the first has waited a second.
+        for (var i = 0; i < 4; i++)
+        {
+            await VotesAsync(1);
+            _live.Time.Advance(TimeSpan.FromMilliseconds(200));
+        }
+
+        await NoRunYetAsync();
+        await VotesAsync(1);
+        _live.Time.Advance(TimeSpan.FromMilliseconds(200));
+        var steady = (await _results.NextAsync<ReconciliationUpdated>()).Result;
+        Assert.Equal((3, 7), (steady.Run, steady.VoteCount));
+    }
+
+    [Theory]
+    [InlineData(10, 1000)]
+    [InlineData(100, 1000)]
+    [InlineData(250, 2500)]
+    [InlineData(1000, 10000)]
+    public void A_study_whose_runs_are_slow_is_reconciled_less_often_so_its_runs_take_at_most_a_tenth_of_the_time(int runMilliseconds, int gapMilliseconds)
+    {
+        var started = new DateTimeOffset(2026, 12, 5, 6, 0, 0, TimeSpan.Zero);
+
+        var next = LiveReconciliation.EarliestNextStart(started, TimeSpan.FromMilliseconds(runMilliseconds), new LiveReconciliationOptions());
+
+        Assert.Equal(started.AddMilliseconds(gapMilliseconds), next);
+    }
+
     private async Task VotesAsync(int count)
     {
         var before = _reconciliation.Status(_script.Slug).PendingChanges;

@@ -109,14 +109,15 @@ public sealed class StudyDashboardTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Participants_online_come_from_presence()
+    public async Task Participants_online_come_from_presence_and_someone_still_on_the_consent_page_is_counted_apart()
     {
         _live.Presence.Report("c1", _script.Slug, "p1", JourneyStep.Voting);
         _live.Presence.Report("c2", _script.Slug, null, JourneyStep.Consent);
 
         var dashboard = await BuildAsync();
 
-        Assert.Equal(2, dashboard.ParticipantsOnline);
+        Assert.Equal(1, dashboard.ParticipantsOnline);
+        Assert.Equal(1, dashboard.OnConsentPage);
         Assert.Equal(1, dashboard.Funnel.Single(s => s.Step == JourneyStep.Voting).Online);
     }
 

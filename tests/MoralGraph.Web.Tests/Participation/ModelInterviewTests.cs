@@ -96,7 +96,8 @@ public sealed class ModelInterviewTests : IDisposable
         Assert.Equal(3, posted.Count);
         Assert.NotNull(posted[0].Provenance);
         Assert.Equal((InterviewRole.Participant, Story), (posted[1].Role, posted[1].Text));
-        Assert.Equal(EnglishJourneyText.Text("Interview.AskAttention"), posted[2].Text);
+        // One line says what happened; then the question the model's single question (the story) has not covered yet.
+        Assert.Equal(EnglishJourneyText.Text("Interview.HandOver") + "\n\n" + EnglishJourneyText.Text("Interview.AskAttention"), posted[2].Text);
         Assert.Equal(InterviewStage.Attention, posted[2].Stage);
         Assert.Null(posted[2].Provenance);
         Assert.DoesNotContain(posted, m => m.Text.Contains("So when", StringComparison.Ordinal));
@@ -111,7 +112,7 @@ public sealed class ModelInterviewTests : IDisposable
     }
 
     [Fact]
-    public async Task Rejected_cards_are_stored_with_the_models_reply_and_counted_from_the_store_on_the_next_turn()
+    public async Task Rejected_cards_are_counted_from_the_store_and_at_the_limit_the_models_last_draft_is_saved_for_the_participant_to_fix()
     {
         await DefineStudyAsync();
         var invalid = JsonSerializer.Serialize(new { title = "Care", description = "Helps.", policies = new[] { "care for her" } });
@@ -132,9 +133,13 @@ public sealed class ModelInterviewTests : IDisposable
         var updates = await _service.TurnAsync(JourneyStore.Slug, participant, Attention);
 
         Assert.Empty(updates.OfType<InterviewReplyDiscarded>());
-        var transcript = (await new StudyRepository(_log).LoadAsync(JourneyStore.Slug))!.Participation.Find(participant)!.Transcript;
-        Assert.Equal(EnglishJourneyText.Text("Interview.AskAttention"), transcript[^1].Text);
-        Assert.Null(transcript[^1].Provenance);
+        var state = (await new StudyRepository(_log).LoadAsync(JourneyStore.Slug))!.Participation.Find(participant)!;
+        Assert.Equal(EnglishJourneyText.Text("Interview.HandOver") + "\n\n" + EnglishJourneyText.Text("Interview.DraftReady"), state.Transcript[^1].Text);
+        Assert.Null(state.Transcript[^1].Provenance);
+        Assert.Equal(InterviewStage.Review, state.InterviewStage);
+        var saved = (await EventsAsync()).OfType<CardDraftSaved>().Last();
+        Assert.Equal(("Care", "Helps."), (saved.Title, saved.Description));
+        Assert.Equal(["care for her"], saved.Policies);
         Assert.Equal(5, _chat.Requests.Count);
     }
 

@@ -159,6 +159,21 @@ public sealed class InterviewStepTests : BunitTestContext
         Assert.True(interview.Find("[data-testid=interview-send]").HasAttribute("disabled"));
     }
 
+    [Fact]
+    public void While_the_reply_has_no_words_yet_it_says_writing_and_the_words_replace_it()
+    {
+        var waiting = RenderInterview(InterviewStage.Story, busy: true, streaming: string.Empty);
+
+        var writing = waiting.Find("[data-testid=streaming] [data-testid=interview-writing]");
+        Assert.Equal("Writing…", writing.TextContent);
+        Assert.Equal("status", writing.GetAttribute("role"));
+
+        var answering = RenderInterview(InterviewStage.Story, busy: true, streaming: "Thank you for");
+
+        Assert.Empty(answering.FindAll("[data-testid=interview-writing]"));
+        Assert.Contains("Thank you for", answering.Find("[data-testid=streaming]").TextContent, StringComparison.Ordinal);
+    }
+
     private static readonly MoralGraph.Core.Assistance.ModelProvenance Model = new("interviewer", "0123456789abcdef", "llama3.1:8b", 0.3, DateTimeOffset.UnixEpoch);
 
     private IRenderedComponent<InterviewStep> RenderInterview(
