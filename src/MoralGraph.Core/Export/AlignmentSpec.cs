@@ -22,13 +22,16 @@ public sealed record AlignmentSpec(
     string? ContentHash)
 {
     /// <summary>The schema version this code writes.</summary>
-    public const string CurrentSchemaVersion = "1.2.0";
+    public const string CurrentSchemaVersion = "1.3.0";
 
     /// <summary>Since 1.2.0: the release this spec is (<c>v1</c>, <c>v2</c>, … per study); null for an export of the live graph.</summary>
     public string? ReleaseId { get; init; }
 
     /// <summary>Since 1.2.0: the study's release before this one; null for the first release and for exports of the live graph.</summary>
     public string? PreviousReleaseId { get; init; }
+
+    /// <summary>Since 1.3.0: the voters' opinion groups and each context's bridging scores; null where the profile does not group voters (mai-2023).</summary>
+    public SpecBridging? Bridging { get; init; }
 }
 
 public sealed record SpecStudy(string Slug, string Title, string Description, IReadOnlyList<string> Languages, string Phase);
@@ -80,3 +83,16 @@ public sealed record SpecCounts(int Participants, int Values, int Cards, int Vot
 {
     public readonly record struct EdgeCounts(int MarkedWiser, int MarkedNotWiser, int MarkedLessWise, int MarkedUnsure, int Impressions);
 }
+
+public sealed record SpecBridging(
+    string Method, int Seed, int K, IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<SpecOpinionGroup> Groups, int Unassigned,
+    double? Silhouette, string? Reason, IReadOnlyList<SpecBridgingContext> Contexts);
+
+public sealed record SpecOpinionGroup(int Group, int Size);
+
+public sealed record SpecBridgingContext(
+    string? QuestionId, string? ContextId, IReadOnlyList<int> GroupVoters, string? TopBridgingValueId, IReadOnlyList<SpecBridgingValue> Values);
+
+public sealed record SpecBridgingValue(string ValueId, bool Winning, double? BridgingScore, IReadOnlyList<SpecGroupSupport> Groups);
+
+public sealed record SpecGroupSupport(int Group, int Endorsing, int Votes, double? Support, double SupportLow);

@@ -64,12 +64,56 @@ public static class AlignmentSpecBuilder
             new ContestedEdgeList(result.Graphs),
             new SpecAlgorithm(result.Profile, new SortedDictionary<string, string>(result.Parameters.ToDictionary(), StringComparer.Ordinal), ReconciliationResult.CodeVersion, result.Fingerprint),
             new SpecCounts(participants.Count, values.Count, cards, snapshot.Votes.Count, graphs.Sum(g => g.Edges.Count), graphs.Count),
-            ContentHash: null);
+            ContentHash: null)
+        {
+            Bridging = BridgingOf(result),
+        };
     }
 
     /// <summary>
-    /// The values ranked first (several when their scores tie exactly); none when no edge feeds the ranking, as when
-    /// voters rejected every move, since then every value merely has the baseline score.
+    /// The opinion groups and, per context, each winning value's support in each group and its bridging score, with the
+    /// value of highest bridging score (ties: the better ranked) when it does not win; null when the profile groups no one.
+    /// </summary>
+    private static SpecBridging? BridgingOf(ReconciliationResult result)
+    {
+        if (result.OpinionGroups is not { } groups)
+        {
+            return null;
+        }
+
+        var contexts = new List<SpecBridgingContext>();
+        foreach (var graph in result.Graphs)
+        {
+            if (graph.Bridging is not { } bridging)
+            {
+                continue;
+            }
+
+            var winners = Winners(graph);
+            string? top = null;
+            var topScore = double.NegativeInfinity;
+            foreach (var ranked in graph.Ranking)
+            {
+                if (bridging.ScoreOf(ranked.ValueId) is { } score && score > topScore)
+                {
+                    (top, topScore) = (ranked.ValueId, score);
+                }
+            }
+
+            var shown = top is null || winners.Contains(top) ? winners : [.. winners, top];
+            contexts.Add(new SpecBridgingContext(graph.QuestionId, graph.ContextId, bridging.GroupVoters, top,
+                [.. shown.Select(id => new SpecBridgingValue(id, winners.Contains(id), bridging.ScoreOf(id),
+                    [.. (bridging.SupportOf(id) ?? []).Select(s => new SpecGroupSupport(s.Group, s.Endorsing, s.Votes, s.Share, s.LowerBound))]))]));
+        }
+
+        return new SpecBridging(groups.Method, groups.Seed, groups.GroupCount, new SortedDictionary<string, string>(groups.Parameters.ToDictionary(), StringComparer.Ordinal),
+            [.. groups.GroupSizes.Select((size, g) => new SpecOpinionGroup(g + 1, size))], groups.Unassigned, groups.Silhouette, groups.Reason, contexts);
+    }
+
+    /// <summary>
+    /// The values ranked first (several when their scores tie exactly; in a graph ranked by bridging, their bridging
+    /// scores too); none when no edge feeds the ranking, as when voters rejected every move, since then every value
+    /// merely has the baseline score.
     /// </summary>
     public static IReadOnlyList<string> Winners(ContextGraph graph)
     {
@@ -80,6 +124,12 @@ public static class AlignmentSpecBuilder
         }
 
         var top = graph.Ranking[0].Score;
+        if (graph is { RankedByBridging: true, Bridging: { } bridging })
+        {
+            var topBridging = bridging.ScoreOf(graph.Ranking[0].ValueId);
+            return graph.Ranking.TakeWhile(r => r.Score == top && bridging.ScoreOf(r.ValueId) == topBridging).Select(r => r.ValueId).ToList();
+        }
+
         return graph.Ranking.TakeWhile(r => r.Score == top).Select(r => r.ValueId).ToList();
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MoralGraph.Core.Export;
+using MoralGraph.Core.Reconciliation;
 
 namespace MoralGraph.Core.TrainingData;
 
@@ -40,9 +41,6 @@ public sealed record PreferenceRecord(
 /// </summary>
 public static class PreferenceRecords
 {
-    /// <summary>The z of a two-sided 95 % interval.</summary>
-    private const double Z = 1.959963984540054;
-
     /// <summary>Every preference record of <paramref name="spec"/>, graph by graph, in edge order.</summary>
     public static IEnumerable<PreferenceRecord> Of(AlignmentSpec spec, CancellationToken cancellationToken = default)
     {
@@ -103,16 +101,7 @@ public static class PreferenceRecords
     public static double Confidence(SpecCounts.EdgeCounts tallies)
     {
         var n = (double)tallies.MarkedWiser + tallies.MarkedNotWiser + tallies.MarkedUnsure + tallies.MarkedLessWise;
-        if (n == 0)
-        {
-            return 0;
-        }
-
-        var p = tallies.MarkedWiser / n;
-        var z2 = Z * Z;
-        var centre = p + (z2 / (2 * n));
-        var margin = Z * Math.Sqrt((p * (1 - p) / n) + (z2 / (4 * n * n)));
-        return Math.Max(0, (centre - margin) / (1 + (z2 / n)));
+        return WilsonScore.LowerBound(tallies.MarkedWiser, n);
     }
 
     /// <summary>A number as the records write it (invariant, round-trip).</summary>
