@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MoralGraph.Core.Export;
 
 #pragma warning disable CS1591 // The JSON Schema (Export/Schema/alignment-spec.v1.schema.json) documents every field.
@@ -6,6 +8,7 @@ namespace MoralGraph.Core.Export;
 /// The alignment spec, version 1: what ML teams download. Field names and meanings are fixed by
 /// <c>alignment-spec.v1.schema.json</c>; add fields, never rename them.
 /// Layers, in order of precedence: red lines over community values over individual latitude.
+/// Counts and content hash come last when serialized, as <see cref="AlignmentSpecJson"/> streams them, after the optional blocks.
 /// </summary>
 public sealed record AlignmentSpec(
     string SchemaVersion,
@@ -18,8 +21,8 @@ public sealed record AlignmentSpec(
     IReadOnlyList<SpecGraph> Graphs,
     IReadOnlyList<SpecContestedEdge> ContestedEdges,
     SpecAlgorithm Algorithm,
-    SpecCounts Counts,
-    string? ContentHash)
+    [property: JsonPropertyOrder(1)] SpecCounts Counts,
+    [property: JsonPropertyOrder(1)] string? ContentHash)
 {
     /// <summary>The schema version this code writes.</summary>
     public const string CurrentSchemaVersion = "1.3.0";

@@ -11,7 +11,8 @@ public static class WilsonScore
     {
         ArgumentOutOfRangeException.ThrowIfNegative(successes);
         ArgumentOutOfRangeException.ThrowIfLessThan(trials, successes);
-        if (trials == 0)
+        // No successes: the bound is exactly 0 (the formula leaves a rounding residue of about 1e-17).
+        if (trials == 0 || successes == 0)
         {
             return 0;
         }
