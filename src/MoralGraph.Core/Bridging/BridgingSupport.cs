@@ -86,6 +86,39 @@ public static class BridgingSupport
     /// <summary>The support rule's name, as the export records it.</summary>
     public const string SupportRule = "endorse: to-wiser or from-not-wiser; score: min over groups of Wilson 95% lower bound";
 
+    /// <summary>
+    /// What a report shows of a graph's bridging: its winning values (<see cref="Export.AlignmentSpecBuilder.Winners"/>), then
+    /// the value of highest bridging score (ties: the better ranked) when it does not win; and that value, or null when no
+    /// value has a score.
+    /// </summary>
+    public static (IReadOnlyList<(string ValueId, bool Winning)> Shown, string? Top) Highlights(ContextGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var winners = Export.AlignmentSpecBuilder.Winners(graph);
+        var shown = winners.Select(id => (id, true)).ToList();
+        if (graph.Bridging is not { } bridging)
+        {
+            return (shown, null);
+        }
+
+        string? top = null;
+        var topScore = double.NegativeInfinity;
+        foreach (var ranked in graph.Ranking)
+        {
+            if (bridging.ScoreOf(ranked.ValueId) is { } score && score > topScore)
+            {
+                (top, topScore) = (ranked.ValueId, score);
+            }
+        }
+
+        if (top is not null && !winners.Contains(top))
+        {
+            shown.Add((top, false));
+        }
+
+        return (shown, top);
+    }
+
     internal static ContextBridging Of(VoteEncoding encoding, int[] votes, OpinionGroupAssignment groups, CancellationToken cancellationToken)
     {
         var k = groups.Summary.GroupCount;

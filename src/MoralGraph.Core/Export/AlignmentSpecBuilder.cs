@@ -1,4 +1,5 @@
 using System.Globalization;
+using MoralGraph.Core.Bridging;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Reconciliation;
 using MoralGraph.Core.Values;
@@ -89,21 +90,10 @@ public static class AlignmentSpecBuilder
                 continue;
             }
 
-            var winners = Winners(graph);
-            string? top = null;
-            var topScore = double.NegativeInfinity;
-            foreach (var ranked in graph.Ranking)
-            {
-                if (bridging.ScoreOf(ranked.ValueId) is { } score && score > topScore)
-                {
-                    (top, topScore) = (ranked.ValueId, score);
-                }
-            }
-
-            var shown = top is null || winners.Contains(top) ? winners : [.. winners, top];
+            var (shown, top) = BridgingSupport.Highlights(graph);
             contexts.Add(new SpecBridgingContext(graph.QuestionId, graph.ContextId, bridging.GroupVoters, top,
-                [.. shown.Select(id => new SpecBridgingValue(id, winners.Contains(id), bridging.ScoreOf(id),
-                    [.. (bridging.SupportOf(id) ?? []).Select(s => new SpecGroupSupport(s.Group, s.Endorsing, s.Votes, s.Share, s.LowerBound))]))]));
+                [.. shown.Select(v => new SpecBridgingValue(v.ValueId, v.Winning, bridging.ScoreOf(v.ValueId),
+                    [.. (bridging.SupportOf(v.ValueId) ?? []).Select(s => new SpecGroupSupport(s.Group, s.Endorsing, s.Votes, s.Share, s.LowerBound))]))]));
         }
 
         return new SpecBridging(groups.Method, groups.Seed, groups.GroupCount, new SortedDictionary<string, string>(groups.Parameters.ToDictionary(), StringComparer.Ordinal),
