@@ -535,11 +535,13 @@ public static class OpinionGroups
 
         public static VoteMatrix Build(VoteEncoding encoding, int minVotes, CancellationToken cancellationToken)
         {
-            // One entry per vote: (participant, column) as one sortable key, its sign, and whether it decided anything.
+            // Columns: each (context, pair of values) voted on, numbered in key order; found by sorting, not hashing, so
+            // millions of votes cost a few arrays of their length.
             var voteCount = encoding.VotesByContext.Sum(v => v.Length);
+            var valueCount = (long)encoding.ValueIds.Length;
+            var pairOf = new long[voteCount];
             var keys = new long[voteCount];
-            var signs = new (double Sign, bool Decided)[voteCount];
-            var columnOf = new Dictionary<(int Context, int Low, int High), int>();
+            var signs = new sbyte[voteCount];
             var at = 0;
             for (var context = 0; context < encoding.VotesByContext.Length; context++)
             {
@@ -547,54 +549,69 @@ public static class OpinionGroups
                 foreach (var i in encoding.VotesByContext[context])
                 {
                     var (from, to) = (encoding.From[i], encoding.To[i]);
-                    var pair = (context, Math.Min(from, to), Math.Max(from, to));
-                    if (!columnOf.TryGetValue(pair, out var column))
-                    {
-                        column = columnOf.Count;
-                        columnOf.Add(pair, column);
-                    }
+                    pairOf[at] = checked((((context * valueCount) + Math.Min(from, to)) * valueCount) + Math.Max(from, to));
 
-                    // +1: the value later in study order is the wiser.
-                    var towardsLater = to > from ? 1.0 : -1.0;
-                    var sign = encoding.Verdict[i] switch
+                    // +1: the value later in study order is the wiser; 0: unsure (the only verdict that decides nothing).
+                    var towardsLater = to > from ? 1 : -1;
+                    signs[at] = (sbyte)(encoding.Verdict[i] switch
                     {
                         Verdict.Wiser => towardsLater,
                         Verdict.NotWiser => -towardsLater,
-                        _ => 0.0,
-                    };
-                    keys[at] = ((long)encoding.Participant[i] << 32) | (uint)column;
-                    signs[at++] = (sign, encoding.Verdict[i] != Verdict.Unsure);
+                        _ => 0,
+                    });
+                    keys[at] = (long)encoding.Participant[i] << 32;
+                    at++;
                 }
             }
 
+            var columns = (long[])pairOf.Clone();
+            Array.Sort(columns);
+            var columnCount = 0;
+            for (var c = 0; c < columns.Length; c++)
+            {
+                if (c == 0 || columns[c] != columns[c - 1])
+                {
+                    columns[columnCount++] = columns[c];
+                }
+            }
+
+            for (var v = 0; v < voteCount; v++)
+            {
+                keys[v] |= (uint)Array.BinarySearch(columns, 0, columnCount, pairOf[v]);
+            }
+
+            pairOf = null;
+            columns = null;
+            cancellationToken.ThrowIfCancellationRequested();
             Array.Sort(keys, signs);
 
             // Collapse each (participant, column) to the mean of its signs; keep participants with enough decided pairs.
             var rows = new List<int>();
             var rowStart = new List<int> { 0 };
-            var entryColumn = new List<int>();
-            var entryValue = new List<double>();
+            var entryColumn = new int[voteCount];
+            var entryValue = new double[voteCount];
+            var entries = 0;
             for (var start = 0; start < keys.Length;)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var participant = (int)(keys[start] >> 32);
-                var rowFirst = entryColumn.Count;
+                var rowFirst = entries;
                 var decided = 0;
                 var end = start;
                 while (end < keys.Length && (int)(keys[end] >> 32) == participant)
                 {
                     var entryEnd = end;
-                    var sum = 0.0;
+                    var sum = 0;
                     var anyDecided = false;
                     while (entryEnd < keys.Length && keys[entryEnd] == keys[end])
                     {
-                        sum += signs[entryEnd].Sign;
-                        anyDecided |= signs[entryEnd].Decided;
+                        sum += signs[entryEnd];
+                        anyDecided |= signs[entryEnd] != 0;
                         entryEnd++;
                     }
 
-                    entryColumn.Add((int)(keys[end] & 0xFFFFFFFF));
-                    entryValue.Add(sum / (entryEnd - end));
+                    entryColumn[entries] = (int)(keys[end] & 0xFFFFFFFF);
+                    entryValue[entries++] = (double)sum / (entryEnd - end);
                     decided += anyDecided ? 1 : 0;
                     end = entryEnd;
                 }
@@ -602,34 +619,31 @@ public static class OpinionGroups
                 if (decided >= minVotes)
                 {
                     rows.Add(participant);
-                    rowStart.Add(entryColumn.Count);
+                    rowStart.Add(entries);
                 }
                 else
                 {
-                    entryColumn.RemoveRange(rowFirst, entryColumn.Count - rowFirst);
-                    entryValue.RemoveRange(rowFirst, entryValue.Count - rowFirst);
+                    entries = rowFirst;
                 }
 
                 start = end;
             }
 
             // Centre each column on its mean over the clustered participants who judged it.
-            var columnSum = new double[columnOf.Count];
-            var columnCount = new int[columnOf.Count];
-            for (var e = 0; e < entryColumn.Count; e++)
+            var columnSum = new double[columnCount];
+            var columnVoters = new int[columnCount];
+            for (var e = 0; e < entries; e++)
             {
                 columnSum[entryColumn[e]] += entryValue[e];
-                columnCount[entryColumn[e]]++;
+                columnVoters[entryColumn[e]]++;
             }
 
-            var value = entryValue.ToArray();
-            var columnIndex = entryColumn.ToArray();
-            for (var e = 0; e < value.Length; e++)
+            for (var e = 0; e < entries; e++)
             {
-                value[e] -= columnSum[columnIndex[e]] / columnCount[columnIndex[e]];
+                entryValue[e] -= columnSum[entryColumn[e]] / columnVoters[entryColumn[e]];
             }
 
-            return new VoteMatrix([.. rows], [.. rowStart], columnIndex, value, columnOf.Count);
+            return new VoteMatrix([.. rows], [.. rowStart], entryColumn, entryValue, columnCount);
         }
 
         /// <summary>y = X v for two vectors at once.</summary>

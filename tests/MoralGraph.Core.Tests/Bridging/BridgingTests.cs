@@ -3,6 +3,7 @@ using MoralGraph.Core.Bridging;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Export;
 using MoralGraph.Core.Reconciliation;
+using MoralGraph.Core.Synthetic;
 using MoralGraph.Core.Voting;
 using NJsonSchema;
 using static MoralGraph.Core.Tests.Builders;
@@ -88,7 +89,7 @@ public class BridgingTests
     [Fact]
     public void The_same_seed_gives_the_same_groups_and_the_seed_is_recorded()
     {
-        var snapshot = NoisyCamps(participants: 120, seed: 7);
+        var snapshot = OpinionCampStudies.Create(participants: 120, valueCount: 10, contexts: 1, votesPerParticipant: 20, seed: 7);
         var options = new OpinionGroupOptions { Seed = 42 };
 
         var first = OpinionGroups.Of(snapshot, options);
@@ -100,6 +101,21 @@ public class BridgingTests
         Assert.Equal(first.Summary.Silhouette, second.Summary.Silhouette);
         var voters = snapshot.Votes.Select(v => v.ParticipantId).Distinct().ToList();
         Assert.Equal(voters.Select(first.GroupOf), voters.Select(second.GroupOf));
+    }
+
+    [Fact]
+    public void Three_camps_voting_with_noise_over_several_contexts_are_found_as_three_groups()
+    {
+        var snapshot = OpinionCampStudies.Create(participants: 300, valueCount: 12, contexts: 3, votesPerParticipant: 30, seed: 3, loyalty: 0.85);
+
+        var groups = OpinionGroups.Of(snapshot);
+
+        Assert.Equal(3, groups.Summary.GroupCount);
+        // Each camp lands mostly in one group, a different one per camp.
+        var campGroups = Enumerable.Range(0, 3).Select(camp => Enumerable.Range(0, 100)
+            .Select(i => groups.GroupOf($"p{(3 * i) + camp}")).GroupBy(g => g).OrderByDescending(g => g.Count()).First()).ToList();
+        Assert.All(campGroups, g => Assert.True(g.Count() >= 90, $"group {g.Key} holds only {g.Count()} of its camp's 100"));
+        Assert.Equal(3, campGroups.Select(g => g.Key).Distinct().Count());
     }
 
     [Fact]
@@ -173,7 +189,7 @@ public class BridgingTests
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
 
-        Assert.ThrowsAny<OperationCanceledException>(() => OpinionGroups.Of(NoisyCamps(60, 1), cancellationToken: cancelled.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => OpinionGroups.Of(OpinionCampStudies.Create(60, 10, 1, 20, seed: 1), cancellationToken: cancelled.Token));
     }
 
     [Fact]
@@ -231,52 +247,6 @@ public class BridgingTests
 
         Assert.Null(spec.Bridging);
         Assert.DoesNotContain("\"bridging\"", AlignmentSpecJson.Write(spec), StringComparison.Ordinal);
-    }
-
-    /// <summary>
-    /// Three camps over ten values with seeded noise: each participant judges a random half of the pairs, mostly (80 %)
-    /// as their camp does.
-    /// </summary>
-    internal static MoralGraphSnapshot NoisyCamps(int participants, int seed, int valueCount = 10, int contexts = 1)
-    {
-        var random = new Random(seed);
-        var values = Enumerable.Range(0, valueCount).Select(i => $"v{i}").ToArray();
-        var votes = new List<WiserThanVote>();
-        for (var p = 0; p < participants; p++)
-        {
-            var camp = p % 3;
-            for (var c = 0; c < contexts; c++)
-            {
-                for (var a = 0; a < valueCount; a++)
-                {
-                    for (var b = a + 1; b < valueCount; b++)
-                    {
-                        if (random.NextDouble() < 0.5)
-                        {
-                            continue;
-                        }
-
-                        // Camp 0 prefers later values, camp 1 earlier ones, camp 2 values near the middle.
-                        var laterWiser = camp switch
-                        {
-                            0 => true,
-                            1 => false,
-                            _ => Math.Abs(b - (valueCount / 2)) < Math.Abs(a - (valueCount / 2)),
-                        };
-                        if (random.NextDouble() < 0.2)
-                        {
-                            laterWiser = !laterWiser;
-                        }
-
-                        var verdict = laterWiser ? Verdict.Wiser : Verdict.NotWiser;
-                        votes.Add(Vote($"p{p}", values[a], values[b], verdict, context: $"c{c}"));
-                    }
-                }
-            }
-        }
-
-        var study = Study(("q", [.. Enumerable.Range(0, contexts).Select(c => $"c{c}")]));
-        return Snapshot(study, values, votes);
     }
 
     private sealed class GroupSupportComparer : IEqualityComparer<GroupSupport>
