@@ -21,6 +21,12 @@ public sealed record OpinionGroupOptions
     /// <summary>Every group of a kept clustering has at least this many participants; a k that makes a smaller one is not kept.</summary>
     public int MinGroupSize { get; init; } = 5;
 
+    /// <summary>
+    /// Every group of a kept clustering also holds at least this share of the clustered participants, in [0, 1), so a
+    /// handful of unusual voters in a large study is not called an opinion group.
+    /// </summary>
+    public double MinGroupShare { get; init; } = 0.05;
+
     /// <summary>k-means++ starts per k; the one with the least within-group spread is kept.</summary>
     public int Restarts { get; init; } = 10;
 
@@ -35,6 +41,11 @@ public sealed record OpinionGroupOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxGroups, 2);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MinVotesPerParticipant);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MinGroupSize);
+        if (!(MinGroupShare >= 0 && MinGroupShare < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinGroupShare), MinGroupShare, "Use a share in [0, 1).");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Restarts);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxIterations);
         ArgumentOutOfRangeException.ThrowIfLessThan(SilhouetteSample, 2);
@@ -46,6 +57,7 @@ public sealed record OpinionGroupOptions
         ["maxGroups"] = MaxGroups.ToString(CultureInfo.InvariantCulture),
         ["minVotesPerParticipant"] = MinVotesPerParticipant.ToString(CultureInfo.InvariantCulture),
         ["minGroupSize"] = MinGroupSize.ToString(CultureInfo.InvariantCulture),
+        ["minGroupShare"] = MinGroupShare.ToString("R", CultureInfo.InvariantCulture),
         ["restarts"] = Restarts.ToString(CultureInfo.InvariantCulture),
         ["maxIterations"] = MaxIterations.ToString(CultureInfo.InvariantCulture),
         ["silhouetteSample"] = SilhouetteSample.ToString(CultureInfo.InvariantCulture),
@@ -105,7 +117,8 @@ public sealed class OpinionGroupAssignment
 /// projected on the first two principal components and scaled by √(pairs / pairs judged) (Polis' correction, so sparse
 /// voters are not pulled to the centre); k-means with k-means++ starts then groups them, for each k from 2 to
 /// <see cref="OpinionGroupOptions.MaxGroups"/>, and the k with the highest mean silhouette among those whose groups all
-/// have <see cref="OpinionGroupOptions.MinGroupSize"/> members is kept (ties: the smaller k). Groups are numbered by
+/// have <see cref="OpinionGroupOptions.MinGroupSize"/> members and <see cref="OpinionGroupOptions.MinGroupShare"/> of the
+/// clustered participants is kept (ties: the smaller k; among a k's starts, the least spread of those that qualify). Groups are numbered by
 /// size, largest first (ties: the group whose first member voted first). Every draw comes from the recorded seed.
 /// <para>Hand-written rather than taken from a library: the matrix is sparse (each voter judges a few of thousands of
 /// pairs), so the two components come from subspace iteration over the non-zero entries alone (O(votes) per step), where
@@ -144,6 +157,7 @@ public static class OpinionGroups
             return Nobody("too-few-participants");
         }
 
+        var smallest = Math.Max(options.MinGroupSize, (int)Math.Ceiling(options.MinGroupShare * matrix.Rows.Length));
         if (Project(matrix, options, cancellationToken) is not { } points)
         {
             return Nobody("no-disagreement");
@@ -152,8 +166,7 @@ public static class OpinionGroups
         var best = (Silhouette: double.NegativeInfinity, Assignment: (int[]?)null, K: 0);
         for (var k = 2; k <= options.MaxGroups; k++)
         {
-            var assignment = BestKMeans(points, k, options, cancellationToken);
-            if (assignment is null || Sizes(assignment, k).Any(size => size < options.MinGroupSize))
+            if (BestKMeans(points, k, smallest, options, cancellationToken) is not { } assignment)
             {
                 continue;
             }
@@ -313,8 +326,12 @@ public static class OpinionGroups
         }
     }
 
-    /// <summary>The assignment of the restart with the least within-group spread (the first of equals), or null when no start finds k distinct points.</summary>
-    private static int[]? BestKMeans((double[] X, double[] Y) points, int k, OpinionGroupOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// The assignment of the restart with the least within-group spread (the first of equals) among those whose groups all
+    /// have <see cref="OpinionGroupOptions.MinGroupSize"/> members (a start that isolates a few outliers does not win on
+    /// spread), or null when no start does; <paramref name="smallest"/> is the larger of the minimum size and share.
+    /// </summary>
+    private static int[]? BestKMeans((double[] X, double[] Y) points, int k, int smallest, OpinionGroupOptions options, CancellationToken cancellationToken)
     {
         int[]? best = null;
         var bestSpread = double.PositiveInfinity;
@@ -327,7 +344,7 @@ public static class OpinionGroups
             }
 
             var (assignment, spread) = Lloyd(points, centres, options.MaxIterations, cancellationToken);
-            if (spread < bestSpread)
+            if (spread < bestSpread && Sizes(assignment, k).All(size => size >= smallest))
             {
                 best = assignment;
                 bestSpread = spread;

@@ -161,6 +161,20 @@ public class BridgingTests
     }
 
     [Fact]
+    public void A_handful_of_dissenters_in_a_large_study_is_not_an_opinion_group_unless_the_share_allows_it()
+    {
+        // 6 of 156 voters (3.8 %) dissent: below the default minimum share of 5 %, though above the minimum size of 5.
+        var snapshot = TwoCamps(campA: 150, campB: 6);
+
+        var byDefault = OpinionGroups.Of(snapshot);
+        var anyShare = OpinionGroups.Of(snapshot, new OpinionGroupOptions { MinGroupShare = 0 });
+
+        Assert.Equal("no-grouping-fits", byDefault.Summary.Reason);
+        Assert.Equal(156, byDefault.Summary.Unassigned);
+        Assert.Equal([150, 6], anyShare.Summary.GroupSizes);
+    }
+
+    [Fact]
     public void Voters_who_all_agree_form_no_groups()
     {
         var votes = Votes(12, "x", "m").Concat(Votes(12, "m", "a")).Concat(Votes(12, "b", "a"));
