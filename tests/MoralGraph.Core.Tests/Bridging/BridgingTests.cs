@@ -253,6 +253,20 @@ public class BridgingTests
     }
 
     [Fact]
+    public void A_result_shared_as_json_between_instances_keeps_its_groups_and_bridging_figures()
+    {
+        // Instances on one log share the background reconciliation as JSON (web defaults); the dashboard reads it back.
+        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        var result = new DefaultProfile().Reconcile(TwoCamps());
+
+        var back = System.Text.Json.JsonSerializer.Deserialize<ReconciliationResult>(System.Text.Json.JsonSerializer.Serialize(result, options), options)!;
+
+        Assert.Equal([12, 8], back.OpinionGroups!.GroupSizes);
+        Assert.Equal(result.Graphs[0].Bridging!.ScoreOf("m"), back.Graphs[0].Bridging!.ScoreOf("m"));
+        Assert.Equal([24, 16], back.Graphs[0].Bridging!.SupportOf("m")!.Select(s => s.Endorsing));
+    }
+
+    [Fact]
     public void The_mai_2023_profile_groups_no_one_and_its_spec_has_no_bridging_block()
     {
         var snapshot = TwoCamps();
