@@ -246,12 +246,15 @@ public static class OpinionGroups
         var rows = matrix.Rows.Length;
         var y0 = new double[rows];
         var y1 = new double[rows];
+        double[]? previous0 = null, previous1 = null;
         for (var iteration = 0; iteration < options.MaxIterations; iteration++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             matrix.Multiply(v0, v1, y0, y1);
-            var w0 = new double[columns];
-            var w1 = new double[columns];
+            // The previous vectors' arrays are reused (they are only compared with below): no garbage per step.
+            var (w0, w1) = (previous0 ??= new double[columns], previous1 ??= new double[columns]);
+            Array.Clear(w0);
+            Array.Clear(w1);
             matrix.MultiplyTransposed(y0, y1, w0, w1);
             if (!Orthonormalise(w0, w1))
             {
@@ -259,8 +262,8 @@ public static class OpinionGroups
             }
 
             var converged = 1 - Math.Abs(Dot(w0, v0)) < Tolerance && 1 - Math.Abs(Dot(w1, v1)) < Tolerance;
-            v0 = w0;
-            v1 = w1;
+            (previous0, previous1) = (v0, v1);
+            (v0, v1) = (w0, w1);
             if (converged)
             {
                 break;
@@ -270,7 +273,7 @@ public static class OpinionGroups
         matrix.Multiply(v0, v1, y0, y1);
         for (var r = 0; r < rows; r++)
         {
-            var scale = Math.Sqrt((double)columns / matrix.EntriesOf(r));
+            var scale = Math.Sqrt((double)matrix.PairCount / matrix.JudgedBy(r));
             y0[r] *= scale;
             y1[r] *= scale;
         }
@@ -534,21 +537,30 @@ public static class OpinionGroups
         private readonly int[] _column;
         private readonly double[] _value;
 
-        private VoteMatrix(int[] rows, int[] rowStart, int[] column, double[] value, int columnCount)
+        private readonly int[] _judged;
+
+        private VoteMatrix(int[] rows, int[] judged, int[] rowStart, int[] column, double[] value, int columnCount, int pairCount)
         {
             Rows = rows;
+            _judged = judged;
             _rowStart = rowStart;
             _column = column;
             _value = value;
             ColumnCount = columnCount;
+            PairCount = pairCount;
         }
 
         /// <summary>The participant number of each row.</summary>
         public int[] Rows { get; }
 
+        /// <summary>Columns with a non-zero entry once centred (the others add nothing to the components).</summary>
         public int ColumnCount { get; }
 
-        public int EntriesOf(int row) => _rowStart[row + 1] - _rowStart[row];
+        /// <summary>Every (context, pair) the clustered participants judged.</summary>
+        public int PairCount { get; }
+
+        /// <summary>Pairs the row's participant judged.</summary>
+        public int JudgedBy(int row) => _judged[row];
 
         public static VoteMatrix Build(VoteEncoding encoding, int minVotes, CancellationToken cancellationToken)
         {
@@ -660,7 +672,48 @@ public static class OpinionGroups
                 entryValue[e] -= columnSum[entryColumn[e]] / columnVoters[entryColumn[e]];
             }
 
-            return new VoteMatrix([.. rows], [.. rowStart], entryColumn, entryValue, columnCount);
+            // Entries that centre to 0 (every pair judged by one participant, or judged alike by all) are dropped and the
+            // remaining columns renumbered in order: in a large sparse study most pairs are such, and the components'
+            // vectors then cost only the pairs people disagree on.
+            var judged = new int[rows.Count];
+            var newColumn = new int[columnCount];
+            var kept = 0;
+            var pairCount = columnVoters.Count(v => v > 0);
+            for (var r = 0; r < rows.Count; r++)
+            {
+                judged[r] = rowStart[r + 1] - rowStart[r];
+                var first = kept;
+                for (var e = rowStart[r]; e < rowStart[r + 1]; e++)
+                {
+                    if (entryValue[e] != 0)
+                    {
+                        entryColumn[kept] = entryColumn[e];
+                        entryValue[kept++] = entryValue[e];
+                    }
+                }
+
+                rowStart[r] = first;
+            }
+
+            rowStart[rows.Count] = kept;
+            var used = new bool[columnCount];
+            for (var e = 0; e < kept; e++)
+            {
+                used[entryColumn[e]] = true;
+            }
+
+            var liveColumns = 0;
+            for (var c = 0; c < columnCount; c++)
+            {
+                newColumn[c] = used[c] ? liveColumns++ : -1;
+            }
+
+            for (var e = 0; e < kept; e++)
+            {
+                entryColumn[e] = newColumn[entryColumn[e]];
+            }
+
+            return new VoteMatrix([.. rows], judged, [.. rowStart], entryColumn[..kept], entryValue[..kept], liveColumns, pairCount);
         }
 
         /// <summary>y = X v for two vectors at once.</summary>
