@@ -211,5 +211,15 @@ public sealed class CommandTests : IDisposable
         Assert.Matches(@"\d+\.\d{3} s \(\d+ MB\)", run.Output);
     }
 
+    [Fact]
+    public async Task Bench_bridging_groups_synthetic_camps_and_reports_the_groups_found()
+    {
+        var run = await _sandbox.RunAsync("bench", "bridging", "--participants", "300", "--values", "12", "--contexts", "2", "--votes", "20");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches(@"300 participants × [\d,]+ items \(6,000 votes\): grouping \d+\.\d{3} s \(k = 3, sizes \d+/\d+/\d+", run.Output);
+        Assert.Contains("bridging reconcile", run.Output, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _sandbox.Dispose();
 }

@@ -60,6 +60,7 @@ internal static class BenchCommands
         command.Subcommands.Add(pageRank);
         command.Subcommands.Add(DiffBench(console));
         command.Subcommands.Add(PreferencesBench(console));
+        command.Subcommands.Add(BridgingBench(console));
         return command;
     }
 
@@ -209,6 +210,42 @@ internal static class BenchCommands
         return command;
     }
 
+    /// <summary>
+    /// <c>bench bridging</c>: the opinion-group clustering (vote matrix, PCA, k-means for each k, silhouettes) on synthetic
+    /// studies of N participants in three camps, and the whole bridging reconcile (the default profile without bootstrap,
+    /// then ranked by bridging score), each the median of <see cref="Runs"/> runs.
+    /// </summary>
+    private static Command BridgingBench(CliConsole console)
+    {
+        var sizes = new Option<string>("--participants") { Description = "Comma-separated participant counts.", DefaultValueFactory = _ => "1000,10000" };
+        var values = new Option<int>("--values") { Description = "Values in the study (each pair of values in each context is an item).", DefaultValueFactory = _ => 40 };
+        var contexts = new Option<int>("--contexts") { Description = "Contexts of its question.", DefaultValueFactory = _ => 4 };
+        var votes = new Option<int>("--votes") { Description = "Votes per participant.", DefaultValueFactory = _ => 30 };
+        var command = new Command("bridging", "Time grouping voters by their votes (PCA + k-means) and the bridging reconcile on synthetic studies of N participants in three camps.")
+        {
+            sizes, values, contexts, votes,
+        };
+        command.SetAction((parse, cancellationToken) => console.GuardAsync(async () =>
+        {
+            foreach (var participants in ParseSizes(parse.GetValue(sizes)!))
+            {
+                var snapshot = OpinionCampStudies.Create(participants, parse.GetValue(values), parse.GetValue(contexts), parse.GetValue(votes), seed: 1);
+                var (grouping, groups) = Median(() => Core.Bridging.OpinionGroups.Of(snapshot, cancellationToken: cancellationToken));
+                var profile = new BridgingProfile(new DefaultProfileOptions { BootstrapResamples = 0 });
+                var (reconcile, _) = Median(() => profile.Reconcile(snapshot, cancellationToken));
+                var columns = snapshot.Votes.Select(v => (v.Context, string.CompareOrdinal(v.FromValueId, v.ToValueId) < 0 ? (v.FromValueId, v.ToValueId) : (v.ToValueId, v.FromValueId))).Distinct().Count();
+                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{participants:N0} participants × {columns:N0} items ({snapshot.Votes.Count:N0} votes): grouping {Seconds(grouping)} "
+                    + $"(k = {groups.Summary.GroupCount}, sizes {string.Join("/", groups.Summary.GroupSizes)}, silhouette {groups.Summary.Silhouette:0.00}{groups.Summary.Reason}); "
+                    + $"bridging reconcile {Seconds(reconcile)} (median of {Runs})"));
+            }
+
+            await console.Out.WriteLineAsync($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average when done {LoadAverage()}.");
+            return 0;
+        }));
+        return command;
+    }
+
     /// <summary>The 1-minute load average on Linux (wall times mean little when it is above the core count), else "n/a".</summary>
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
@@ -296,10 +333,10 @@ internal static class BenchCommands
         return row;
     }
 
-    private static (double MedianSeconds, PageRankResult Last) Median(Func<PageRankResult> run)
+    private static (double MedianSeconds, T Last) Median<T>(Func<T> run)
     {
         var times = new double[Runs];
-        PageRankResult? last = null;
+        T? last = default;
         for (var i = 0; i < Runs; i++)
         {
             var stopwatch = Stopwatch.StartNew();

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MoralGraph.Core.Legitimacy;
 
 namespace MoralGraph.Core.Export;
@@ -8,6 +9,7 @@ namespace MoralGraph.Core.Export;
 /// The alignment spec, version 1: what ML teams download. Field names and meanings are fixed by
 /// <c>alignment-spec.v1.schema.json</c>; add fields, never rename them.
 /// Layers, in order of precedence: red lines over community values over individual latitude.
+/// Counts and content hash come last when serialized, as <see cref="AlignmentSpecJson"/> streams them, after the optional blocks.
 /// </summary>
 public sealed record AlignmentSpec(
     string SchemaVersion,
@@ -20,8 +22,8 @@ public sealed record AlignmentSpec(
     IReadOnlyList<SpecGraph> Graphs,
     IReadOnlyList<SpecContestedEdge> ContestedEdges,
     SpecAlgorithm Algorithm,
-    SpecCounts Counts,
-    string? ContentHash)
+    [property: JsonPropertyOrder(1)] SpecCounts Counts,
+    [property: JsonPropertyOrder(1)] string? ContentHash)
 {
     /// <summary>The schema version this code writes.</summary>
     public const string CurrentSchemaVersion = "1.3.0";
@@ -34,6 +36,9 @@ public sealed record AlignmentSpec(
 
     /// <summary>Since 1.3.0: the survey's agreement figures and the step counts (issue 15); null when no one took part through the app (an import).</summary>
     public LegitimacyReport? Legitimacy { get; init; }
+
+    /// <summary>Since 1.3.0: the voters' opinion groups and each context's bridging scores; null where the profile does not group voters (mai-2023).</summary>
+    public SpecBridging? Bridging { get; init; }
 }
 
 public sealed record SpecStudy(string Slug, string Title, string Description, IReadOnlyList<string> Languages, string Phase);
@@ -85,3 +90,16 @@ public sealed record SpecCounts(int Participants, int Values, int Cards, int Vot
 {
     public readonly record struct EdgeCounts(int MarkedWiser, int MarkedNotWiser, int MarkedLessWise, int MarkedUnsure, int Impressions);
 }
+
+public sealed record SpecBridging(
+    string Method, int Seed, int K, IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<SpecOpinionGroup> Groups, int Unassigned,
+    double? Silhouette, string? Reason, IReadOnlyList<SpecBridgingContext> Contexts);
+
+public sealed record SpecOpinionGroup(int Group, int Size);
+
+public sealed record SpecBridgingContext(
+    string? QuestionId, string? ContextId, IReadOnlyList<int> GroupVoters, string? TopBridgingValueId, IReadOnlyList<SpecBridgingValue> Values);
+
+public sealed record SpecBridgingValue(string ValueId, bool Winning, double? BridgingScore, IReadOnlyList<SpecGroupSupport> Groups);
+
+public sealed record SpecGroupSupport(int Group, int Endorsing, int Votes, double? Support, double SupportLow);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MoralGraph.Core.Bridging;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Reconciliation;
 using MoralGraph.Core.Values;
@@ -67,12 +68,43 @@ public static class AlignmentSpecBuilder
             ContentHash: null)
         {
             Legitimacy = snapshot.Legitimacy,
+            Bridging = BridgingOf(result),
         };
     }
 
     /// <summary>
-    /// The values ranked first (several when their scores tie exactly); none when no edge feeds the ranking, as when
-    /// voters rejected every move, since then every value merely has the baseline score.
+    /// The opinion groups and, per context, each winning value's support in each group and its bridging score, with the
+    /// value of highest bridging score (ties: the better ranked) when it does not win; null when the profile groups no one.
+    /// </summary>
+    private static SpecBridging? BridgingOf(ReconciliationResult result)
+    {
+        if (result.OpinionGroups is not { } groups)
+        {
+            return null;
+        }
+
+        var contexts = new List<SpecBridgingContext>();
+        foreach (var graph in result.Graphs)
+        {
+            if (graph.Bridging is not { } bridging)
+            {
+                continue;
+            }
+
+            var (shown, top) = BridgingSupport.Highlights(graph);
+            contexts.Add(new SpecBridgingContext(graph.QuestionId, graph.ContextId, bridging.GroupVoters, top,
+                [.. shown.Select(v => new SpecBridgingValue(v.ValueId, v.Winning, bridging.ScoreOf(v.ValueId),
+                    [.. (bridging.SupportOf(v.ValueId) ?? []).Select(s => new SpecGroupSupport(s.Group, s.Endorsing, s.Votes, s.Share, s.LowerBound))]))]));
+        }
+
+        return new SpecBridging(groups.Method, groups.Seed, groups.GroupCount, new SortedDictionary<string, string>(groups.Parameters.ToDictionary(), StringComparer.Ordinal),
+            [.. groups.GroupSizes.Select((size, g) => new SpecOpinionGroup(g + 1, size))], groups.Unassigned, groups.Silhouette, groups.Reason, contexts);
+    }
+
+    /// <summary>
+    /// The values ranked first (several when their scores tie exactly; in a graph ranked by bridging, their bridging
+    /// scores too); none when no edge feeds the ranking, as when voters rejected every move, since then every value
+    /// merely has the baseline score.
     /// </summary>
     public static IReadOnlyList<string> Winners(ContextGraph graph)
     {
@@ -83,6 +115,12 @@ public static class AlignmentSpecBuilder
         }
 
         var top = graph.Ranking[0].Score;
+        if (graph is { RankedByBridging: true, Bridging: { } bridging })
+        {
+            var topBridging = bridging.ScoreOf(graph.Ranking[0].ValueId);
+            return graph.Ranking.TakeWhile(r => r.Score == top && bridging.ScoreOf(r.ValueId) == topBridging).Select(r => r.ValueId).ToList();
+        }
+
         return graph.Ranking.TakeWhile(r => r.Score == top).Select(r => r.ValueId).ToList();
     }
 

@@ -255,6 +255,110 @@ internal sealed class AlignmentSpecWriter : IDisposable
             _hashed.WriteRawValue(_itemBuffer.WrittenSpan, skipInputValidation: true);
         }
 
+        // Since 1.3.0, optional: opinion groups and bridging scores (counts only; who is in which group stays out).
+        if (spec.Bridging is { } bridging)
+        {
+            PropertyName("bridging");
+            StartObject();
+            String("method", bridging.Method);
+            Number("seed", bridging.Seed);
+            Number("k", bridging.K);
+            PropertyName("parameters");
+            StartObject();
+            foreach (var (name, value) in bridging.Parameters)
+            {
+                String(name, value);
+            }
+
+            EndObject();
+            PropertyName("groups");
+            StartArray();
+            foreach (var group in bridging.Groups)
+            {
+                StartObject();
+                Number("group", group.Group);
+                Number("size", group.Size);
+                EndObject();
+            }
+
+            EndArray();
+            Number("unassigned", bridging.Unassigned);
+            if (bridging.Silhouette is { } silhouette)
+            {
+                PropertyName("silhouette");
+                _output?.WriteNumberValue(silhouette);
+                _hashed.WriteNumberValue(silhouette);
+            }
+
+            OptionalString("reason", bridging.Reason);
+            PropertyName("contexts");
+            StartArray();
+            foreach (var context in bridging.Contexts)
+            {
+                Item(context, WriteBridgingContext);
+                if (TakeChunk() is { } chunk)
+                {
+                    yield return chunk;
+                    _outputBuffer.ResetWrittenCount();
+                }
+            }
+
+            EndArray();
+            EndObject();
+
+            static void WriteBridgingContext(Utf8JsonWriter json, SpecBridgingContext context)
+            {
+                json.WriteStartObject();
+                if (context.QuestionId is { } question)
+                {
+                    json.WriteString(Names.QuestionId, question);
+                }
+
+                if (context.ContextId is { } contextId)
+                {
+                    json.WriteString(Names.ContextId, contextId);
+                }
+
+                json.WriteStartArray("groupVoters");
+                foreach (var voters in context.GroupVoters)
+                {
+                    json.WriteNumberValue(voters);
+                }
+
+                json.WriteEndArray();
+                if (context.TopBridgingValueId is { } top)
+                {
+                    json.WriteString("topBridgingValueId", top);
+                }
+
+                json.WriteStartArray("values");
+                foreach (var value in context.Values)
+                {
+                    json.WriteStartObject();
+                    json.WriteString(Names.ValueId, value.ValueId);
+                    json.WriteBoolean("winning", value.Winning);
+                    OptionalNumber(json, JsonEncodedText.Encode("bridgingScore"), value.BridgingScore);
+                    json.WriteStartArray("groups");
+                    foreach (var support in value.Groups)
+                    {
+                        json.WriteStartObject();
+                        json.WriteNumber("group", support.Group);
+                        json.WriteNumber("endorsing", support.Endorsing);
+                        json.WriteNumber("votes", support.Votes);
+                        OptionalNumber(json, JsonEncodedText.Encode("support"), support.Support);
+                        json.WriteNumber("supportLow", support.SupportLow);
+                        json.WriteEndObject();
+                    }
+
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+        }
+
         PropertyName("counts");
         StartObject();
         Number("participants", spec.Counts.Participants);

@@ -72,13 +72,14 @@ public sealed class JsonSpecFormat : IExportFormat
 public static class ReconciliationProfiles
 {
     /// <summary>Accepted names.</summary>
-    public static string Names => $"{DefaultProfile.ProfileName}|{Mai2023Profile.ProfileName}";
+    public static string Names => $"{DefaultProfile.ProfileName}|{Mai2023Profile.ProfileName}|{BridgingProfile.ProfileName}";
 
     /// <summary>The profile called <paramref name="name"/>, or null.</summary>
     public static IReconciliationProfile? Find(string? name) => name?.ToLowerInvariant() switch
     {
         null or "" or DefaultProfile.ProfileName => new DefaultProfile(),
         Mai2023Profile.ProfileName => new Mai2023Profile(),
+        BridgingProfile.ProfileName => new BridgingProfile(),
         _ => null,
     };
 }

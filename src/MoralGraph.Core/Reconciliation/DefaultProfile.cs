@@ -1,4 +1,5 @@
 using System.Globalization;
+using MoralGraph.Core.Bridging;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Voting;
 
@@ -41,11 +42,16 @@ public sealed record DefaultProfileOptions
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
+    /// <summary>How voters are grouped by their votes for each graph's bridging figures (<see cref="ContextGraph.Bridging"/>).</summary>
+    public OpinionGroupOptions OpinionGroups { get; init; } = new();
+
     internal void Validate()
     {
         _ = new WeightedPageRank(Damping, Tolerance, MaxIterations);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MinMarkedWiser);
         ArgumentOutOfRangeException.ThrowIfNegative(BootstrapResamples);
+        ArgumentNullException.ThrowIfNull(OpinionGroups);
+        OpinionGroups.Validate();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BootstrapBudget);
         if (MaxDegreeOfParallelism is 0 or < -1)
         {
@@ -67,6 +73,8 @@ public sealed record DefaultProfileOptions
 /// reports the share of resamples in which it ranked first and the 5th–95th percentile of its score.</para>
 /// <para>Contested edges: both directions have "wiser" votes, or the edge lies on a cycle of ranking
 /// edges (a strongly connected component of two or more values).</para>
+/// <para>Bridging: voters are grouped by their votes (<see cref="Bridging.OpinionGroups"/>) and each graph reports how each
+/// group judged its values (<see cref="ContextBridging"/>); the ranking does not use it (the bridging profile does).</para>
 /// </summary>
 public sealed class DefaultProfile : IReconciliationProfile
 {
@@ -109,11 +117,15 @@ public sealed class DefaultProfile : IReconciliationProfile
         var contextText = ContextTexts.Of(snapshot.Study);
         // A state's snapshot brings its votes encoded from the vote columns; one built by hand is encoded from its strings.
         var encoding = (snapshot.Votes as EncodedVoteList)?.EncodingFor(snapshot) ?? VoteEncoding.Encode(snapshot, cancellationToken);
+        var groups = Bridging.OpinionGroups.Of(encoding, _options.OpinionGroups, cancellationToken);
         var graphs = new ContextGraph[encoding.Contexts.Length];
         Parallel.For(0, graphs.Length, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism }, i =>
         {
             var context = encoding.Contexts[i];
-            graphs[i] = ReconcileContext(context, contextText(context), new ContextTallies(encoding, encoding.VotesByContext[i]), cancellationToken);
+            graphs[i] = ReconcileContext(context, contextText(context), new ContextTallies(encoding, encoding.VotesByContext[i]), cancellationToken) with
+            {
+                Bridging = groups.Summary.GroupCount > 0 ? BridgingSupport.Of(encoding, encoding.VotesByContext[i], groups, cancellationToken) : null,
+            };
         });
 
         var ordered = graphs
@@ -121,7 +133,11 @@ public sealed class DefaultProfile : IReconciliationProfile
             .ThenBy(g => ContextOrder(snapshot, g.QuestionId!, g.ContextId!))
             .ThenBy(g => g.ContextId, StringComparer.Ordinal)
             .ToList();
-        return new ReconciliationResult(Name, Parameters, ReconciliationResult.ComputeFingerprint(Name, Parameters), ordered) { Voters = encoding.ParticipantIds };
+        return new ReconciliationResult(Name, Parameters, ReconciliationResult.ComputeFingerprint(Name, Parameters), ordered)
+        {
+            Voters = encoding.ParticipantIds,
+            OpinionGroups = groups.Summary,
+        };
     }
 
     private ContextGraph ReconcileContext(ContextRef context, string text, ContextTallies tallies, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using MoralGraph.Core.Bridging;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Voting;
 
@@ -77,6 +78,12 @@ public sealed record ContextGraph(
     /// shares of the whole study, so the listed ones plus these sum to 1. Null where the profile does not compute it.
     /// </summary>
     public double? BaselineScore { get; init; }
+
+    /// <summary>How the opinion groups judged this graph's values (bridging), or null where the profile does not group voters.</summary>
+    public ContextBridging? Bridging { get; init; }
+
+    /// <summary>True when <see cref="Ranking"/> is ordered by bridging score (ties by PageRank score), as the bridging profile orders it.</summary>
+    public bool RankedByBridging { get; init; }
 }
 
 /// <summary>What a profile made of a snapshot.</summary>
@@ -88,6 +95,9 @@ public sealed record ReconciliationResult(string Profile, IReadOnlyDictionary<st
 {
     /// <summary>Distinct pseudonymous ids of the participants whose votes were reconciled (for counts, without a second pass over the votes).</summary>
     public IReadOnlyCollection<string>? Voters { get; init; }
+
+    /// <summary>How the voters were grouped by their votes for <see cref="ContextGraph.Bridging"/>, or null where the profile does not group them.</summary>
+    public OpinionGroupSummary? OpinionGroups { get; init; }
 
     /// <summary>The code version that computed this result.</summary>
     public static string CodeVersion { get; } =

@@ -24,11 +24,12 @@ public readonly record struct WilsonInterval(double Low, double High)
     /// <summary>The interval of <paramref name="successes"/> out of <paramref name="trials"/> (> 0) counted as reals.</summary>
     internal static WilsonInterval Of(double successes, double trials)
     {
+        // No successes: the low bound is exactly 0 (the formula leaves a rounding residue of about 1e-17).
         var p = successes / trials;
         var z2 = Z * Z;
         var centre = p + (z2 / (2 * trials));
         var margin = Z * Math.Sqrt((p * (1 - p) / trials) + (z2 / (4 * trials * trials)));
         var scale = 1 + (z2 / trials);
-        return new WilsonInterval(Math.Max(0, (centre - margin) / scale), Math.Min(1, (centre + margin) / scale));
+        return new WilsonInterval(successes == 0 ? 0 : Math.Max(0, (centre - margin) / scale), Math.Min(1, (centre + margin) / scale));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MoralGraph.Core.Export;
+using MoralGraph.Core.Reconciliation;
 
 namespace MoralGraph.Core.TrainingData;
 

@@ -93,6 +93,22 @@ public sealed class StudyApiTests(SeededAppFixture app) : IClassFixture<SeededAp
     }
 
     [Fact]
+    public async Task The_bridging_profile_exports_a_spec_ranked_by_bridging_with_the_opinion_groups_recorded()
+    {
+        using var response = await _client.GetAsync("/api/studies/demo/export?format=json&profile=bridging");
+        using var spec = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("demo-bridging.json", response.Content.Headers.ContentDisposition?.FileName);
+        var root = spec.RootElement;
+        Assert.Equal("bridging", root.GetProperty("algorithm").GetProperty("profile").GetString());
+        var bridging = root.GetProperty("bridging");
+        Assert.Equal("pca-kmeans++-silhouette", bridging.GetProperty("method").GetString());
+        Assert.Equal(bridging.GetProperty("k").GetInt32(), bridging.GetProperty("groups").GetArrayLength());
+        Assert.True(bridging.TryGetProperty("seed", out _));
+    }
+
+    [Fact]
     public async Task GraphMl_export_is_a_graphml_document_with_the_values_as_nodes()
     {
         var xml = XDocument.Parse(await _client.GetStringAsync("/api/studies/demo/export?format=graphml"));

@@ -25,7 +25,7 @@ public sealed class ErasureSweepTests : IAsyncLifetime
     private const string StayerWord = "Pangolinstayer";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly string[] Formats = ["json", "graphml", "csv", "md", "mai"];
-    private static readonly string[] Profiles = ["default", "mai-2023"];
+    private static readonly string[] Profiles = ["default", "mai-2023", "bridging"];
 
     private readonly string _folder = TestFolder.Create();
     private MoralGraphAppFactory _app = null!;

@@ -35,7 +35,7 @@ public sealed class StudyListStateTests
     [Fact]
     public void Every_reconciliation_profile_can_be_chosen()
     {
-        Assert.Equal(["default", "mai-2023"], StudyListState.Profiles);
+        Assert.Equal(["default", "mai-2023", "bridging"], StudyListState.Profiles);
     }
 
     [Fact]
