@@ -1,6 +1,5 @@
 using System.Globalization;
 using MoralGraph.Core.Export;
-using MoralGraph.Core.Reconciliation;
 
 namespace MoralGraph.Core.TrainingData;
 
