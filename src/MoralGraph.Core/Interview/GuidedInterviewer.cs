@@ -114,13 +114,21 @@ public sealed class GuidedInterviewer(IPhrasebook phrases) : IInterviewer
                     : phrases.Phrase("Interview.MorePoliciesOrDone");
                 return (noted + " " + more, InterviewStage.Policies, null);
             case InterviewStage.Title:
-                return (phrases.Phrase("Interview.AskDescription"), InterviewStage.Description, null);
+                // Checked where it is written: a title the card would refuse is asked for again now, not at confirmation.
+                return TitleProblem(last.Text, rules) is { } problem
+                    ? (phrases.Phrase($"CardProblem.{problem.Code}", [.. problem.Arguments]) + " " + phrases.Phrase("Interview.AskTitleAgain"), InterviewStage.Title, null)
+                    : (phrases.Phrase("Interview.AskDescription"), InterviewStage.Description, null);
             case InterviewStage.Description:
                 return (phrases.Phrase("Interview.DraftReady"), InterviewStage.Review, DraftFrom(transcript));
             default:
                 return (phrases.Phrase("Interview.ReviewReminder"), InterviewStage.Review, AnsweredDraft(transcript));
         }
     }
+
+    // The first of the card's own title problems (too many or too few words, too long, empty) that would refuse it.
+    private static ValidationProblem? TitleProblem(string title, ValuesCardRules rules) =>
+        ValuesCardValidator.Validate(title.Trim(), string.Empty, [], rules)
+            .FirstOrDefault(p => p.Field == "title" && p.Severity == ProblemSeverity.Error && p.Code is not null);
 
     /// <summary>The policies the participant wrote, in order.</summary>
     public static List<string> PoliciesOf(IReadOnlyList<InterviewMessage> transcript) =>

@@ -12,13 +12,14 @@ public interface ITransitionStoryWriter
 }
 
 /// <summary>
-/// The offline story: a first-person template filled from the two values' titles, descriptions and first policies,
-/// worded by the phrasebook (<c>Story.Template</c>). It says what changed without claiming that it was wiser.
+/// The offline story: a first-person template that tells, in plain words, how the teller's attention moved from what
+/// value A attends to to what value B attends to in a context, worded by the phrasebook (<c>Story.Template</c>). It says
+/// what changed without claiming that it was wiser; the two cards are shown beside it with their titles.
 /// </summary>
 /// <param name="phrases">Wording in the participant's language.</param>
 public sealed class TemplateTransitionStoryWriter(IPhrasebook phrases) : ITransitionStoryWriter
 {
-    /// <summary>Policies of B quoted in the story.</summary>
+    /// <summary>Policies of each value quoted in the story.</summary>
     public const int PoliciesQuoted = 2;
 
     /// <inheritdoc />
@@ -27,15 +28,19 @@ public sealed class TemplateTransitionStoryWriter(IPhrasebook phrases) : ITransi
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(wiserFrom);
         ArgumentNullException.ThrowIfNull(wiserTo);
-        var (from, to) = (wiserFrom, wiserTo);
-        var attended = to.Policies.Take(PoliciesQuoted).Select(AsPhrase).ToList();
-        var joined = attended.Count switch
+        return Task.FromResult(phrases.Phrase("Story.Template", context.Text, AttentionOf(wiserFrom), AttentionOf(wiserTo)));
+    }
+
+    // What a value attends to, as a phrase inside a sentence: its first policies, or, without any, what its title stands for.
+    private string AttentionOf(CanonicalValue value)
+    {
+        var attended = value.Policies.Take(PoliciesQuoted).Select(AsPhrase).ToList();
+        return attended.Count switch
         {
-            0 => to.Description,
+            0 => phrases.Phrase("Story.WhatItStandsFor", value.Title),
             1 => attended[0],
             _ => phrases.Phrase("Story.And", string.Join(", ", attended[..^1]), attended[^1]),
         };
-        return Task.FromResult(phrases.Phrase("Story.Template", context.Text, from.Title, from.Description, to.Title, joined));
     }
 
     // "MOMENTS when the person…" reads as "moments when the person…" inside a sentence.

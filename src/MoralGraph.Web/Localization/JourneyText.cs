@@ -13,7 +13,7 @@ internal sealed class LocalizedPhrasebook(IStringLocalizer<JourneyText> localize
 {
     public string Phrase(string key, params object?[] arguments)
     {
-        var phrase = localizer[key, arguments!];
+        var phrase = localizer.Message(key, arguments);
         // A missing key is a bug worth seeing in development, but never a crash in front of a participant.
         return phrase.ResourceNotFound ? key : phrase.Value;
     }

@@ -8,7 +8,7 @@ internal static class ProblemText
 {
     public static string For(IStringLocalizer<JourneyText> localizer, ValidationProblem problem)
     {
-        if (problem.Code is { } code && localizer[$"CardProblem.{code}", [.. problem.Arguments]] is { ResourceNotFound: false } text)
+        if (problem.Code is { } code && localizer.Message($"CardProblem.{code}", [.. problem.Arguments]) is { ResourceNotFound: false } text)
         {
             return text.Value;
         }

@@ -146,6 +146,10 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
                 : null,
             cancellationToken);
 
+    /// <summary>True when <paramref name="participantId"/> took part in the study and has since withdrawn (on any device).</summary>
+    public Task<bool> HasWithdrawnAsync(string slug, string? participantId, CancellationToken cancellationToken = default) =>
+        studies.ReadAsync(slug, state => state.Participation.Find(participantId) is { Withdrawn: true }, cancellationToken);
+
     /// <summary>Why a new participant cannot join now, as a resource key; null when they can.</summary>
     public static string? JoinRefusal(StudyState state, string? inviteCode)
     {

@@ -21,9 +21,8 @@ public sealed partial class HomePageTests(MoralGraphServer server, ChromiumBrows
         Assert.Equal(200, response?.Status);
         await Expect(Page).ToHaveTitleAsync("Studies – MoralGraph");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Studies", Level = 1 })).ToBeVisibleAsync();
-        var row = Page.GetByRole(AriaRole.Row).Filter(new() { Has = Page.GetByRole(AriaRole.Rowheader, new() { Name = ExampleStudy.Title }) });
-        await Expect(row).ToHaveCountAsync(1);
-        await Expect(row.Locator("code")).ToHaveTextAsync(ExampleStudy.Slug);
+        var card = Page.GetByTestId("study-card").Filter(new() { Has = Page.GetByRole(AriaRole.Heading, new() { Name = ExampleStudy.Title, Level = 2 }) });
+        await Expect(card).ToHaveCountAsync(1);
         // MudBlazor's stylesheet loaded: without it the app bar is not fixed to the top.
         await Expect(Page.Locator("header.mud-appbar")).ToHaveCSSAsync("position", "fixed");
         await Page.WaitForInteractiveAsync();
@@ -67,6 +66,25 @@ public sealed partial class HomePageTests(MoralGraphServer server, ChromiumBrows
         await Page.SaveAsync($"home-{screen}");
 
         await Page.AssertNoSeriousViolationsAsync($"the home page at {Page.ViewportSize?.Width} px", Output);
+        AssertNoBrowserProblems();
+    }
+
+    [Fact]
+    public async Task On_a_phone_a_participant_reads_to_them_first_and_each_open_study_has_a_big_take_part_within_the_screen()
+    {
+        await Page.UseMobileViewportAsync();
+        await OpenAsync("/");
+
+        await Expect(Page.GetByTestId("home-intro")).Not.ToContainTextAsync("acilitator");
+        var takePart = Page.GetByRole(AriaRole.Link, new() { Name = $"Take part in {ExampleStudy.Title}" });
+        var box = await takePart.BoundingBoxAsync();
+        Assert.NotNull(box);
+        var width = Page.ViewportSize!.Width;
+        Assert.True(box.X >= 0 && box.X + box.Width <= width, $"Take part spans {box.X:F0}–{box.X + box.Width:F0} px on a {width} px screen.");
+        // A target a thumb hits (WCAG 2.5.5 asks 44 × 44 CSS px).
+        Assert.True(box.Height >= 44 && box.Width >= 200, $"Take part is {box.Width:F0} × {box.Height:F0} px.");
+        var pageWidth = await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(pageWidth <= width, $"The page is {pageWidth} px wide on a {width} px screen: it scrolls sideways.");
         AssertNoBrowserProblems();
     }
 

@@ -14,7 +14,7 @@ public sealed class ServerRestartTests(MoralGraphServer server, ChromiumBrowser 
     public async Task After_a_restart_the_store_still_holds_the_study_once_and_is_not_seeded_again()
     {
         await OpenAsync("/");
-        await Expect(StudyRows()).ToHaveCountAsync(1);
+        await Expect(StudyCards()).ToHaveCountAsync(1);
         // Leave first, so the old circuit's reconnection attempts do not count as problems of the page after the restart.
         await Page.GotoAsync("about:blank");
 
@@ -22,8 +22,8 @@ public sealed class ServerRestartTests(MoralGraphServer server, ChromiumBrowser 
         await Server.RestartAsync();
         await OpenAsync("/");
 
-        await Expect(StudyRows()).ToHaveCountAsync(1);
-        await Expect(Page.GetByRole(AriaRole.Rowheader, new() { Name = ExampleStudy.Title })).ToHaveCountAsync(1);
+        await Expect(StudyCards()).ToHaveCountAsync(1);
+        await Expect(StudyCards().GetByRole(AriaRole.Heading, new() { Name = ExampleStudy.Title })).ToHaveCountAsync(1);
         var restartLog = Server.Log.Since(mark);
         Assert.DoesNotContain("Seeded study", restartLog, StringComparison.Ordinal);
         Assert.Contains("Now listening on", restartLog, StringComparison.Ordinal);
@@ -43,9 +43,10 @@ public sealed class ServerRestartTests(MoralGraphServer server, ChromiumBrowser 
         await Page.WaitForFunctionAsync("() => window.openedBeforeRestart === undefined", null, new() { Timeout = 60_000 });
         await Page.WaitForInteractiveAsync();
         Output.WriteLine($"The open page was interactive again {clock.ElapsedMilliseconds} ms after the restarted server answered.");
-        await Expect(StudyRows()).ToHaveCountAsync(1);
+        await Expect(StudyCards()).ToHaveCountAsync(1);
         await Page.SaveAsync("home-after-restart");
     }
 
-    private ILocator StudyRows() => Page.Locator("tbody").GetByRole(AriaRole.Row);
+    // A visitor sees a card per open study.
+    private ILocator StudyCards() => Page.GetByTestId("study-card");
 }

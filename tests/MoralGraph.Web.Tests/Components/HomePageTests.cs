@@ -35,18 +35,34 @@ public sealed class HomePageTests : BunitTestContext
     }
 
     [Fact]
-    public void A_visitor_sees_each_study_with_its_participant_link_and_no_downloads()
+    public void A_visitor_sees_a_card_per_open_study_with_a_take_part_button_and_no_downloads()
     {
         _catalog.Studies.Add(new StudySummary("kindness-check", "When is kindness wise?", StudyPhase.Voting, QuestionCount: 2, EventCount: 40));
+        _catalog.Studies.Add(new StudySummary("grief", "Comforting the grieving", StudyPhase.Interviewing, QuestionCount: 1, EventCount: 3));
+        _catalog.Studies.Add(new StudySummary("not-yet", "Still a draft", StudyPhase.Draft, QuestionCount: 1, EventCount: 1));
+        _catalog.Studies.Add(new StudySummary("over", "Already closed", StudyPhase.Closed, QuestionCount: 1, EventCount: 90));
 
         var page = Render<Home>();
 
-        var row = page.Find("tbody tr");
-        Assert.Equal("When is kindness wise?", row.QuerySelector("th[scope=row]")!.TextContent);
-        Assert.Equal("/s/kindness-check", row.QuerySelector("a[aria-label='Take part in When is kindness wise?']")!.GetAttribute("href"));
+        var cards = page.FindAll("[data-testid=study-card]");
+        Assert.Equal(["When is kindness wise?", "Comforting the grieving"], cards.Select(c => c.QuerySelector("h2")!.TextContent));
+        Assert.Equal("/s/kindness-check", cards[0].QuerySelector("a[aria-label='Take part in When is kindness wise?']")!.GetAttribute("href"));
+        Assert.Empty(page.FindAll("table"));
         Assert.Empty(page.FindAll("a[download]"));
-        Assert.DoesNotContain("Exports", page.Find("thead").TextContent, StringComparison.Ordinal);
+        // The page speaks to participants first; facilitators get a line after the studies.
+        Assert.DoesNotContain("Facilitator", page.Find("[data-testid=home-intro]").TextContent, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(page.FindAll("a"), a => a.GetAttribute("href") == FacilitatorSignIn.LoginPath);
+    }
+
+    [Fact]
+    public void With_no_open_study_a_visitor_is_told_so()
+    {
+        _catalog.Studies.Add(new StudySummary("over", "Already closed", StudyPhase.Closed, QuestionCount: 1, EventCount: 90));
+
+        var page = Render<Home>();
+
+        Assert.Empty(page.FindAll("[data-testid=study-card]"));
+        Assert.Contains("No study is open right now", page.Find("[data-testid=home-none-open]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -60,7 +60,7 @@ public sealed partial class JourneyTextResourceTests
         Assert.Contains(web, l => l.Key == "Stepper.Count" && l.Arguments == 3);
         Assert.Contains(web, l => l.Key == "Hint.{}" && l.Interpolated);
         Assert.Contains(web, l => l.Key == "CardProblem.{}" && l.File.EndsWith("ProblemText.cs", StringComparison.Ordinal));
-        Assert.Contains(Lookups(CoreFiles(), PhrasebookLookup()), l => l.Key == "Story.Template" && l.Arguments == 5);
+        Assert.Contains(Lookups(CoreFiles(), PhrasebookLookup()), l => l.Key == "Story.Template" && l.Arguments == 3);
         Assert.Contains("Refused.Full", RefusalKeys());
     }
 
@@ -284,7 +284,8 @@ public sealed partial class JourneyTextResourceTests
         file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
         || file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
 
-    [GeneratedRegex(@"(?<![\w.])(?:L|localizer)\[")]
+    // L["key", …] and the plural messages' L.Message("key", …).
+    [GeneratedRegex(@"(?<![\w.])(?:L|localizer)(?:\[|\.Message\()")]
     private static partial Regex LocalizerLookup();
 
     [GeneratedRegex("Code = (?<dollar>\\$)?\"(?<code>[^\"]+)\"(?<arguments>, Arguments = \\[)?")]

@@ -36,7 +36,7 @@ public sealed class ModelStoryDrawTests : IDisposable
         foreach (var templated in items.Where(i => i != modelItem))
         {
             Assert.Null(templated.StoryProvenance);
-            Assert.StartsWith("When comforting someone, I used to be guided by “", templated.Story, StringComparison.Ordinal);
+            Assert.StartsWith("When comforting someone, I used to look mainly at ", templated.Story, StringComparison.Ordinal);
         }
 
         // What was shown is what was stored, provenance included.

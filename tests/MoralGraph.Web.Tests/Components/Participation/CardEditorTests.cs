@@ -66,7 +66,7 @@ public sealed class CardEditorTests : BunitTestContext
         editor.Find("[data-testid=card-confirm]").Click();
 
         Assert.Empty(_confirmed);
-        Assert.Equal("Please fix 1 problem(s) marked above before confirming.", editor.Find("[data-testid=card-errors]").TextContent.Trim());
+        Assert.Equal("Please fix the problem marked above before confirming.", editor.Find("[data-testid=card-errors]").TextContent.Trim());
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class CardEditorTests : BunitTestContext
         var editor = RenderEditor(new CardDraft("x", Description, [Policies[0], "moments when she is scared"]));
         editor.Find("[data-testid=card-confirm]").Click();
         Assert.Empty(_confirmed);
-        Assert.Contains("3 problem(s)", editor.Find("[data-testid=card-errors]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Please fix the 3 problems marked", editor.Find("[data-testid=card-errors]").TextContent, StringComparison.Ordinal);
 
         editor.Find("[data-testid=card-title]").Input("  " + Title + " ");
         PolicyInput(editor, 1).Input(Policies[1] + "  ");

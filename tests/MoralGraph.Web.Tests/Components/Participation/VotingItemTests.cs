@@ -64,9 +64,44 @@ public sealed class VotingItemTests : BunitTestContext
 
         item.Render(parameters => parameters.Add(p => p.Tallies, new VoteTallies(Wiser: 4, NotWiser: 2, Unsure: 1)));
 
-        Assert.Equal("So far: 4 said wiser, 2 said not wiser, 1 were not sure (your answer included).", item.Find("[data-testid=vote-tallies]").TextContent.Trim());
+        Assert.Equal("So far, your answer included: 4 people said wiser, 2 people said not wiser, and 1 person was not sure.", item.Find("[data-testid=vote-tallies]").TextContent.Trim());
         Assert.Empty(item.FindAll("[data-testid=vote-submit]"));
         Assert.NotNull(item.Find("[data-testid=vote-next]"));
+    }
+
+    [Theory]
+    [InlineData(1, 0, 0, "So far, your answer included: 1 person said wiser, nobody said not wiser, and nobody was not sure.")]
+    [InlineData(0, 1, 3, "So far, your answer included: nobody said wiser, 1 person said not wiser, and 3 people were not sure.")]
+    public void The_tallies_use_real_plurals(int wiser, int notWiser, int unsure, string expected)
+    {
+        var item = RenderItem(Item);
+
+        item.Render(parameters => parameters.Add(p => p.Tallies, new VoteTallies(wiser, notWiser, unsure)));
+
+        Assert.Equal(expected, item.Find("[data-testid=vote-tallies]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void After_answering_the_participant_still_sees_their_own_answer_and_reason()
+    {
+        var item = RenderItem(Item);
+        Verdicts(item)[1].Click();
+        item.Find("[data-testid=vote-why]").Input("Calm first is not always kind.");
+        item.Find("[data-testid=vote-submit]").Click();
+
+        item.Render(parameters => parameters.Add(p => p.Tallies, new VoteTallies(Wiser: 2, NotWiser: 1, Unsure: 0)));
+
+        var own = item.Find("[data-testid=vote-own-answer]").TextContent;
+        Assert.Contains("Your answer: No", own, StringComparison.Ordinal);
+        Assert.Contains("Your reason: Calm first is not always kind.", own, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_item_repeats_the_question_the_study_asked()
+    {
+        var item = RenderItem(Item);
+
+        Assert.Equal("Someone asks an AI: “My husband died. How do I go on?”", item.Find("[data-testid=vote-question]").TextContent.Trim());
     }
 
     [Theory]
@@ -99,6 +134,7 @@ public sealed class VotingItemTests : BunitTestContext
         .Add(p => p.Item, voteItem)
         .Add(p => p.From, From)
         .Add(p => p.To, to ?? To)
+        .Add(p => p.QuestionText, "My husband died. How do I go on?")
         .Add(p => p.ContextText, "When comforting someone")
         .Add(p => p.OnVote, ((Verdict Verdict, string? Why) answer) => _votes.Add(answer)));
 
