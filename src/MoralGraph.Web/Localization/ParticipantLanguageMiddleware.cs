@@ -17,7 +17,18 @@ internal static class ParticipantLanguageMiddleware
     public static IApplicationBuilder UseParticipantLanguage(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
         {
-            if (HttpMethods.IsGet(context.Request.Method) && ParticipantPages.StudySlug(context.Request.Path) is { } slug)
+            if (ParticipantPages.ApiStudySlug(context.Request.Path) is { } apiSlug)
+            {
+                // The participant API answers (refusals, the guided interviewer's questions) in the language the caller
+                // asks for with Accept-Language, among the study's; it sets no cookie.
+                var studies = context.RequestServices.GetRequiredService<StudyStates>();
+                var studyLanguages = await studies.ReadAsync(apiSlug, state => state.Study?.Languages, context.RequestAborted).ConfigureAwait(false);
+                Apply(context, ParticipantLanguages.Choose(
+                    ParticipantLanguages.Offered(studyLanguages),
+                    ParticipantLanguages.FromCookie(context.Request.Cookies[ParticipantLanguages.CookieName]),
+                    context.Request.GetTypedHeaders().AcceptLanguage));
+            }
+            else if (HttpMethods.IsGet(context.Request.Method) && ParticipantPages.StudySlug(context.Request.Path) is { } slug)
             {
                 var studies = context.RequestServices.GetRequiredService<StudyStates>();
                 var studyLanguages = await studies.ReadAsync(slug, state => state.Study?.Languages, context.RequestAborted).ConfigureAwait(false);
@@ -99,6 +110,20 @@ public static class ParticipantPages
 
         var slug = value[3..].Split('/')[0];
         return MoralGraph.Web.Participation.ParticipantCookies.IsCookieSafe(slug) ? slug : null;
+    }
+
+    /// <summary>The study of a participant API call (<c>/api/v1/studies/{slug}/participation…</c>), or null.</summary>
+    public static string? ApiStudySlug(PathString path)
+    {
+        const string prefix = "/api/v1/studies/";
+        var value = path.Value;
+        if (value is null || !value.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var parts = value[prefix.Length..].Split('/');
+        return parts.Length > 1 && parts[1] == "participation" && MoralGraph.Web.Participation.ParticipantCookies.IsCookieSafe(parts[0]) ? parts[0] : null;
     }
 
     /// <summary>True for the participant pages that belong to no study yet (joining with an invite code).</summary>

@@ -186,9 +186,10 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
 
     /// <summary>
     /// Records consent and creates the participant — the first thing ever stored about them — together with their
-    /// question when the study assigns it, in one append.
+    /// question when the study assigns it, in one append. They take part in <paramref name="language"/> when the study
+    /// offers it (the language their pages are in), else in the study's first language.
     /// </summary>
-    public async Task<JoinedParticipant> JoinAsync(string slug, string? inviteCode, CancellationToken cancellationToken = default)
+    public async Task<JoinedParticipant> JoinAsync(string slug, string? inviteCode, string? language = null, CancellationToken cancellationToken = default)
     {
         var participantId = ParticipantIds.New();
         var code = ResumeCode.Generate();
@@ -203,7 +204,7 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
 
             var events = new List<StudyEvent>
             {
-                new ParticipantJoined(participantId, ResumeCode.Hash(slug, code), ConsentVersion, study.Languages[0], study.FindInviteCode(inviteCode)?.Code)
+                new ParticipantJoined(participantId, ResumeCode.Hash(slug, code), ConsentVersion, study.LanguageFor(language), study.FindInviteCode(inviteCode)?.Code)
                 {
                     StudyId = slug, OccurredAt = now, Actor = participantId,
                 },

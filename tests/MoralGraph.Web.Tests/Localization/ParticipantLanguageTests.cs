@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using MoralGraph.Core.Events;
 using Microsoft.AspNetCore.Mvc.Testing;
 using MoralGraph.Web.Localization;
 using MoralGraph.Web.Tests.Participation;
@@ -123,6 +126,39 @@ public sealed class ParticipantLanguageTests : IAsyncLifetime
         Assert.Contains("en, es, ar", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Null(LanguageCookie(response));
     }
+
+    [Fact]
+    public async Task The_participant_api_answers_in_the_language_asked_for_among_the_studys()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/studies/{Multilingual}/participation/join")
+        {
+            Content = JsonContent.Create(new { consent = false }),
+        };
+        request.Headers.TryAddWithoutValidation("Accept-Language", "es");
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Primero acepta la declaración de consentimiento", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("es", "es-ES")]
+    [InlineData("ar", "ar")]
+    [InlineData("de", "en")]
+    [InlineData(null, "en")]
+    public async Task A_participant_takes_part_in_the_language_they_joined_in_when_the_study_offers_it(string? asked, string recorded)
+    {
+        using var response = await _client.PostAsync(
+            $"/api/v1/studies/{Multilingual}/participation/join", JsonContent.Create(new { consent = true, language = asked }));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var participantId = (await response.Content.ReadFromJsonAsync<JoinAnswer>())!.ParticipantId;
+
+        var studies = _app.Services.GetRequiredService<StudyStates>();
+        Assert.Equal(recorded, await studies.ReadAsync(Multilingual, state => state.Participation.Find(participantId)?.Language));
+    }
+
+    private sealed record JoinAnswer(string ParticipantId);
 
     private async Task<HttpResponseMessage> GetAsync(string path, string? acceptLanguage = null, string? cookieLanguage = null)
     {
