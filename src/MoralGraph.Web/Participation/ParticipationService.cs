@@ -47,6 +47,9 @@ public sealed record JourneyView(Study Study, ParticipantRecord? Participant, IR
 
     /// <summary>The step to show (see <see cref="Journey.CurrentStep"/>).</summary>
     public JourneyStep Step => Journey.CurrentStep(Study, Participant, IsAvailable);
+
+    /// <summary>The language each of <see cref="Values"/> is written in (a primary tag such as <c>es</c>), by value id.</summary>
+    public IReadOnlyDictionary<string, string> ValueLanguages { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>A participant's card and what became of it.</summary>
@@ -118,6 +121,7 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
         }
 
         var values = new Dictionary<string, CanonicalValue>(StringComparer.Ordinal);
+        var languages = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var valueId in valueIds)
         {
             // Without its members: a page shows a value's words, and a popular value lists hundreds of cards that every
@@ -125,10 +129,14 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
             if (state.FindValue(valueId) is { } value)
             {
                 values[valueId] = value with { Members = [] };
+                languages[valueId] = state.LanguageOfValue(value);
             }
         }
 
-        return new JourneyView(state.Study!, participant, values, membership, participant is null ? JoinRefusal(state, null) : null);
+        return new JourneyView(state.Study!, participant, values, membership, participant is null ? JoinRefusal(state, null) : null)
+        {
+            ValueLanguages = languages,
+        };
     }
 
     /// <summary>
