@@ -92,9 +92,10 @@ public sealed partial class TranslatedJourneyTextTests
         return set.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
     }
 
-    private static HashSet<string> Placeholders(string text) => [.. Placeholder().Matches(text).Select(m => m.Value)];
+    // The arguments a string uses: "{0}", "{1:N0}" and ICU plurals "{0, plural, one {…} other {…}}" all use theirs.
+    private static HashSet<string> Placeholders(string text) => [.. Placeholder().Matches(text).Select(m => m.Groups["index"].Value)];
 
-    [GeneratedRegex(@"\{\d+(:[^}]*)?\}")]
+    [GeneratedRegex(@"\{\s*(?<index>\d+)\s*[,:}]")]
     private static partial Regex Placeholder();
 
     [GeneratedRegex(@"[A-Za-z]{3,}")]
