@@ -5,7 +5,15 @@ namespace MoralGraph.Core.Deduplication;
 /// <param name="AuthorKey">Who wrote it (participant id, or MAI's chat id); cards with the same author are never merged.</param>
 /// <param name="Title">Its title.</param>
 /// <param name="Policies">Its attentional policies.</param>
-public sealed record DedupCard(string CardId, string? AuthorKey, string Title, IReadOnlyList<string> Policies);
+public sealed record DedupCard(string CardId, string? AuthorKey, string Title, IReadOnlyList<string> Policies)
+{
+    /// <summary>
+    /// The language the card is written in (a BCP-47 primary tag such as <c>es</c>), or null when unknown. Word overlap
+    /// means nothing across languages, so <see cref="LexicalValueDeduplicator"/> groups cards of one language only;
+    /// a model's embeddings compare across languages.
+    /// </summary>
+    public string? Language { get; init; }
+}
 
 /// <summary>A facilitator's decision that wins over the algorithm.</summary>
 /// <param name="CardA">One card.</param>
@@ -120,6 +128,7 @@ public sealed class LexicalValueDeduplicator : IValueDeduplicator
             var allowed = leftMembers.All(x => rightMembers.All(y =>
                 !forbidden.Contains((Math.Min(x, y), Math.Max(x, y)))
                 && (cards[x].AuthorKey is null || cards[x].AuthorKey != cards[y].AuthorKey)
+                && string.Equals(cards[x].Language, cards[y].Language, StringComparison.OrdinalIgnoreCase)
                 && similarities.GetValueOrDefault((Math.Min(x, y), Math.Max(x, y))) >= Threshold));
             if (allowed)
             {

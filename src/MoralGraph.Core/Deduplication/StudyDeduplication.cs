@@ -39,8 +39,8 @@ public static class StudyDeduplication
         }
 
         var clusters = await deduplicator.ClusterStudyAsync(study.Slug,
-            [.. cards.Select(c => new DedupCard(c.Card.CardId, c.Card.ParticipantId, c.Card.Title, c.Card.Policies)),
-                .. seeds.Select(v => new DedupCard(SeedCardIdPrefix + v.Id, SeedAuthorKey, v.Title, v.Policies))],
+            [.. cards.Select(c => new DedupCard(c.Card.CardId, c.Card.ParticipantId, c.Card.Title, c.Card.Policies) { Language = state.LanguageOfCard(c.Card) }),
+                .. seeds.Select(v => new DedupCard(SeedCardIdPrefix + v.Id, SeedAuthorKey, v.Title, v.Policies) { Language = state.LanguageOfValue(v.Id) })],
             state.DeduplicationDecisions, cancellationToken);
 
         // Merges move whole values, so each one is checked against every "keep apart" decision across all the

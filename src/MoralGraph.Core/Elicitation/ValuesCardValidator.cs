@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace MoralGraph.Core.Elicitation;
@@ -116,6 +117,13 @@ public static partial class ValuesCardValidator
     public static PolicyHint? FindPolicyFormProblem(string policy, bool english = true)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        // Scripts without capitals (Arabic, Hebrew, Chinese…) cannot mark the things attended to by case, so the rule
+        // has no meaning there and is switched off; in other languages it stays a warning (see ValuesCardRules.Language).
+        if (policy.FirstOrDefault(char.IsLetter) is var first && first != default && char.GetUnicodeCategory(first) == UnicodeCategory.OtherLetter)
+        {
+            return null;
+        }
+
         var match = LeadingCapitalizedPhrase().Match(policy.TrimStart());
         if (!match.Success)
         {

@@ -117,6 +117,20 @@ public sealed record Study
     /// <summary>BCP-47 language tags participants may use.</summary>
     public IReadOnlyList<string> Languages { get; }
 
+    /// <summary>
+    /// The study's language a participant asking for <paramref name="requested"/> takes part in: the study's tag in the
+    /// same language (<c>es</c> finds <c>es-ES</c>), else the study's first language.
+    /// </summary>
+    public string LanguageFor(string? requested)
+    {
+        static string Primary(string tag) => tag.Split('-', '_')[0].Trim().ToLowerInvariant();
+        return string.IsNullOrWhiteSpace(requested)
+            ? Languages[0]
+            : Languages.FirstOrDefault(l => l.Equals(requested.Trim(), StringComparison.OrdinalIgnoreCase))
+                ?? Languages.FirstOrDefault(l => Primary(l) == Primary(requested))
+                ?? Languages[0];
+    }
+
     /// <summary>The current phase.</summary>
     public StudyPhase Phase { get; init; }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Localization;
 using MoralGraph.Core.Elicitation;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Interview;
@@ -16,6 +17,7 @@ using MoralGraph.Web.Access;
 using MoralGraph.Web.Api;
 using MoralGraph.Web.Components;
 using MoralGraph.Web.Hosting;
+using MoralGraph.Web.Localization;
 using MoralGraph.Web.Participation;
 using MoralGraph.Web.Security;
 using MoralGraph.Web.Seeding;
@@ -155,8 +157,15 @@ public static class MoralGraphServiceExtensions
         // Before anything reads a body (antiforgery, form and JSON binding); after the status pages, so its 413 problem
         // document is what the client gets.
         app.UseRequestBodyLimits();
-        // English first; another language is a JourneyText.{culture}.resx and its culture added here.
-        app.UseRequestLocalization(options => options.SetDefaultCulture("en").AddSupportedCultures("en").AddSupportedUICultures("en"));
+        // The culture cookie alone decides a request's language here: it is what the participant pages (and the circuits
+        // they open, whose path names no study) are in. Participant pages then choose from their study's languages.
+        app.UseRequestLocalization(options =>
+        {
+            var languages = ParticipantLanguages.Supported.ToArray();
+            options.SetDefaultCulture(ParticipantLanguages.Default).AddSupportedCultures(languages).AddSupportedUICultures(languages);
+            options.RequestCultureProviders = [new CookieRequestCultureProvider()];
+        });
+        app.UseParticipantLanguage();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -170,6 +179,7 @@ public static class MoralGraphServiceExtensions
         app.MapStudyEndpoints();
         app.MapReleaseEndpoints();
         app.MapParticipantEndpoints();
+        app.MapLanguageChoice();
         app.MapParticipantApi();
         app.MapLiveSession();
         app.MapAccountEndpoints();

@@ -131,7 +131,7 @@ public static class ParticipantApi
 
         try
         {
-            var joined = await journey.JoinAsync(slug, request.InviteCode, cancellationToken);
+            var joined = await journey.JoinAsync(slug, request.InviteCode, request.Language, cancellationToken);
             var session = new ParticipantSession(joined.ParticipantId, joined.ResumeCode);
             context.Response.Cookies.Append(ParticipantCookies.CookieName(slug), cookies.Protect(session), ParticipantCookies.CookieOptionsFor(context.Request));
             return TypedResults.Created($"{Prefix.Replace("{slug}", slug, StringComparison.Ordinal)}/me",
@@ -392,7 +392,11 @@ public static class ParticipantApi
 /// <summary>Consent and, when the study needs one, an invite code.</summary>
 /// <param name="Consent">Must be true: the participant agreed to the consent statement (<c>consentVersion</c> in the answer).</param>
 /// <param name="InviteCode">The invite code, for studies that use them.</param>
-public sealed record JoinRequest(bool Consent, string? InviteCode);
+public sealed record JoinRequest(bool Consent, string? InviteCode)
+{
+    /// <summary>The language to take part in (a BCP-47 tag, e.g. <c>es</c>); the study's first language when it does not offer it or none is given.</summary>
+    public string? Language { get; init; }
+}
 
 /// <summary>A resume code as the participant typed it.</summary>
 /// <param name="ResumeCode">E.g. <c>K7QM3-XPD9A</c>.</param>

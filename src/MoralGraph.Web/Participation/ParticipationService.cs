@@ -47,6 +47,9 @@ public sealed record JourneyView(Study Study, ParticipantRecord? Participant, IR
 
     /// <summary>The step to show (see <see cref="Journey.CurrentStep"/>).</summary>
     public JourneyStep Step => Journey.CurrentStep(Study, Participant, IsAvailable);
+
+    /// <summary>The language each of <see cref="Values"/> is written in (a primary tag such as <c>es</c>), by value id.</summary>
+    public IReadOnlyDictionary<string, string> ValueLanguages { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>A participant's card and what became of it.</summary>
@@ -118,6 +121,7 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
         }
 
         var values = new Dictionary<string, CanonicalValue>(StringComparer.Ordinal);
+        var languages = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var valueId in valueIds)
         {
             // Without its members: a page shows a value's words, and a popular value lists hundreds of cards that every
@@ -125,10 +129,14 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
             if (state.FindValue(valueId) is { } value)
             {
                 values[valueId] = value with { Members = [] };
+                languages[valueId] = state.LanguageOfValue(value);
             }
         }
 
-        return new JourneyView(state.Study!, participant, values, membership, participant is null ? JoinRefusal(state, null) : null);
+        return new JourneyView(state.Study!, participant, values, membership, participant is null ? JoinRefusal(state, null) : null)
+        {
+            ValueLanguages = languages,
+        };
     }
 
     /// <summary>
@@ -190,9 +198,10 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
 
     /// <summary>
     /// Records consent and creates the participant — the first thing ever stored about them — together with their
-    /// question when the study assigns it, in one append.
+    /// question when the study assigns it, in one append. They take part in <paramref name="language"/> when the study
+    /// offers it (the language their pages are in), else in the study's first language.
     /// </summary>
-    public async Task<JoinedParticipant> JoinAsync(string slug, string? inviteCode, CancellationToken cancellationToken = default)
+    public async Task<JoinedParticipant> JoinAsync(string slug, string? inviteCode, string? language = null, CancellationToken cancellationToken = default)
     {
         var participantId = ParticipantIds.New();
         var code = ResumeCode.Generate();
@@ -207,7 +216,7 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
 
             var events = new List<StudyEvent>
             {
-                new ParticipantJoined(participantId, ResumeCode.Hash(slug, code), ConsentVersion, study.Languages[0], study.FindInviteCode(inviteCode)?.Code)
+                new ParticipantJoined(participantId, ResumeCode.Hash(slug, code), ConsentVersion, study.LanguageFor(language), study.FindInviteCode(inviteCode)?.Code)
                 {
                     StudyId = slug, OccurredAt = now, Actor = participantId,
                 },

@@ -37,6 +37,19 @@ public class LexicalValueDeduplicatorTests
     }
 
     [Fact]
+    public async Task Cards_are_compared_within_their_language_only()
+    {
+        // The same words in two cards marked as different languages: shared words across languages (names, loanwords,
+        // a Spanish card quoting an English one) say nothing about sharing a value, so offline dedup keeps them apart.
+        var languages = Cards.Select(c => c with { Language = c.CardId == "faith-2" ? "es" : "en" }).ToList();
+        var clusters = await new LexicalValueDeduplicator().ClusterAsync(languages);
+
+        Assert.Single(ClusterOf(clusters, "faith-1"));
+        Assert.Single(ClusterOf(clusters, "faith-2"));
+        Assert.Equal(3, ClusterOf(clusters, "autonomy-1").Count);
+    }
+
+    [Fact]
     public async Task Facilitator_decisions_win_over_the_algorithm()
     {
         var clusters = await new LexicalValueDeduplicator().ClusterAsync(Cards,

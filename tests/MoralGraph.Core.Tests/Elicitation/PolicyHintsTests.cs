@@ -63,4 +63,25 @@ public class PolicyHintsTests
         Assert.Empty(PolicyHints.For("MOMENTS où elle doit ensure things", english: false));
         Assert.Equal([PolicyHintKind.NotCapitalizedPhrase], PolicyHints.For("to make sure things", english: false).Select(h => h.Kind));
     }
+
+    [Fact]
+    public void In_spanish_the_capitals_rule_still_hints_but_the_english_plural_test_does_not()
+    {
+        Assert.Empty(PolicyHints.For("MOMENTOS en que duda entre lo que cree y lo que necesita", english: false));
+        Assert.Empty(PolicyHints.For("SEÑAL de que se siente presionada", english: false));
+        Assert.Equal([PolicyHintKind.NotCapitalizedPhrase], PolicyHints.For("momentos en que duda", english: false).Select(h => h.Kind));
+    }
+
+    [Fact]
+    public void In_arabic_which_has_no_capitals_the_capitals_rule_is_switched_off()
+    {
+        const string policy = "اللحظات التي يشعر فيها الشخص بالتمزق بين ما يؤمن به وما يحتاج إليه";
+
+        Assert.Empty(PolicyHints.For(policy, english: false));
+        Assert.Null(ValuesCardValidator.FindPolicyFormProblem(policy, english: false));
+        var card = ValuesCard.Create("c1", "p1", "الحضور قبل النصيحة", "يساعدها الذكاء الاصطناعي على أن تكون حاضرة فحسب.",
+            [policy, "العلامات على أنها تريد الحديث عنه", "الأسئلة التي تتركها تقود الحديث"], ValuesCardRules.Strict.ForLanguage("ar"));
+        Assert.True(card.IsValid, string.Join("; ", card.Problems.Select(p => p.Message)));
+        Assert.DoesNotContain(card.Problems, p => p.Code == "PolicyNotCapitalizedPhrase");
+    }
 }

@@ -27,6 +27,7 @@ public sealed class EndpointAccessTests(AccessAppFixture app, ITestOutputHelper 
         ["/s/{Slug}/withdrawn"] = "participant journey",
         ["/s/{slug}/session"] = "sets the participant cookie",
         ["/s/{slug}/leave"] = "clears the participant cookie",
+        ["/language"] = "keeps the participant's language choice in the culture cookie",
         ["/api/v1/studies/{slug}/participation/join"] = "participant API (the participant's own cookie or token; anonymous callers get 401)",
         ["/api/v1/studies/{slug}/participation/resume"] = "participant API (the participant's own cookie or token; anonymous callers get 401)",
         ["/api/v1/studies/{slug}/participation/me"] = "participant API (the participant's own cookie or token; anonymous callers get 401)",

@@ -1,0 +1,36 @@
+using MoralGraph.Core.Values;
+
+namespace MoralGraph.Core.Events;
+
+// Which language a card and a value are written in. A card is in the language its author took part in (recorded when
+// they joined, and the language its rules were checked in); a value in the language of its earliest card; a value with
+// no card (a seed, an import) in the study's first language.
+public sealed partial class StudyState
+{
+    /// <summary>The language <paramref name="card"/> is written in, as a lower-case primary tag (<c>es</c> for <c>es-ES</c>).</summary>
+    public string LanguageOfCard(CardSubmitted card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        return PrimaryLanguage(Participation.Find(card.ParticipantId)?.Language ?? StudyLanguage);
+    }
+
+    /// <summary>The language value <paramref name="valueId"/> is written in (its earliest card's), as a lower-case primary tag.</summary>
+    public string LanguageOfValue(string valueId) => LanguageOfValue(FindValue(valueId));
+
+    /// <summary>The language <paramref name="value"/> is written in (its earliest card's), as a lower-case primary tag.</summary>
+    public string LanguageOfValue(CanonicalValue? value)
+    {
+        var firstMember = value is { Members.Count: > 0 } ? value.Members[0] : null;
+        var author = firstMember is null ? null : Participation.Find(firstMember.ParticipantId);
+        return PrimaryLanguage(author?.Language ?? StudyLanguage);
+    }
+
+    /// <summary><c>es</c> for <c>es-ES</c>: cards are compared and labelled by language, not by region.</summary>
+    public static string PrimaryLanguage(string tag)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        return tag.Split('-', '_')[0].Trim().ToLowerInvariant();
+    }
+
+    private string StudyLanguage => Study is { Languages.Count: > 0 } study ? study.Languages[0] : "en";
+}

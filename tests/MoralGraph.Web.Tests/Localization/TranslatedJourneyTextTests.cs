@@ -1,0 +1,133 @@
+using System.Collections;
+using System.Globalization;
+using System.Resources;
+using System.Text.RegularExpressions;
+using MoralGraph.Web.Localization;
+
+namespace MoralGraph.Web.Tests.Localization;
+
+/// <summary>
+/// Every language the participant pages speak has every English string, with the same arguments, read from the
+/// satellite assemblies the app ships (not the source files): a missing key would show a Spanish or Arabic participant
+/// an English sentence, and a missing placeholder would drop a number from it.
+/// </summary>
+public sealed partial class TranslatedJourneyTextTests
+{
+    // Strings that are the same words in a language (Spanish "No"), or carry no words at all (a bare number).
+    private static readonly Dictionary<string, HashSet<string>> SameAsEnglish = new(StringComparer.Ordinal)
+    {
+        ["es"] = ["Vote.No", "Survey.Scale.2", "Survey.Scale.3", "Survey.Scale.4"],
+        ["ar"] = ["Survey.Scale.2", "Survey.Scale.3", "Survey.Scale.4"],
+    };
+
+    private static readonly ResourceManager Resources = new("MoralGraph.Web.Resources.JourneyText", typeof(JourneyText).Assembly);
+
+    public static TheoryData<string> Translations() => [.. ParticipantLanguages.Supported.Where(l => l != ParticipantLanguages.Default)];
+
+    [Fact]
+    public void The_app_speaks_english_spanish_and_arabic()
+    {
+        Assert.Equal(["en", "es", "ar"], ParticipantLanguages.Supported);
+        Assert.True(English().Count > 150, "the English resources were not found");
+    }
+
+    [Theory]
+    [MemberData(nameof(Translations))]
+    public void A_translation_has_every_english_key_and_no_other(string language)
+    {
+        var english = English();
+        var translated = Strings(language);
+
+        Assert.Empty(english.Keys.Except(translated.Keys).Order(StringComparer.Ordinal));
+        Assert.Empty(translated.Keys.Except(english.Keys).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Translations))]
+    public void A_translation_takes_the_same_arguments_as_english(string language)
+    {
+        var english = English();
+        var wrong = Strings(language)
+            .Where(t => english.TryGetValue(t.Key, out var e) && !Placeholders(e).SetEquals(Placeholders(t.Value)))
+            .Select(t => $"{t.Key}: '{english[t.Key]}' vs '{t.Value}'")
+            .ToList();
+
+        Assert.Empty(wrong);
+    }
+
+    [Theory]
+    [MemberData(nameof(Translations))]
+    public void A_translation_is_not_english_left_in_place(string language)
+    {
+        var english = English();
+        var untranslated = Strings(language)
+            .Where(t => string.IsNullOrWhiteSpace(t.Value) || (english[t.Key] == t.Value && !SameAsEnglish[language].Contains(t.Key)))
+            .Select(t => t.Key)
+            .ToList();
+
+        Assert.Empty(untranslated);
+    }
+
+    [Theory]
+    [MemberData(nameof(Translations))]
+    public void Every_count_reads_in_the_languages_own_plural_forms(string language)
+    {
+        // Each string formats for every count a page may show (Arabic has a form for 0, 1, 2, 3–10, 11–99 and 100+),
+        // and a count is never left as "#" or a raw "{0, plural" in front of a participant.
+        var culture = CultureInfo.GetCultureInfo(language);
+        var broken = new List<string>();
+        foreach (var (key, pattern) in Strings(language).Where(s => s.Value.Contains("plural", StringComparison.Ordinal)))
+        {
+            var arguments = Placeholders(pattern).Select(int.Parse).DefaultIfEmpty(-1).Max() + 1;
+            foreach (var count in new[] { 0, 1, 2, 3, 11, 100, 101 })
+            {
+                var text = IcuMessage.Format(pattern, culture, [.. Enumerable.Repeat<object?>(count, arguments)]);
+                if (text.Contains('#', StringComparison.Ordinal) || text.Contains("plural", StringComparison.Ordinal))
+                {
+                    broken.Add($"{key} ({count}): {text}");
+                }
+            }
+        }
+
+        Assert.Empty(broken);
+        Assert.Equal("صوتان", IcuMessage.Format(Strings("ar")["MyValue.Votes"], CultureInfo.GetCultureInfo("ar"), 2));
+        Assert.Equal("11 صوتًا", IcuMessage.Format(Strings("ar")["MyValue.Votes"], CultureInfo.GetCultureInfo("ar"), 11));
+        Assert.Equal("1 voto", IcuMessage.Format(Strings("es")["MyValue.Votes"], CultureInfo.GetCultureInfo("es"), 1));
+    }
+
+    [Fact]
+    public void Arabic_strings_are_written_in_arabic_script()
+    {
+        // Every Arabic string with words has Arabic letters; a Latin-only one is an English string that slipped in.
+        var latinOnly = Strings("ar")
+            .Where(t => LatinWord().IsMatch(t.Value) && !ArabicLetter().IsMatch(t.Value))
+            .Select(t => t.Key)
+            .ToList();
+
+        Assert.Empty(latinOnly);
+    }
+
+    private static Dictionary<string, string> English() => Strings(CultureInfo.InvariantCulture);
+
+    private static Dictionary<string, string> Strings(string language) => Strings(CultureInfo.GetCultureInfo(language));
+
+    private static Dictionary<string, string> Strings(CultureInfo culture)
+    {
+        // tryParents: false reads this language's own satellite only, so a key falling back to English counts as missing.
+        var set = Resources.GetResourceSet(culture, createIfNotExists: true, tryParents: false)
+            ?? throw new InvalidOperationException($"No resources for '{culture.Name}'.");
+        return set.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+    }
+
+    // The arguments a string uses: "{0}", "{1:N0}" and ICU plurals "{0, plural, one {…} other {…}}" all use theirs.
+    private static HashSet<string> Placeholders(string text) => [.. Placeholder().Matches(text).Select(m => m.Groups["index"].Value)];
+
+    [GeneratedRegex(@"\{\s*(?<index>\d+)\s*[,:}]")]
+    private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"[A-Za-z]{3,}")]
+    private static partial Regex LatinWord();
+
+    [GeneratedRegex(@"\p{IsArabic}")]
+    private static partial Regex ArabicLetter();
+}
