@@ -99,7 +99,10 @@ internal static class ParticipantLanguageMiddleware
 /// <summary>Which pages are the participants' (translated, and mirrored in a right-to-left language) and which are the console's.</summary>
 public static class ParticipantPages
 {
-    /// <summary>The study a participant page belongs to (<c>/s/{slug}…</c>), or null for any other path.</summary>
+    // The pages under /s/{slug}; the session and leave endpoints there only set or clear a cookie and redirect.
+    private static readonly string[] StudyPages = ["", "resume", "my-value", "withdrawn"];
+
+    /// <summary>The study a participant page belongs to (<c>/s/{slug}</c>, <c>/s/{slug}/resume</c>, …), or null for any other path.</summary>
     public static string? StudySlug(PathString path)
     {
         var value = path.Value;
@@ -108,8 +111,9 @@ public static class ParticipantPages
             return null;
         }
 
-        var slug = value[3..].Split('/')[0];
-        return MoralGraph.Web.Participation.ParticipantCookies.IsCookieSafe(slug) ? slug : null;
+        var parts = value[3..].TrimEnd('/').Split('/');
+        return parts.Length <= 2 && StudyPages.Contains(parts.Length == 2 ? parts[1] : "")
+            && MoralGraph.Web.Participation.ParticipantCookies.IsCookieSafe(parts[0]) ? parts[0] : null;
     }
 
     /// <summary>The study of a participant API call (<c>/api/v1/studies/{slug}/participation…</c>), or null.</summary>

@@ -76,13 +76,13 @@ public sealed partial class TranslatedJourneyTextTests
         // and a count is never left as "#" or a raw "{0, plural" in front of a participant.
         var culture = CultureInfo.GetCultureInfo(language);
         var broken = new List<string>();
-        foreach (var (key, pattern) in Strings(language).Where(s => s.Value.Contains("plural", StringComparison.Ordinal)))
+        foreach (var (key, pattern) in Strings(language).Where(s => s.Value.Contains(", plural,", StringComparison.Ordinal)))
         {
             var arguments = Placeholders(pattern).Select(int.Parse).DefaultIfEmpty(-1).Max() + 1;
             foreach (var count in new[] { 0, 1, 2, 3, 11, 100, 101 })
             {
                 var text = IcuMessage.Format(pattern, culture, [.. Enumerable.Repeat<object?>(count, arguments)]);
-                if (text.Contains('#', StringComparison.Ordinal) || text.Contains("plural", StringComparison.Ordinal))
+                if (text.Contains('#', StringComparison.Ordinal) || text.Contains(", plural,", StringComparison.Ordinal))
                 {
                     broken.Add($"{key} ({count}): {text}");
                 }
