@@ -47,6 +47,7 @@ public sealed class KeyboardJourneyTests(MoralGraphServer server, ChromiumBrowse
         await TabToAsync(choose, "question: Choose, from the page's top after joining");
         await Page.Keyboard.PressAsync("Enter");
         await participant.WaitForInterviewerAsync(1);
+        await ExpectFocusOnAsync("#interview-heading", "the interview's heading, after choosing");
 
         await CheckAsync("interview");
         await TabToAsync(participant.InterviewInput, "interview: the answer box, after choosing");
@@ -69,6 +70,7 @@ public sealed class KeyboardJourneyTests(MoralGraphServer server, ChromiumBrowse
         await Page.Keyboard.PressAsync("Control+Enter");
         await Expect(Page.GetByTestId("card-title")).ToHaveValueAsync(answers.Title);
         await Expect(Page.GetByTestId("card-description")).ToHaveValueAsync(answers.Description);
+        await ExpectFocusOnAsync("#card-heading", "the card's heading, after the last answer");
         await CheckAsync("card");
         await TabToAsync(Page.GetByTestId("card-confirm-top"), "card: This is my value, after the last answer");
         await Page.Keyboard.PressAsync("Enter");
@@ -83,6 +85,7 @@ public sealed class KeyboardJourneyTests(MoralGraphServer server, ChromiumBrowse
             }
 
             var from = item == 1 ? "after confirming the card" : "after Next";
+            await ExpectFocusOnAsync("[data-testid=vote-item] h2", $"item {item}'s heading, {from}");
             // Tab reaches a radio group at its first radio when none is chosen; Space chooses it ("Yes").
             await TabToAsync(Page.Locator("[data-testid=vote-verdict] input[type=radio]").First, $"item {item}: the verdict, {from}");
             await Page.Keyboard.PressAsync("Space");
@@ -90,6 +93,7 @@ public sealed class KeyboardJourneyTests(MoralGraphServer server, ChromiumBrowse
             await TabToAsync(participant.VoteSubmit, $"item {item}: Submit, from the verdict");
             await Page.Keyboard.PressAsync("Enter");
             await Expect(Page.GetByTestId("vote-tallies")).ToBeVisibleAsync();
+            await ExpectFocusOnAsync("[data-testid=vote-tallies]", $"item {item}'s tallies, after submitting");
             if (item == 1)
             {
                 await CheckAsync("voting-tallies");
@@ -102,6 +106,7 @@ public sealed class KeyboardJourneyTests(MoralGraphServer server, ChromiumBrowse
         }
 
         await Expect(participant.CurrentStep).ToHaveAttributeAsync("data-step", "Survey");
+        await ExpectFocusOnAsync("#survey-heading", "the survey's heading, after the last Next");
         await CheckAsync("survey");
         var question = 0;
         foreach (var group in await Page.Locator("fieldset[data-testid^=survey-]").AllAsync())
@@ -121,6 +126,7 @@ public sealed class KeyboardJourneyTests(MoralGraphServer server, ChromiumBrowse
         await Page.Keyboard.PressAsync("Enter");
         await Expect(Page.GetByTestId("thank-you")).ToBeVisibleAsync();
         await Expect(participant.CurrentStep).ToHaveAttributeAsync("data-step", "Done");
+        await ExpectFocusOnAsync("#done-heading", "the thank-you heading, after Finish");
         await CheckAsync("thank-you");
 
         var report = new StringBuilder($"Tabs from the previous action, per step, at {Page.ViewportSize?.Width} px:\n");
@@ -167,6 +173,22 @@ public sealed class KeyboardJourneyTests(MoralGraphServer server, ChromiumBrowse
         var focused = await Page.EvaluateAsync<string>("() => document.activeElement?.outerHTML.slice(0, 200) ?? 'nothing'");
         Assert.Fail($"{step}: {mostPresses} Tabs never reached {target}; the focus is on {focused}. So far: "
             + string.Join("; ", _tabs.Select(t => $"{t.Step} {t.Tabs}")));
+    }
+
+    // The control just used left with its step; the focus goes to what came instead, so that a screen reader announces
+    // it and the next Tab starts from there rather than from the page's body.
+    private async Task ExpectFocusOnAsync(string selector, string what)
+    {
+        var target = Page.Locator(selector);
+        try
+        {
+            await Expect(target).ToBeFocusedAsync();
+        }
+        catch (PlaywrightException)
+        {
+            var focused = await Page.EvaluateAsync<string>("() => document.activeElement?.outerHTML.slice(0, 200) ?? 'nothing'");
+            Assert.Fail($"The focus should be on {what}; it is on {focused}.");
+        }
     }
 
     private async Task CheckAsync(string step)
