@@ -142,6 +142,36 @@ public sealed class CardEditorTests : BunitTestContext
         Assert.Single(_saved);
     }
 
+    [Fact]
+    public void This_is_my_value_comes_right_after_the_intro_as_well_as_after_the_fields_and_both_confirm_the_same_card()
+    {
+        var editor = RenderEditor(new CardDraft(Title, Description, Policies));
+
+        // First in the card's Tab order (keyboard users reach it in one Tab from the heading), the fields after it.
+        var controls = editor.FindAll("button, input, textarea").Select(c => c.GetAttribute("data-testid") ?? c.TagName).ToList();
+        Assert.Equal("card-confirm-top", controls[0]);
+        Assert.True(controls.IndexOf("card-confirm") > controls.IndexOf("card-policy-2"), $"The second confirm should follow the fields: {string.Join(", ", controls)}.");
+        Assert.Equal(editor.Find("[data-testid=card-confirm]").TextContent.Trim(), editor.Find("[data-testid=card-confirm-top]").TextContent.Trim());
+
+        editor.Find("[data-testid=card-confirm-top]").Click();
+
+        var card = Assert.Single(_confirmed);
+        Assert.Equal(new[] { Title, Description }, new[] { card.Title, card.Description });
+        Assert.Equal(Policies, card.Policies);
+    }
+
+    [Fact]
+    public void This_is_my_value_at_the_top_refuses_an_invalid_card_as_the_one_below_does()
+    {
+        var editor = RenderEditor(new CardDraft(string.Empty, Description, Policies));
+
+        editor.Find("[data-testid=card-confirm-top]").Click();
+
+        Assert.Empty(_confirmed);
+        Assert.Equal("true", editor.Find("[data-testid=card-title]").GetAttribute("aria-invalid"));
+        Assert.NotEmpty(editor.FindAll("[data-testid=card-errors]"));
+    }
+
     private IRenderedComponent<CardEditor> RenderEditor(CardDraft draft) => Render<CardEditor>(parameters => parameters
         .Add(p => p.Draft, draft)
         .Add(p => p.OnConfirm, (CardDraft card) => _confirmed.Add(card))
