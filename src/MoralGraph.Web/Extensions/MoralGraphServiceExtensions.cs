@@ -96,6 +96,7 @@ public static class MoralGraphServiceExtensions
         builder.Services.AddSingleton<ParticipantCookies>();
         builder.Services.AddScoped<ParticipantSessions>();
         builder.Services.AddSingleton<IPhrasebook, LocalizedPhrasebook>();
+        builder.Services.AddSingleton<StudyLanguageCache>();
         builder.Services.TryAddSingleton<IInterviewer, GuidedInterviewer>();
         builder.Services.TryAddSingleton<ITransitionStoryWriter, TemplateTransitionStoryWriter>();
         builder.Services.TryAddSingleton<ICardCritic, RuleCardCritic>();

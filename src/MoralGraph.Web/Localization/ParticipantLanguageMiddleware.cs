@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
-using MoralGraph.Core.Events;
 
 namespace MoralGraph.Web.Localization;
 
@@ -21,8 +20,7 @@ internal static class ParticipantLanguageMiddleware
             {
                 // The participant API answers (refusals, the guided interviewer's questions) in the language the caller
                 // asks for with Accept-Language, among the study's; it sets no cookie.
-                var studies = context.RequestServices.GetRequiredService<StudyStates>();
-                var studyLanguages = await studies.ReadAsync(apiSlug, state => state.Study?.Languages, context.RequestAborted).ConfigureAwait(false);
+                var studyLanguages = await context.RequestServices.GetRequiredService<StudyLanguageCache>().LanguagesOfAsync(apiSlug, context.RequestAborted).ConfigureAwait(false);
                 Apply(context, ParticipantLanguages.Choose(
                     ParticipantLanguages.Offered(studyLanguages),
                     ParticipantLanguages.FromCookie(context.Request.Cookies[ParticipantLanguages.CookieName]),
@@ -30,8 +28,7 @@ internal static class ParticipantLanguageMiddleware
             }
             else if (HttpMethods.IsGet(context.Request.Method) && ParticipantPages.StudySlug(context.Request.Path) is { } slug)
             {
-                var studies = context.RequestServices.GetRequiredService<StudyStates>();
-                var studyLanguages = await studies.ReadAsync(slug, state => state.Study?.Languages, context.RequestAborted).ConfigureAwait(false);
+                var studyLanguages = await context.RequestServices.GetRequiredService<StudyLanguageCache>().LanguagesOfAsync(slug, context.RequestAborted).ConfigureAwait(false);
                 var cookie = context.Request.Cookies[ParticipantLanguages.CookieName];
                 var language = ParticipantLanguages.Choose(
                     ParticipantLanguages.Offered(studyLanguages),
