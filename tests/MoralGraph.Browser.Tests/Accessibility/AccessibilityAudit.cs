@@ -22,6 +22,10 @@ public static class AccessibilityAudit
     public static async Task<AxeResult> AssertNoSeriousViolationsAsync(this IPage page, string what, ITestOutputHelper? output = null)
     {
         ArgumentNullException.ThrowIfNull(page);
+        // Colours caught halfway through a transition (a text field's label moving up as the field takes the focus)
+        // fail colour contrast at random: wait until every finite animation has finished (endless ones, a progress
+        // bar, are left running).
+        await page.WaitForFunctionAsync("() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity)");
         var result = await page.RunAxe();
         output?.WriteLine($"axe on {what}: {result.Violations.Length} violation(s), {result.Passes.Length} rule(s) passed, {result.Incomplete.Length} to review by hand ({string.Join(", ", result.Incomplete.Select(i => i.Id))}).");
         if (result.Violations.Length > 0)
