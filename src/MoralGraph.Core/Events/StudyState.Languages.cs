@@ -26,11 +26,7 @@ public sealed partial class StudyState
     }
 
     /// <summary><c>es</c> for <c>es-ES</c>: cards are compared and labelled by language, not by region.</summary>
-    public static string PrimaryLanguage(string tag)
-    {
-        ArgumentNullException.ThrowIfNull(tag);
-        return tag.Split('-', '_')[0].Trim().ToLowerInvariant();
-    }
+    public static string PrimaryLanguage(string tag) => Text.LanguageTags.Primary(tag);
 
     private string StudyLanguage => Study is { Languages.Count: > 0 } study ? study.Languages[0] : "en";
 }

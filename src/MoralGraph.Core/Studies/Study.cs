@@ -123,7 +123,7 @@ public sealed record Study
     /// </summary>
     public string LanguageFor(string? requested)
     {
-        static string Primary(string tag) => tag.Split('-', '_')[0].Trim().ToLowerInvariant();
+        static string Primary(string tag) => Text.LanguageTags.Primary(tag);
         return string.IsNullOrWhiteSpace(requested)
             ? Languages[0]
             : Languages.FirstOrDefault(l => l.Equals(requested.Trim(), StringComparison.OrdinalIgnoreCase))

@@ -20,38 +20,35 @@ internal static class ParticipantLanguageMiddleware
             {
                 // The participant API answers (refusals, the guided interviewer's questions) in the language the caller
                 // asks for with Accept-Language, among the study's; it sets no cookie.
-                var studyLanguages = await context.RequestServices.GetRequiredService<StudyLanguageCache>().LanguagesOfAsync(apiSlug, context.RequestAborted).ConfigureAwait(false);
-                Apply(context, ParticipantLanguages.Choose(
-                    ParticipantLanguages.Offered(studyLanguages),
-                    ParticipantLanguages.FromCookie(context.Request.Cookies[ParticipantLanguages.CookieName]),
-                    context.Request.GetTypedHeaders().AcceptLanguage));
+                Apply(context, Choose(context, await OfferedAsync(context, apiSlug).ConfigureAwait(false)));
             }
             else if (HttpMethods.IsGet(context.Request.Method) && ParticipantPages.StudySlug(context.Request.Path) is { } slug)
             {
-                var studyLanguages = await context.RequestServices.GetRequiredService<StudyLanguageCache>().LanguagesOfAsync(slug, context.RequestAborted).ConfigureAwait(false);
-                var cookie = context.Request.Cookies[ParticipantLanguages.CookieName];
-                var language = ParticipantLanguages.Choose(
-                    ParticipantLanguages.Offered(studyLanguages),
-                    ParticipantLanguages.FromCookie(cookie),
-                    context.Request.GetTypedHeaders().AcceptLanguage);
+                var language = Choose(context, await OfferedAsync(context, slug).ConfigureAwait(false));
                 Apply(context, language);
-                if (ParticipantLanguages.FromCookie(cookie) != language)
+                if (ChosenBefore(context) != language)
                 {
                     Remember(context, language);
                 }
             }
             else if (HttpMethods.IsGet(context.Request.Method) && ParticipantPages.IsStudyless(context.Request.Path))
             {
-                // No study yet (joining with a code): any language the pages speak.
-                var language = ParticipantLanguages.Choose(
-                    ParticipantLanguages.Supported,
-                    ParticipantLanguages.FromCookie(context.Request.Cookies[ParticipantLanguages.CookieName]),
-                    context.Request.GetTypedHeaders().AcceptLanguage);
-                Apply(context, language);
+                // No study yet (the home page, joining with a code): any language the pages speak.
+                Apply(context, Choose(context, ParticipantLanguages.Supported));
             }
 
             await next(context).ConfigureAwait(false);
         });
+
+    private static async Task<IReadOnlyList<string>> OfferedAsync(HttpContext context, string slug) =>
+        ParticipantLanguages.Offered(await context.RequestServices.GetRequiredService<StudyLanguageCache>()
+            .LanguagesOfAsync(slug, context.RequestAborted).ConfigureAwait(false));
+
+    private static string? ChosenBefore(HttpContext context) =>
+        ParticipantLanguages.FromCookie(context.Request.Cookies[ParticipantLanguages.CookieName]);
+
+    private static string Choose(HttpContext context, IReadOnlyList<string> offered) =>
+        ParticipantLanguages.Choose(offered, ChosenBefore(context), context.Request.GetTypedHeaders().AcceptLanguage);
 
     /// <summary>
     /// <c>GET /language?culture=es&amp;returnUrl=/s/study</c>: the picker's choice, kept in the cookie, then back to the page.

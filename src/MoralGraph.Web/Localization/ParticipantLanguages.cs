@@ -38,7 +38,7 @@ public static class ParticipantLanguages
             return null;
         }
 
-        var language = tag.Split('-', '_')[0].Trim().ToLowerInvariant();
+        var language = MoralGraph.Core.Text.LanguageTags.Primary(tag);
         return Supported.Contains(language) ? language : null;
     }
 
