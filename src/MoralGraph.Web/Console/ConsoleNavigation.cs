@@ -5,7 +5,7 @@ using MoralGraph.Web.Studies;
 namespace MoralGraph.Web.Console;
 
 /// <summary>A link of the console's navigation.</summary>
-/// <param name="Label">What it says.</param>
+/// <param name="Label">The key of what it says, in the console's strings (<see cref="ConsoleText"/>).</param>
 /// <param name="Href">Where it goes.</param>
 /// <param name="Icon">Its MudBlazor icon.</param>
 /// <param name="ExactMatch">Highlighted only on that exact address (the dashboard, whose address prefixes the others).</param>
@@ -40,22 +40,22 @@ public sealed class ConsoleNavigation(ConsoleAuthorization authorization)
     /// <summary>The links of one study, for anyone who may read it (each page checks its own role).</summary>
     public static IReadOnlyList<ConsoleLink> StudyLinksOf(string slug) =>
     [
-        new("Dashboard", StudyLinks.Dashboard(slug), MudBlazor.Icons.Material.Filled.Insights, ExactMatch: true),
-        new("Moderation", StudyLinks.Moderation(slug), MudBlazor.Icons.Material.Filled.Gavel),
-        new("Settings", StudyLinks.Settings(slug), MudBlazor.Icons.Material.Filled.Tune),
-        new("Audit", StudyLinks.Audit(slug), MudBlazor.Icons.Material.Filled.FactCheck),
-        new("Exports", StudyLinks.Exports(slug), MudBlazor.Icons.Material.Filled.Download),
-        new("Releases", StudyLinks.Releases(slug), MudBlazor.Icons.Material.Filled.NewReleases),
-        new("Evaluate", StudyLinks.Evaluate(slug), MudBlazor.Icons.Material.Filled.Rule),
+        new("Nav.Dashboard", StudyLinks.Dashboard(slug), MudBlazor.Icons.Material.Filled.Insights, ExactMatch: true),
+        new("Nav.Moderation", StudyLinks.Moderation(slug), MudBlazor.Icons.Material.Filled.Gavel),
+        new("Nav.Settings", StudyLinks.Settings(slug), MudBlazor.Icons.Material.Filled.Tune),
+        new("Nav.Audit", StudyLinks.Audit(slug), MudBlazor.Icons.Material.Filled.FactCheck),
+        new("Nav.Exports", StudyLinks.Exports(slug), MudBlazor.Icons.Material.Filled.Download),
+        new("Nav.Releases", StudyLinks.Releases(slug), MudBlazor.Icons.Material.Filled.NewReleases),
+        new("Nav.Evaluate", StudyLinks.Evaluate(slug), MudBlazor.Icons.Material.Filled.Rule),
     ];
 
     /// <summary>The install-wide links <paramref name="user"/> may open: the studies, and access for owners.</summary>
     public async Task<IReadOnlyList<ConsoleLink>> InstallLinksAsync(ClaimsPrincipal user)
     {
-        var links = new List<ConsoleLink> { new("Studies", StudyLinks.ConsoleHome, MudBlazor.Icons.Material.Filled.ListAlt, ExactMatch: true) };
+        var links = new List<ConsoleLink> { new("Nav.Studies", StudyLinks.ConsoleHome, MudBlazor.Icons.Material.Filled.ListAlt, ExactMatch: true) };
         if (await authorization.AllowsAsync(user, null, StudyAccess.Owner))
         {
-            links.Add(new("Access", StudyLinks.ConsoleAccess, MudBlazor.Icons.Material.Filled.ManageAccounts));
+            links.Add(new("Nav.Access", StudyLinks.ConsoleAccess, MudBlazor.Icons.Material.Filled.ManageAccounts));
         }
 
         return links;

@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Localization;
 namespace MoralGraph.Web.Localization;
 
 /// <summary>
-/// Puts a participant page in the participant's language (<see cref="ParticipantLanguages"/>) and keeps that choice in
+/// Puts a participant page in the participant's language, and a console page in the facilitator's (any language the
+/// pages speak: the cookie's choice, then the browser's) (<see cref="ParticipantLanguages"/>) and keeps that choice in
 /// the culture cookie, which the page's circuit reads when it connects: the connection's path names no study, so the
 /// cookie is how the interactive page learns the language the prerendered one was in.
 /// </summary>
@@ -35,6 +36,17 @@ internal static class ParticipantLanguageMiddleware
             {
                 // No study yet (the home page, joining with a code): any language the pages speak.
                 Apply(context, Choose(context, ParticipantLanguages.Supported));
+            }
+            else if (HttpMethods.IsGet(context.Request.Method) && ParticipantPages.IsConsolePage(context.Request.Path))
+            {
+                // The facilitator's pages speak every language; a choice made from the browser's Accept-Language is kept
+                // in the cookie too, since the page's circuit connects with the cookie alone.
+                var language = Choose(context, ParticipantLanguages.Supported);
+                Apply(context, language);
+                if (ChosenBefore(context) != language)
+                {
+                    Remember(context, language);
+                }
             }
 
             await next(context).ConfigureAwait(false);
@@ -127,6 +139,12 @@ public static class ParticipantPages
     /// <summary>True for the participant pages that belong to no study yet: the home page's open studies, joining with an invite code.</summary>
     public static bool IsStudyless(PathString path) =>
         path == "/" || path.StartsWithSegments("/join", StringComparison.Ordinal);
+
+    /// <summary>True for the facilitator's pages: the console, signing in, the first owner's setup, and the error pages they may land on.</summary>
+    public static bool IsConsolePage(PathString path) =>
+        ConsolePrefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
+
+    private static readonly string[] ConsolePrefixes = ["/console", "/account", "/setup", "/not-found", "/Error"];
 
     /// <summary>True for every page a participant sees.</summary>
     public static bool IsParticipantPage(PathString path) => StudySlug(path) is not null || IsStudyless(path);

@@ -84,9 +84,31 @@ public sealed class ParticipantLanguageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_console_stays_english_whatever_the_cookie_says()
+    public async Task The_console_is_in_the_facilitators_chosen_language_mirrored_for_arabic()
     {
-        using var response = await GetAsync("/account/login", acceptLanguage: "ar", cookieLanguage: "ar");
+        using var response = await GetAsync("/account/login", acceptLanguage: "es", cookieLanguage: "ar");
+
+        var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", page, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"language-picker\"", page, StringComparison.Ordinal);
+        Assert.Null(LanguageCookie(response));
+    }
+
+    [Fact]
+    public async Task The_console_follows_the_browser_and_keeps_that_language_for_its_live_connection()
+    {
+        // The page's circuit connects with the cookie alone, so the browser's language is written into it.
+        using var response = await GetAsync("/account/login", acceptLanguage: "es-ES,es;q=0.9,en;q=0.5");
+
+        var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains("<html lang=\"es\" dir=\"ltr\">", page, StringComparison.Ordinal);
+        Assert.Equal("es", LanguageCookie(response));
+    }
+
+    [Fact]
+    public async Task The_console_is_english_for_a_browser_asking_for_a_language_it_does_not_speak()
+    {
+        using var response = await GetAsync("/account/login", acceptLanguage: "de-DE");
 
         var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
         Assert.Contains("<html lang=\"en\" dir=\"ltr\">", page, StringComparison.Ordinal);

@@ -7,36 +7,56 @@ using MoralGraph.Web.Localization;
 namespace MoralGraph.Web.Tests.Localization;
 
 /// <summary>
-/// Every language the participant pages speak has every English string, with the same arguments, read from the
+/// Every language the pages speak has every English string of the participant journey (JourneyText) and of the
+/// facilitator console (ConsoleText), with the same arguments, read from the
 /// satellite assemblies the app ships (not the source files): a missing key would show a Spanish or Arabic participant
 /// an English sentence, and a missing placeholder would drop a number from it.
 /// </summary>
 public sealed partial class TranslatedJourneyTextTests
 {
-    // Strings that are the same words in a language (Spanish "No"), or carry no words at all (a bare number).
+    // Strings that are the same words in a language (Spanish "No"), or carry no words at all (a bare number), by "resource:language".
     private static readonly Dictionary<string, HashSet<string>> SameAsEnglish = new(StringComparer.Ordinal)
     {
-        ["es"] = ["Vote.No", "Survey.Scale.2", "Survey.Scale.3", "Survey.Scale.4"],
-        ["ar"] = ["Survey.Scale.2", "Survey.Scale.3", "Survey.Scale.4"],
+        ["JourneyText:es"] = ["Vote.No", "Survey.Scale.2", "Survey.Scale.3", "Survey.Scale.4"],
+        ["JourneyText:ar"] = ["Survey.Scale.2", "Survey.Scale.3", "Survey.Scale.4"],
+        ["ConsoleText:es"] = [],
+        ["ConsoleText:ar"] = [],
     };
 
-    private static readonly ResourceManager Resources = new("MoralGraph.Web.Resources.JourneyText", typeof(JourneyText).Assembly);
+    private static readonly Dictionary<string, ResourceManager> ResourceSets = new(StringComparer.Ordinal)
+    {
+        ["JourneyText"] = new("MoralGraph.Web.Resources.JourneyText", typeof(JourneyText).Assembly),
+        ["ConsoleText"] = new("MoralGraph.Web.Resources.ConsoleText", typeof(ConsoleText).Assembly),
+    };
 
-    public static TheoryData<string> Translations() => [.. ParticipantLanguages.Supported.Where(l => l != ParticipantLanguages.Default)];
+    public static TheoryData<string, string> Translations()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var resource in ResourceSets.Keys)
+        {
+            foreach (var language in ParticipantLanguages.Supported.Where(l => l != ParticipantLanguages.Default))
+            {
+                data.Add(resource, language);
+            }
+        }
+
+        return data;
+    }
 
     [Fact]
     public void The_app_speaks_english_spanish_and_arabic()
     {
         Assert.Equal(["en", "es", "ar"], ParticipantLanguages.Supported);
-        Assert.True(English().Count > 150, "the English resources were not found");
+        Assert.True(English("JourneyText").Count > 150, "the journey's English resources were not found");
+        Assert.True(English("ConsoleText").Count > 10, "the console's English resources were not found");
     }
 
     [Theory]
     [MemberData(nameof(Translations))]
-    public void A_translation_has_every_english_key_and_no_other(string language)
+    public void A_translation_has_every_english_key_and_no_other(string resource, string language)
     {
-        var english = English();
-        var translated = Strings(language);
+        var english = English(resource);
+        var translated = Strings(resource, language);
 
         Assert.Empty(english.Keys.Except(translated.Keys).Order(StringComparer.Ordinal));
         Assert.Empty(translated.Keys.Except(english.Keys).Order(StringComparer.Ordinal));
@@ -44,10 +64,10 @@ public sealed partial class TranslatedJourneyTextTests
 
     [Theory]
     [MemberData(nameof(Translations))]
-    public void A_translation_takes_the_same_arguments_as_english(string language)
+    public void A_translation_takes_the_same_arguments_as_english(string resource, string language)
     {
-        var english = English();
-        var wrong = Strings(language)
+        var english = English(resource);
+        var wrong = Strings(resource, language)
             .Where(t => english.TryGetValue(t.Key, out var e) && !Placeholders(e).SetEquals(Placeholders(t.Value)))
             .Select(t => $"{t.Key}: '{english[t.Key]}' vs '{t.Value}'")
             .ToList();
@@ -57,11 +77,11 @@ public sealed partial class TranslatedJourneyTextTests
 
     [Theory]
     [MemberData(nameof(Translations))]
-    public void A_translation_is_not_english_left_in_place(string language)
+    public void A_translation_is_not_english_left_in_place(string resource, string language)
     {
-        var english = English();
-        var untranslated = Strings(language)
-            .Where(t => string.IsNullOrWhiteSpace(t.Value) || (english[t.Key] == t.Value && !SameAsEnglish[language].Contains(t.Key)))
+        var english = English(resource);
+        var untranslated = Strings(resource, language)
+            .Where(t => string.IsNullOrWhiteSpace(t.Value) || (english[t.Key] == t.Value && !SameAsEnglish[$"{resource}:{language}"].Contains(t.Key)))
             .Select(t => t.Key)
             .ToList();
 
@@ -70,13 +90,13 @@ public sealed partial class TranslatedJourneyTextTests
 
     [Theory]
     [MemberData(nameof(Translations))]
-    public void Every_count_reads_in_the_languages_own_plural_forms(string language)
+    public void Every_count_reads_in_the_languages_own_plural_forms(string resource, string language)
     {
         // Each string formats for every count a page may show (Arabic has a form for 0, 1, 2, 3–10, 11–99 and 100+),
         // and a count is never left as "#" or a raw "{0, plural" in front of a participant.
         var culture = CultureInfo.GetCultureInfo(language);
         var broken = new List<string>();
-        foreach (var (key, pattern) in Strings(language).Where(s => s.Value.Contains(", plural,", StringComparison.Ordinal)))
+        foreach (var (key, pattern) in Strings(resource, language).Where(s => s.Value.Contains(", plural,", StringComparison.Ordinal)))
         {
             var arguments = Placeholders(pattern).Select(int.Parse).DefaultIfEmpty(-1).Max() + 1;
             foreach (var count in new[] { 0, 1, 2, 3, 11, 100, 101 })
@@ -90,16 +110,23 @@ public sealed partial class TranslatedJourneyTextTests
         }
 
         Assert.Empty(broken);
-        Assert.Equal("صوتان", IcuMessage.Format(Strings("ar")["MyValue.Votes"], CultureInfo.GetCultureInfo("ar"), 2));
-        Assert.Equal("11 صوتًا", IcuMessage.Format(Strings("ar")["MyValue.Votes"], CultureInfo.GetCultureInfo("ar"), 11));
-        Assert.Equal("1 voto", IcuMessage.Format(Strings("es")["MyValue.Votes"], CultureInfo.GetCultureInfo("es"), 1));
     }
 
     [Fact]
-    public void Arabic_strings_are_written_in_arabic_script()
+    public void Counts_read_as_a_speaker_would_say_them()
+    {
+        Assert.Equal("صوتان", IcuMessage.Format(Strings("JourneyText", "ar")["MyValue.Votes"], CultureInfo.GetCultureInfo("ar"), 2));
+        Assert.Equal("11 صوتًا", IcuMessage.Format(Strings("JourneyText", "ar")["MyValue.Votes"], CultureInfo.GetCultureInfo("ar"), 11));
+        Assert.Equal("1 voto", IcuMessage.Format(Strings("JourneyText", "es")["MyValue.Votes"], CultureInfo.GetCultureInfo("es"), 1));
+    }
+
+    [Theory]
+    [InlineData("JourneyText")]
+    [InlineData("ConsoleText")]
+    public void Arabic_strings_are_written_in_arabic_script(string resource)
     {
         // Every Arabic string with words has Arabic letters; a Latin-only one is an English string that slipped in.
-        var latinOnly = Strings("ar")
+        var latinOnly = Strings(resource, "ar")
             .Where(t => LatinWord().IsMatch(t.Value) && !ArabicLetter().IsMatch(t.Value))
             .Select(t => t.Key)
             .ToList();
@@ -107,14 +134,14 @@ public sealed partial class TranslatedJourneyTextTests
         Assert.Empty(latinOnly);
     }
 
-    private static Dictionary<string, string> English() => Strings(CultureInfo.InvariantCulture);
+    private static Dictionary<string, string> English(string resource) => Strings(resource, CultureInfo.InvariantCulture);
 
-    private static Dictionary<string, string> Strings(string language) => Strings(CultureInfo.GetCultureInfo(language));
+    private static Dictionary<string, string> Strings(string resource, string language) => Strings(resource, CultureInfo.GetCultureInfo(language));
 
-    private static Dictionary<string, string> Strings(CultureInfo culture)
+    private static Dictionary<string, string> Strings(string resource, CultureInfo culture)
     {
         // tryParents: false reads this language's own satellite only, so a key falling back to English counts as missing.
-        var set = Resources.GetResourceSet(culture, createIfNotExists: true, tryParents: false)
+        var set = ResourceSets[resource].GetResourceSet(culture, createIfNotExists: true, tryParents: false)
             ?? throw new InvalidOperationException($"No resources for '{culture.Name}'.");
         return set.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
     }
