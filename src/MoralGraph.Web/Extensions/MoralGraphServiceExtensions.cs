@@ -128,6 +128,8 @@ public static class MoralGraphServiceExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents()
             .AddHubOptions(options => options.MaximumReceiveMessageSize = MaximumCircuitMessageBytes);
         builder.Services.AddMudServices();
+        // MudBlazor speaks English only; its components' own words come from ComponentText in the page's language.
+        builder.Services.AddTransient<MudBlazor.MudLocalizer, ComponentTextLocalizer>();
         builder.Services.AddScoped<StudyListState>();
 
         builder.Services.AddProblemDetails();

@@ -21,12 +21,15 @@ public sealed partial class TranslatedJourneyTextTests
         ["JourneyText:ar"] = ["Survey.Scale.2", "Survey.Scale.3", "Survey.Scale.4"],
         ["ConsoleText:es"] = [],
         ["ConsoleText:ar"] = [],
+        ["ComponentText:es"] = [],
+        ["ComponentText:ar"] = [],
     };
 
     private static readonly Dictionary<string, ResourceManager> ResourceSets = new(StringComparer.Ordinal)
     {
         ["JourneyText"] = new("MoralGraph.Web.Resources.JourneyText", typeof(JourneyText).Assembly),
         ["ConsoleText"] = new("MoralGraph.Web.Resources.ConsoleText", typeof(ConsoleText).Assembly),
+        ["ComponentText"] = new("MoralGraph.Web.Resources.ComponentText", typeof(ComponentText).Assembly),
     };
 
     public static TheoryData<string, string> Translations()
@@ -49,6 +52,7 @@ public sealed partial class TranslatedJourneyTextTests
         Assert.Equal(["en", "es", "ar"], ParticipantLanguages.Supported);
         Assert.True(English("JourneyText").Count > 150, "the journey's English resources were not found");
         Assert.True(English("ConsoleText").Count > 10, "the console's English resources were not found");
+        Assert.True(English("ComponentText").Count > 10, "MudBlazor's English resources were not found");
     }
 
     [Theory]
@@ -123,6 +127,7 @@ public sealed partial class TranslatedJourneyTextTests
     [Theory]
     [InlineData("JourneyText")]
     [InlineData("ConsoleText")]
+    [InlineData("ComponentText")]
     public void Arabic_strings_are_written_in_arabic_script(string resource)
     {
         // Every Arabic string with words has Arabic letters; a Latin-only one is an English string that slipped in.
@@ -146,10 +151,10 @@ public sealed partial class TranslatedJourneyTextTests
         return set.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
     }
 
-    // The arguments a string uses: "{0}", "{1:N0}" and ICU plurals "{0, plural, one {…} other {…}}" all use theirs.
+    // The arguments a string uses: "{0}", "{1:N0}", ICU plurals "{0, plural, one {…} other {…}}", and MudBlazor's named "{first_item}".
     private static HashSet<string> Placeholders(string text) => [.. Placeholder().Matches(text).Select(m => m.Groups["index"].Value)];
 
-    [GeneratedRegex(@"\{\s*(?<index>\d+)\s*[,:}]")]
+    [GeneratedRegex(@"\{\s*(?<index>\d+|[a-z]+(?:_[a-z]+)+)\s*[,:}]")]
     private static partial Regex Placeholder();
 
     [GeneratedRegex(@"[A-Za-z]{3,}")]
