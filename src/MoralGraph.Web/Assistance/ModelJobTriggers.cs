@@ -78,7 +78,11 @@ public sealed class ModelJobTriggers : BackgroundService
                 {
                     case EventRecorded { Recorded.Event: PhaseChanged changed }:
                         _jobs.TryEnqueue(_stories.JobFor(changed.StudyId));
-                        _translator.Request(changed.StudyId);
+                        if (await OffersSeveralLanguagesAsync(changed.StudyId, stoppingToken))
+                        {
+                            _translator.Request(changed.StudyId);
+                        }
+
                         break;
                     case EventRecorded { Recorded.Event: CardSubmitted card }:
                         _studiesWithCards.Add(card.StudyId);
