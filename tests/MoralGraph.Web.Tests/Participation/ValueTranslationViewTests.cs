@@ -34,5 +34,35 @@ public sealed class ValueTranslationViewTests : IDisposable
         Assert.All(view.Values.Keys.Where(id => id != presence.Id), id => Assert.Null(view.TranslationShown(id, "es")));
     }
 
+    [Fact]
+    public async Task A_spanish_participant_whose_card_joined_an_english_value_sees_its_spanish_translation_on_my_value()
+    {
+        var english = JourneyStore.Study(StudyPhase.Voting);
+        await _store.WithStudyAsync(new Study(english.Slug, english.Title, english.Description, english.Questions, english.RedLines, ["en", "es"], StudyPhase.Voting, english.VoteDrawSize));
+        var at = _store.Time.GetUtcNow();
+        StudyEvent[] Journey(string participant, string language, string title) =>
+        [
+            new ParticipantJoined(participant, $"hash-{participant}", MoralGraph.Web.Participation.ParticipationService.ConsentVersion, language, null) { StudyId = JourneyStore.Slug, OccurredAt = at, Actor = participant },
+            new QuestionChosen(participant, JourneyStore.QuestionId) { StudyId = JourneyStore.Slug, OccurredAt = at, Actor = participant },
+            new CardSubmitted($"card-{participant}", participant, JourneyStore.QuestionId, title, "Words.", ["MOMENTS when it matters"]) { StudyId = JourneyStore.Slug, OccurredAt = at, Actor = participant },
+        ];
+        var provenance = new ModelProvenance("value-translation", "0123456789abcdef", "llama3.1", 0.2, at);
+        await _store.Log.AppendAllAsync(
+        [
+            .. Journey("ann", "en", "Quiet presence"), .. Journey("eva", "es", "Presencia callada"),
+            new ValuesMerged("card-eva", "card-ann", "Same value.") { StudyId = JourneyStore.Slug, OccurredAt = at, Actor = "facilitator" },
+            new ValueTranslated("card-ann", "es", "Presencia tranquila", "Palabras.", ["MOMENTOS en que importa"], ValueTranslated.HashOf("Quiet presence", "Words.", ["MOMENTS when it matters"]), provenance)
+            { StudyId = JourneyStore.Slug, OccurredAt = at, Actor = "model" },
+        ]);
+
+        var eva = (await _store.Service.MyValueAsync(JourneyStore.Slug, "eva"))!;
+        var ann = (await _store.Service.MyValueAsync(JourneyStore.Slug, "ann"))!;
+
+        Assert.Equal(("card-ann", "en"), (eva.Value?.Id, eva.ValueLanguage));
+        Assert.Equal("Presencia tranquila", eva.TranslationShown("es")?.Title);
+        Assert.Null(eva.TranslationShown("en"));
+        Assert.Null(ann.TranslationShown("en"));
+    }
+
     public void Dispose() => _store.Dispose();
 }
