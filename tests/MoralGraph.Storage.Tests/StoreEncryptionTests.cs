@@ -113,6 +113,34 @@ public sealed class StoreEncryptionTests : IDisposable
         Assert.Equal(ParticipantText.Withdrawn, story);
     }
 
+    [Fact]
+    public async Task A_translation_stored_before_encryption_is_encrypted_with_its_value_authors_key_and_goes_with_their_withdrawal()
+    {
+        var provenance = new Core.Assistance.ModelProvenance("value-translation", "0123456789abcdef", "llama3.1", 0.2, TestEvents.T0);
+        var translation = new Core.Assistance.ValueTranslated("card-leaver", "es", $"{LeaverMarker} título", $"{LeaverMarker} descripción", [$"MOMENTOS de {LeaverMarker}"],
+            Core.Assistance.ValueTranslated.HashOf($"{LeaverMarker} title", $"{LeaverMarker} description", [$"MOMENTS of {LeaverMarker}"]), provenance)
+        { StudyId = "s", OccurredAt = TestEvents.T0, Actor = "model" };
+        using (var clear = new LiteDbEventLog(DatabasePath, 8 * 1024 * 1024, keysPath: null))
+        {
+            await clear.AppendAllAsync([TestEvents.Defined(), .. Journey("leaver", LeaverMarker), .. Journey("stayer", StayerMarker), translation]);
+        }
+
+        await StoreEncryption.EncryptAsync(DatabasePath);
+        using (var encrypted = new LiteDbEventLog(DatabasePath))
+        {
+            var read = (Core.Assistance.ValueTranslated)Assert.Single(await encrypted.ReadStudyAsync("s"), e => e.Event is Core.Assistance.ValueTranslated).Event;
+            Assert.Equal((translation.Title, translation.Description), (read.Title, read.Description));
+            Assert.Equal(["leaver"], read.Quotes!);
+            await encrypted.AppendAsync(Withdrew("leaver"));
+        }
+
+        File.Delete(Path.Combine(_folder.FullName, "store.before-encryption.db"));
+        Assert.DoesNotContain(Directory.EnumerateFiles(_folder.FullName, "*", SearchOption.AllDirectories), f => Latin1(f).Contains(LeaverMarker, StringComparison.Ordinal));
+        using var reopened = new LiteDbEventLog(DatabasePath);
+        var erased = (Core.Assistance.ValueTranslated)Assert.Single(await reopened.ReadStudyAsync("s"), e => e.Event is Core.Assistance.ValueTranslated).Event;
+        Assert.Equal([ParticipantText.Withdrawn, ParticipantText.Withdrawn, ParticipantText.Withdrawn], [erased.Title, erased.Description, .. erased.Policies]);
+    }
+
     private static string Latin1(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);

@@ -3,7 +3,7 @@ namespace MoralGraph.Core.Assistance;
 /// <summary>
 /// Where a model-made artifact came from, so a study can be re-run and audited: which prompt (its id and a hash of
 /// its exact text), which model, at what temperature, and when. Stored with every interview reply, card draft, story,
-/// merge proposal, context proposal and flag a model produced; artifacts of the embedded defaults carry none.
+/// translation, merge proposal, context proposal and flag a model produced; artifacts of the embedded defaults carry none.
 /// </summary>
 /// <param name="PromptId">The prompt's stable id, such as <c>interviewer</c>.</param>
 /// <param name="PromptHash">The first 16 hex digits of the SHA-256 of the prompt's text.</param>
@@ -35,4 +35,7 @@ public static class ModelCapabilities
 
     /// <summary>Checking cards against the red lines and for abuse.</summary>
     public const string Moderation = "moderation";
+
+    /// <summary>Translating values into the study's other languages.</summary>
+    public const string Translation = "translation";
 }

@@ -25,6 +25,21 @@ public sealed partial class StudyState
         return PrimaryLanguage(author?.Language ?? StudyLanguage);
     }
 
+    /// <summary>
+    /// The model's translation of value <paramref name="valueId"/> into <paramref name="language"/>, only when it was
+    /// made from the words the value has now (<see cref="Assistance.ValueTranslated.SourceHash"/>); null when there is
+    /// none, it was erased, the value is gone, or its words changed since (an edit, or another card now speaking for it).
+    /// </summary>
+    public Assistance.ValueTranslated? CurrentTranslationOf(string valueId, string language)
+    {
+        ArgumentNullException.ThrowIfNull(valueId);
+        ArgumentNullException.ThrowIfNull(language);
+        return Assistance.TranslationOf(valueId, language) is { } translation && FindValue(valueId) is { } value
+            && translation.SourceHash == Core.Assistance.ValueTranslated.HashOf(value.Title, value.Description, value.Policies)
+            ? translation
+            : null;
+    }
+
     /// <summary><c>es</c> for <c>es-ES</c>: cards are compared and labelled by language, not by region.</summary>
     public static string PrimaryLanguage(string tag) => Text.LanguageTags.Primary(tag);
 

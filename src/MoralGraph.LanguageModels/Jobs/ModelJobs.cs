@@ -43,6 +43,7 @@ public sealed class ModelJobBoard(TimeProvider time)
 {
     private readonly Channel<ModelJob> _channel = Channel.CreateUnbounded<ModelJob>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<(string, string), ModelJobStatus> _status = [];
+    private readonly Dictionary<(string, string), ModelJob> _again = [];
 
     /// <summary>Raised when a job's status changes.</summary>
     public event Action<ModelJobStatus>? StatusChanged;
@@ -66,6 +67,27 @@ public sealed class ModelJobBoard(TimeProvider time)
         return _channel.Writer.TryWrite(job);
     }
 
+    /// <summary>
+    /// Queues <paramref name="job"/>; when one of its kind is already queued or running for the study, queues it once more
+    /// after that one ends. For work that reads the study when it starts (a moderation pass, translations): what was
+    /// recorded while a run was under way is not left waiting for the next request.
+    /// </summary>
+    public void Request(ModelJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        // Under the status lock, as Report: a run ending between the refused enqueue and the note would lose the request.
+        lock (_status)
+        {
+            if (_status.TryGetValue((job.StudyId, job.Kind), out var current) && current.State is ModelJobState.Queued or ModelJobState.Running)
+            {
+                _again[(job.StudyId, job.Kind)] = job;
+                return;
+            }
+        }
+
+        TryEnqueue(job);
+    }
+
     /// <summary>The latest status of each kind of job for the study.</summary>
     public IReadOnlyList<ModelJobStatus> StatusOf(string studyId)
     {
@@ -80,12 +102,21 @@ public sealed class ModelJobBoard(TimeProvider time)
     internal void Report(ModelJob job, ModelJobState state, string? outcome)
     {
         var status = new ModelJobStatus(job.StudyId, job.Kind, state, outcome, time.GetUtcNow());
+        ModelJob? again = null;
         lock (_status)
         {
             _status[(job.StudyId, job.Kind)] = status;
+            if (state is ModelJobState.Done or ModelJobState.Failed)
+            {
+                _again.Remove((job.StudyId, job.Kind), out again);
+            }
         }
 
         StatusChanged?.Invoke(status);
+        if (again is not null)
+        {
+            TryEnqueue(again);
+        }
     }
 }
 

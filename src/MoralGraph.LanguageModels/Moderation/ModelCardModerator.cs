@@ -55,7 +55,6 @@ public sealed class ModelCardModerator
     private readonly IEventLog _log;
     private readonly ModelJobBoard _jobs;
     private readonly ILogger<ModelCardModerator> _logger;
-    private readonly HashSet<string> _requestedAgain = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string StudyId, string CardId), int> _unreadable = new();
 
     /// <summary>Creates the moderator.</summary>
@@ -67,21 +66,13 @@ public sealed class ModelCardModerator
         _log = log;
         _jobs = jobs;
         _logger = logger;
-        _jobs.StatusChanged += OnJobStatusChanged;
     }
 
     /// <summary>Queues a pass over the study's unchecked cards (or, when one is queued or running, another after it).</summary>
     public void Request(string studyId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(studyId);
-        // Under one lock with OnJobStatusChanged: a pass ending between the refused enqueue and the note would lose the request.
-        lock (_requestedAgain)
-        {
-            if (!_jobs.TryEnqueue(new ModelJob(studyId, JobKind, ct => ModerateAsync(studyId, ct))))
-            {
-                _requestedAgain.Add(studyId);
-            }
-        }
+        _jobs.Request(new ModelJob(studyId, JobKind, ct => ModerateAsync(studyId, ct)));
     }
 
     /// <summary>Checks each card of the study in play that no pass has checked yet; returns the outcome for the facilitators.</summary>
@@ -233,21 +224,5 @@ public sealed class ModelCardModerator
 
         var user = $"{PromptMaterial.Wrap("red-lines", redLines.Length == 0 ? "(none)" : redLines.ToString().TrimEnd())}\n\n{PromptMaterial.Wrap("card", text.ToString().TrimEnd())}";
         return [new ChatMessage(ChatRole.System, ModerationPrompt.Check.Text), new ChatMessage(ChatRole.User, user)];
-    }
-
-    private void OnJobStatusChanged(ModelJobStatus status)
-    {
-        if (status.Kind != JobKind || status.State is not (ModelJobState.Done or ModelJobState.Failed))
-        {
-            return;
-        }
-
-        lock (_requestedAgain)
-        {
-            if (_requestedAgain.Remove(status.StudyId))
-            {
-                Request(status.StudyId);
-            }
-        }
     }
 }

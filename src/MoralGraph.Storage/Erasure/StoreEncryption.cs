@@ -120,6 +120,7 @@ public static class StoreEncryption
                 drawn with { Items = [.. drawn.Items.Select(i => i.QuotedParticipants is null ? i with { QuotedParticipants = Quoted(state, i.FromValueId, i.ToValueId) } : i)] },
             VoteCast { Vote: { Story: not null, StoryQuotes: null } vote } cast => cast with { Vote = vote with { StoryQuotes = Quoted(state, vote.FromValueId, vote.ToValueId) } },
             Core.Assistance.TransitionStoryWritten { Quotes: null } story => story with { Quotes = Quoted(state, story.FromValueId, story.ToValueId) },
+            Core.Assistance.ValueTranslated { Quotes: null } translation => translation with { Quotes = Quoted(state, translation.ValueId) },
             ExportRecorded export when export.Summary.Values.Any(v => v.Quotes is null) => export with
             {
                 Summary = export.Summary with { Values = [.. export.Summary.Values.Select(v => v.Quotes is null ? v with { Quotes = Quoted(state, v.ValueId) } : v)] },

@@ -4,13 +4,16 @@ using MoralGraph.LanguageModels.Contexts;
 using MoralGraph.LanguageModels.Jobs;
 using MoralGraph.LanguageModels.Moderation;
 using MoralGraph.LanguageModels.Stories;
+using MoralGraph.LanguageModels.Translation;
 using MoralGraph.Web.Live;
+using MoralGraph.Web.Localization;
 
 namespace MoralGraph.Web.Assistance;
 
 /// <summary>
 /// Starts model work when the study calls for it, whoever caused it (console, API or participant): transition stories
-/// when a study moves to voting; on a submitted card, a moderation pass and context proposals from its interview. It
+/// and translations of its values when a study moves to voting; on a submitted card, a moderation pass, context proposals
+/// from its interview and, in a study offered in several languages, translations of the values that lack them. It
 /// only queues jobs on the <see cref="ModelJobBoard"/>: the request that recorded the event never waits on a model.
 /// After a flood (<see cref="ResyncNeeded"/>) every study seen so far gets a moderation pass: a pass checks only cards
 /// no pass has checked, so an extra one costs nothing.
@@ -21,19 +24,23 @@ public sealed class ModelJobTriggers : BackgroundService
     private readonly ModelTransitionStoryGenerator _stories;
     private readonly ModelContextProposer _contexts;
     private readonly ModelCardModerator _moderator;
+    private readonly ModelValueTranslator _translator;
+    private readonly StudyLanguageCache _languages;
     private readonly HashSet<string> _studiesWithCards = new(StringComparer.Ordinal);
     private readonly ILogger<ModelJobTriggers> _logger;
     private readonly StudyFeed _feed;
 
     /// <summary>Subscribes at once, so no event recorded after the app is built is missed.</summary>
     public ModelJobTriggers(StudyEventBroadcaster broadcaster, ModelJobBoard jobs, ModelTransitionStoryGenerator stories, ModelContextProposer contexts,
-        ModelCardModerator moderator, ILogger<ModelJobTriggers> logger)
+        ModelCardModerator moderator, ModelValueTranslator translator, StudyLanguageCache languages, ILogger<ModelJobTriggers> logger)
     {
         ArgumentNullException.ThrowIfNull(broadcaster);
         _jobs = jobs;
         _stories = stories;
         _contexts = contexts;
         _moderator = moderator;
+        _translator = translator;
+        _languages = languages;
         _logger = logger;
         _feed = broadcaster.Subscribe(StudyEventBroadcaster.AllStudies, IsTrigger);
     }
@@ -48,6 +55,10 @@ public sealed class ModelJobTriggers : BackgroundService
         FromOtherInstance: false,
         Recorded.Event: PhaseChanged { Phase: StudyPhase.Voting } or CardSubmitted,
     };
+
+    private async Task<bool> OffersSeveralLanguagesAsync(string studyId, CancellationToken cancellationToken) =>
+        await _languages.LanguagesOfAsync(studyId, cancellationToken) is { } languages
+        && languages.Select(MoralGraph.Core.Text.LanguageTags.Primary).Distinct(StringComparer.Ordinal).Skip(1).Any();
 
     /// <inheritdoc />
     public override void Dispose()
@@ -67,6 +78,11 @@ public sealed class ModelJobTriggers : BackgroundService
                 {
                     case EventRecorded { Recorded.Event: PhaseChanged changed }:
                         _jobs.TryEnqueue(_stories.JobFor(changed.StudyId));
+                        if (await OffersSeveralLanguagesAsync(changed.StudyId, stoppingToken))
+                        {
+                            _translator.Request(changed.StudyId);
+                        }
+
                         break;
                     case EventRecorded { Recorded.Event: CardSubmitted card }:
                         _studiesWithCards.Add(card.StudyId);
@@ -75,6 +91,11 @@ public sealed class ModelJobTriggers : BackgroundService
                         if (card.Actor == card.ParticipantId)
                         {
                             _jobs.TryEnqueue(_contexts.TranscriptJobFor(card.StudyId, card.ParticipantId));
+                        }
+
+                        if (await OffersSeveralLanguagesAsync(card.StudyId, stoppingToken))
+                        {
+                            _translator.Request(card.StudyId);
                         }
 
                         break;

@@ -14,6 +14,7 @@ using MoralGraph.LanguageModels.Interview;
 using MoralGraph.LanguageModels.Jobs;
 using MoralGraph.LanguageModels.Moderation;
 using MoralGraph.LanguageModels.Stories;
+using MoralGraph.LanguageModels.Translation;
 using MoralGraph.Web.Assistance;
 
 namespace MoralGraph.Web.Extensions;
@@ -89,6 +90,10 @@ public static class LanguageModelServiceExtensions
         // Card articulation and critique (2), and the moderation pass over submitted cards (6).
         services.AddSingleton<ICardCritic, ModelCardCritic>();
         services.AddSingleton<ModelCardModerator>();
+
+        // Translations of values into the study's other languages, shown beside the original when voting (16), queued
+        // when a study moves to voting and when a card arrives in a study of several languages.
+        services.AddSingleton<ModelValueTranslator>();
         return builder;
     }
 }

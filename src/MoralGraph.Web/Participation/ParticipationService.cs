@@ -50,6 +50,52 @@ public sealed record JourneyView(Study Study, ParticipantRecord? Participant, IR
 
     /// <summary>The language each of <see cref="Values"/> is written in (a primary tag such as <c>es</c>), by value id.</summary>
     public IReadOnlyDictionary<string, string> ValueLanguages { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Model translations of <see cref="Values"/> into the study's other languages, by value id and then language; only
+    /// translations of the words each value has now (<see cref="StudyState.CurrentTranslationOf"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, ValueTranslated>> ValueTranslations { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, ValueTranslated>>();
+
+    /// <summary>The translation to show beside value <paramref name="valueId"/> on a page in <paramref name="pageLanguage"/> (see <see cref="ValueTranslationsShown.For"/>).</summary>
+    public ValueTranslated? TranslationShown(string valueId, string pageLanguage)
+    {
+        ArgumentNullException.ThrowIfNull(valueId);
+        return ValueTranslationsShown.For(ValueLanguages.GetValueOrDefault(valueId), ValueTranslations.GetValueOrDefault(valueId), pageLanguage);
+    }
+}
+
+/// <summary>Which model translation of a value a participant's page shows beside the value's own words.</summary>
+public static class ValueTranslationsShown
+{
+    /// <summary>
+    /// The current translations of value <paramref name="valueId"/> into each of the study's languages other than the
+    /// value's own <paramref name="valueLanguage"/>, by language; empty in a study of one language.
+    /// </summary>
+    public static IReadOnlyDictionary<string, ValueTranslated> Of(StudyState state, string valueId, string valueLanguage)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Assistance.Translations.Count == 0 || state.Study is not { } study)
+        {
+            return new Dictionary<string, ValueTranslated>(StringComparer.Ordinal);
+        }
+
+        return study.Languages.Select(Core.Text.LanguageTags.Primary).Distinct(StringComparer.Ordinal).Where(l => l != valueLanguage)
+            .Select(l => state.CurrentTranslationOf(valueId, l)).OfType<ValueTranslated>()
+            .ToDictionary(t => Core.Text.LanguageTags.Primary(t.Language), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The translation into <paramref name="pageLanguage"/> from <paramref name="translations"/>, or null when the value is
+    /// written in the page's language (it needs none) or has no current translation into it.
+    /// </summary>
+    public static ValueTranslated? For(string? valueLanguage, IReadOnlyDictionary<string, ValueTranslated>? translations, string pageLanguage)
+    {
+        ArgumentNullException.ThrowIfNull(pageLanguage);
+        var page = Core.Text.LanguageTags.Primary(pageLanguage);
+        return valueLanguage is not null && valueLanguage != page && translations is not null ? translations.GetValueOrDefault(page) : null;
+    }
 }
 
 /// <summary>A participant's card and what became of it.</summary>
@@ -61,6 +107,15 @@ public sealed record MyValueView(CardSubmitted Card, CanonicalValue? Value, stri
 {
     /// <summary>True while model moderation holds the card for a facilitator's review (it is in no draw, graph or export meanwhile).</summary>
     public bool UnderReview { get; init; }
+
+    /// <summary>The language <see cref="Value"/> is written in (its earliest card's), when there is a value.</summary>
+    public string? ValueLanguage { get; init; }
+
+    /// <summary>Model translations of <see cref="Value"/>'s current words, by language.</summary>
+    public IReadOnlyDictionary<string, ValueTranslated> ValueTranslations { get; init; } = new Dictionary<string, ValueTranslated>();
+
+    /// <summary>The translation to show beside <see cref="Value"/> on a page in <paramref name="pageLanguage"/>, or null.</summary>
+    public ValueTranslated? TranslationShown(string pageLanguage) => ValueTranslationsShown.For(ValueLanguage, ValueTranslations, pageLanguage);
 }
 
 /// <summary>
@@ -122,6 +177,7 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
 
         var values = new Dictionary<string, CanonicalValue>(StringComparer.Ordinal);
         var languages = new Dictionary<string, string>(StringComparer.Ordinal);
+        var translations = new Dictionary<string, IReadOnlyDictionary<string, ValueTranslated>>(StringComparer.Ordinal);
         foreach (var valueId in valueIds)
         {
             // Without its members: a page shows a value's words, and a popular value lists hundreds of cards that every
@@ -130,12 +186,17 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
             {
                 values[valueId] = value with { Members = [] };
                 languages[valueId] = state.LanguageOfValue(value);
+                if (ValueTranslationsShown.Of(state, valueId, languages[valueId]) is { Count: > 0 } translated)
+                {
+                    translations[valueId] = translated;
+                }
             }
         }
 
         return new JourneyView(state.Study!, participant, values, membership, participant is null ? JoinRefusal(state, null) : null)
         {
             ValueLanguages = languages,
+            ValueTranslations = translations,
         };
     }
 
@@ -145,13 +206,21 @@ public sealed class ParticipationService(StudyStates studies, IInterviewer inter
     /// </summary>
     public Task<MyValueView?> MyValueAsync(string slug, string? participantId, CancellationToken cancellationToken = default) =>
         studies.ReadAsync(slug, state =>
-            state.Participation.Find(participantId) is { Withdrawn: false, CardId: { } cardId } participant && state.FindCard(cardId) is { } card
-                ? new MyValueView(card, state.ValueOfCard(cardId) is { } valueId ? state.FindValue(valueId) : null, participant.QuestionId,
-                    state.Study!.FindQuestion(participant.QuestionId ?? string.Empty)?.Contexts ?? [])
-                {
-                    UnderReview = state.HeldCards.ContainsKey(cardId),
-                }
-                : null,
+        {
+            if (state.Participation.Find(participantId) is not { Withdrawn: false, CardId: { } cardId } participant || state.FindCard(cardId) is not { } card)
+            {
+                return null;
+            }
+
+            var value = state.ValueOfCard(cardId) is { } valueId ? state.FindValue(valueId) : null;
+            var valueLanguage = value is null ? null : state.LanguageOfValue(value);
+            return new MyValueView(card, value, participant.QuestionId, state.Study!.FindQuestion(participant.QuestionId ?? string.Empty)?.Contexts ?? [])
+            {
+                UnderReview = state.HeldCards.ContainsKey(cardId),
+                ValueLanguage = valueLanguage,
+                ValueTranslations = value is null ? new Dictionary<string, ValueTranslated>() : ValueTranslationsShown.Of(state, value.Id, valueLanguage!),
+            };
+        },
             cancellationToken);
 
     /// <summary>True when <paramref name="participantId"/> took part in the study and has since withdrawn (on any device).</summary>
