@@ -11,7 +11,7 @@ public sealed partial class StudyState
     public string LanguageOfCard(CardSubmitted card)
     {
         ArgumentNullException.ThrowIfNull(card);
-        return PrimaryLanguage(Participation.Find(card.ParticipantId)?.Language ?? StudyLanguage);
+        return LanguageOfParticipant(card.ParticipantId);
     }
 
     /// <summary>The language value <paramref name="valueId"/> is written in (its earliest card's), as a lower-case primary tag.</summary>
@@ -24,6 +24,37 @@ public sealed partial class StudyState
         var author = firstMember is null ? null : Participation.Find(firstMember.ParticipantId);
         return PrimaryLanguage(author?.Language ?? StudyLanguage);
     }
+
+    /// <summary>
+    /// The language of each of a snapshot's <paramref name="values"/> and of their members' cards (an imported member, whose
+    /// author never joined here, is in the study's first language); only those in another language are listed.
+    /// </summary>
+    private SnapshotLanguages LanguagesOf(IReadOnlyList<CanonicalValue> values)
+    {
+        var studyLanguage = PrimaryLanguage(StudyLanguage);
+        var ofValues = new Dictionary<string, string>(StringComparer.Ordinal);
+        var ofCards = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            if (LanguageOfValue(value) is var language && language != studyLanguage)
+            {
+                ofValues[value.Id] = language;
+            }
+
+            foreach (var member in value.Members)
+            {
+                if (LanguageOfParticipant(member.ParticipantId) is var cardLanguage && cardLanguage != studyLanguage)
+                {
+                    ofCards[member.CardId] = cardLanguage;
+                }
+            }
+        }
+
+        return new SnapshotLanguages(studyLanguage, ofValues, ofCards);
+    }
+
+    // A card is in the language its author took part in.
+    private string LanguageOfParticipant(string participantId) => PrimaryLanguage(Participation.Find(participantId)?.Language ?? StudyLanguage);
 
     /// <summary><c>es</c> for <c>es-ES</c>: cards are compared and labelled by language, not by region.</summary>
     public static string PrimaryLanguage(string tag) => Text.LanguageTags.Primary(tag);

@@ -51,7 +51,8 @@ public static class AlignmentSpecBuilder
         }
 
         participants.UnionWith(result.Voters ?? snapshot.Votes.Select(v => v.ParticipantId));
-        var values = new ProjectedList<CanonicalValue, SpecValue>(snapshot.Values, ToSpecValue);
+        var languages = snapshot.LanguagesOrUniform;
+        var values = new ProjectedList<CanonicalValue, SpecValue>(snapshot.Values, value => ToSpecValue(value, languages));
 
         return new AlignmentSpec(
             AlignmentSpec.CurrentSchemaVersion,
@@ -144,8 +145,12 @@ public static class AlignmentSpecBuilder
         });
     }
 
-    private static SpecValue ToSpecValue(CanonicalValue value) =>
-        new(value.Id, value.Title, value.Description, value.Policies, [.. value.Members.Select(m => new SpecMember(m.CardId, m.ParticipantId))], value.ParticipantCount);
+    private static SpecValue ToSpecValue(CanonicalValue value, SnapshotLanguages languages) =>
+        new(value.Id, value.Title, value.Description, value.Policies,
+            [.. value.Members.Select(m => new SpecMember(m.CardId, m.ParticipantId) { Language = languages.OfCard(m.CardId) })], value.ParticipantCount)
+        {
+            Language = languages.OfValue(value.Id),
+        };
 
     private static SpecRanking ToSpecRanking(RankedValue r) => new(r.ValueId, r.Rank, r.Score, r.WinShare, r.ScoreLow, r.ScoreHigh);
 

@@ -409,11 +409,15 @@ internal sealed class AlignmentSpecWriter : IDisposable
             json.WriteStartObject();
             json.WriteString(Names.CardId, member.CardId);
             json.WriteString(Names.ParticipantId, member.ParticipantId);
+            OptionalString(json, Names.Language, member.Language);
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
         json.WriteNumber(Names.ParticipantCount, value.ParticipantCount);
+
+        // Since 1.4.0: absent only when a spec read from an older file is written again.
+        OptionalString(json, Names.Language, value.Language);
         json.WriteEndObject();
     }
 
@@ -502,6 +506,14 @@ internal sealed class AlignmentSpecWriter : IDisposable
         json.WriteNumber(Names.WiserVotesReceived, value.WiserVotesReceived);
         OptionalNumber(json, Names.WinShare, value.WinShare);
         json.WriteEndObject();
+    }
+
+    private static void OptionalString(Utf8JsonWriter json, JsonEncodedText name, string? text)
+    {
+        if (text is not null)
+        {
+            json.WriteString(name, text);
+        }
     }
 
     private static void OptionalNumber(Utf8JsonWriter json, JsonEncodedText name, double? number)
@@ -632,6 +644,7 @@ internal sealed class AlignmentSpecWriter : IDisposable
         public static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
         public static readonly JsonEncodedText Impressions = JsonEncodedText.Encode("impressions");
         public static readonly JsonEncodedText InRanking = JsonEncodedText.Encode("inRanking");
+        public static readonly JsonEncodedText Language = JsonEncodedText.Encode("language");
         public static readonly JsonEncodedText MarkedLessWise = JsonEncodedText.Encode("markedLessWise");
         public static readonly JsonEncodedText MarkedNotWiser = JsonEncodedText.Encode("markedNotWiser");
         public static readonly JsonEncodedText MarkedUnsure = JsonEncodedText.Encode("markedUnsure");
