@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Voting;
 
@@ -80,4 +83,59 @@ public sealed record CardModerated(string CardId, bool Flagged, ModelProvenance 
 {
     /// <inheritdoc />
     public override string? IdempotencyKey => $"card-moderated:{StudyId}:{CardId}";
+}
+
+/// <summary>
+/// A model's translation of a value's words (title, description and attentional policies) into another of the study's
+/// languages. It never replaces the original: voting shows it beside the value's own words, labelled as a machine
+/// translation. <paramref name="SourceHash"/> pins the text it was made from, so a translation of words that have since
+/// changed (an edit, a withdrawal that left the value speaking with another card) is known to be stale.
+/// </summary>
+/// <param name="ValueId">The canonical value.</param>
+/// <param name="Language">The language translated into, as a lower-case primary tag (<c>es</c>).</param>
+/// <param name="Title">The translated title.</param>
+/// <param name="Description">The translated description.</param>
+/// <param name="Policies">The translated policies, as many and in the same order as the original's.</param>
+/// <param name="SourceHash">The <see cref="HashOf"/> of the original text translated.</param>
+/// <param name="Provenance">The prompt, model and time.</param>
+[Erasure.NotParticipantText("A model's translation of a value's card; it carries the card's words, so it is quoted text (MapQuotedText).")]
+public sealed record ValueTranslated(string ValueId, string Language, string Title, string Description, IReadOnlyList<string> Policies, string SourceHash, ModelProvenance Provenance) : StudyEvent
+{
+    /// <summary>
+    /// The participants whose words were translated: the author of the card the value spoke with when it was translated
+    /// (<see cref="VoteItem.QuotedBy"/>). The log encrypts the translation with their key, so their withdrawal erases it.
+    /// </summary>
+    public IReadOnlyList<string>? Quotes { get; init; }
+
+    /// <summary>True once the translation was erased because a participant it quotes withdrew.</summary>
+    public bool IsErased => Title == Erasure.ParticipantText.Withdrawn;
+
+    /// <summary>
+    /// The SHA-256 (lower-case hex) of a value's original words, stable across runs and machines: the title, the
+    /// description and each policy in order, serialized as one JSON array so no two different texts collide by joining.
+    /// </summary>
+    public static string HashOf(string title, string description, IReadOnlyList<string> policies)
+    {
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentNullException.ThrowIfNull(description);
+        ArgumentNullException.ThrowIfNull(policies);
+        string[] parts = [title, description, .. policies];
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(parts))));
+    }
+
+    /// <inheritdoc />
+    public override StudyEvent MapQuotedText(Erasure.QuotedTextMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        if (Quotes is not { Count: > 0 } quoted)
+        {
+            return this;
+        }
+
+        var title = map("model.translation.title", quoted, Title);
+        var description = map("model.translation.description", quoted, Description);
+        var policies = Policies.Select(p => map("model.translation.policy", quoted, p)).ToList();
+        var unchanged = ReferenceEquals(title, Title) && ReferenceEquals(description, Description) && policies.Select((p, i) => ReferenceEquals(p, Policies[i])).All(same => same);
+        return unchanged ? this : this with { Title = title, Description = description, Policies = policies };
+    }
 }

@@ -32,6 +32,7 @@ public sealed class AssistanceState
     private readonly Dictionary<string, ModelUsageTotals> _usageByCapability = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ContextProposal> _contextProposals = new(StringComparer.Ordinal);
     private readonly Dictionary<(ContextRef, string, string), TransitionStoryWritten> _stories = [];
+    private readonly Dictionary<(string ValueId, string Language), ValueTranslated> _translations = [];
     private readonly HashSet<string> _withdrawn = new(StringComparer.Ordinal);
     private readonly HashSet<string> _moderatedCards = new(StringComparer.Ordinal);
 
@@ -57,6 +58,21 @@ public sealed class AssistanceState
     /// <summary>Every model-written story.</summary>
     public IReadOnlyCollection<TransitionStoryWritten> Stories => _stories.Values;
 
+    /// <summary>The latest translation of each value into each language, erased ones included (they read <see cref="Erasure.ParticipantText.Withdrawn"/>).</summary>
+    public IReadOnlyCollection<ValueTranslated> Translations => _translations.Values;
+
+    /// <summary>
+    /// The latest translation of value <paramref name="valueId"/> into <paramref name="language"/> (compared by primary
+    /// tag), or null; null too once erased because the participant it quotes withdrew. It may be of words the value no
+    /// longer has: <see cref="StudyState.CurrentTranslationOf"/> returns only a translation of its current words.
+    /// </summary>
+    public ValueTranslated? TranslationOf(string valueId, string language)
+    {
+        ArgumentNullException.ThrowIfNull(valueId);
+        ArgumentNullException.ThrowIfNull(language);
+        return _translations.GetValueOrDefault((valueId, Text.LanguageTags.Primary(language))) is { IsErased: false } translation ? translation : null;
+    }
+
     /// <summary>Cards a model's moderation pass has checked.</summary>
     public IReadOnlySet<string> ModeratedCards => _moderatedCards;
 
@@ -75,10 +91,15 @@ public sealed class AssistanceState
         {
             _stories[key] = (TransitionStoryWritten)story.MapQuotedText(map);
         }
+
+        foreach (var (key, translation) in _translations.ToList())
+        {
+            _translations[key] = (ValueTranslated)translation.MapQuotedText(map);
+        }
     }
 
     internal AssistanceCapture Capture() => new(
-        Usage, new Dictionary<string, ModelUsageTotals>(_usageByCapability, StringComparer.Ordinal), [.. _contextProposals.Values], [.. _stories.Values], [.. _moderatedCards]);
+        Usage, new Dictionary<string, ModelUsageTotals>(_usageByCapability, StringComparer.Ordinal), [.. _contextProposals.Values], [.. _stories.Values], [.. _moderatedCards], [.. _translations.Values]);
 
     /// <summary>Restores a capture; <paramref name="withdrawn"/> are the study's withdrawn participants, which this state also follows.</summary>
     internal void Restore(AssistanceCapture capture, IEnumerable<string> withdrawn)
@@ -97,6 +118,11 @@ public sealed class AssistanceState
         foreach (var story in capture.Stories)
         {
             _stories.Add((story.Context, story.FromValueId, story.ToValueId), story);
+        }
+
+        foreach (var translation in capture.Translations ?? [])
+        {
+            _translations.Add(TranslationKey(translation), translation);
         }
 
         _moderatedCards.UnionWith(capture.ModeratedCards);
@@ -124,9 +150,14 @@ public sealed class AssistanceState
             case TransitionStoryWritten story:
                 _stories[(story.Context, story.FromValueId, story.ToValueId)] = story;
                 break;
+            case ValueTranslated translation:
+                _translations[TranslationKey(translation)] = translation;
+                break;
             case CardModerated moderated:
                 _moderatedCards.Add(moderated.CardId);
                 break;
         }
     }
+
+    private static (string, string) TranslationKey(ValueTranslated translation) => (translation.ValueId, Text.LanguageTags.Primary(translation.Language));
 }

@@ -39,7 +39,7 @@ public static class StudyStreams
             CardSubmitted e => [Participant(e.ParticipantId)],
             VoteCast e => [Participant(e.Vote.ParticipantId)],
             ParticipantWithdrew e => [Participant(e.ParticipantId)],
-            ModelUsageRecorded or ExportRecorded or TransitionStoryWritten => [Records],
+            ModelUsageRecorded or ExportRecorded or TransitionStoryWritten or ValueTranslated => [Records],
             _ => [Study],
         };
     }

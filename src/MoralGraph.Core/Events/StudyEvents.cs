@@ -40,6 +40,7 @@ namespace MoralGraph.Core.Events;
 [JsonDerivedType(typeof(Assistance.ContextProposalDecided), "context-proposal-decided")]
 [JsonDerivedType(typeof(Assistance.TransitionStoryWritten), "transition-story-written")]
 [JsonDerivedType(typeof(Assistance.CardModerated), "card-moderated")]
+[JsonDerivedType(typeof(Assistance.ValueTranslated), "value-translated")]
 [JsonDerivedType(typeof(Access.FacilitatorAccountCreated), "facilitator-account-created")]
 [JsonDerivedType(typeof(Access.FacilitatorPasswordChanged), "facilitator-password-changed")]
 [JsonDerivedType(typeof(Access.FacilitatorRoleGranted), "facilitator-role-granted")]

@@ -181,6 +181,15 @@ public sealed record ParticipantCapture(
     IReadOnlyList<VoteItemsDrawn> Draws, IReadOnlyDictionary<string, int>? Survey, bool Withdrawn);
 
 /// <summary>What models did for a study, as plain data.</summary>
+/// <param name="Usage">Every call's tokens together.</param>
+/// <param name="UsageByCapability">Token use per capability.</param>
+/// <param name="ContextProposals">Proposed contexts.</param>
+/// <param name="Stories">Model-written stories.</param>
+/// <param name="ModeratedCards">Cards a moderation pass checked.</param>
+/// <param name="Translations">
+/// The latest translation per value and language; null in snapshots written before translations were kept (such a
+/// snapshot of a study without translations restores as it was).
+/// </param>
 public sealed record AssistanceCapture(
     ModelUsageTotals Usage, IReadOnlyDictionary<string, ModelUsageTotals> UsageByCapability, IReadOnlyList<ContextProposal> ContextProposals,
-    IReadOnlyList<TransitionStoryWritten> Stories, IReadOnlyList<string> ModeratedCards);
+    IReadOnlyList<TransitionStoryWritten> Stories, IReadOnlyList<string> ModeratedCards, IReadOnlyList<ValueTranslated>? Translations = null);

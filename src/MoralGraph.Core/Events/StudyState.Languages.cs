@@ -26,6 +26,29 @@ public sealed partial class StudyState
     }
 
     /// <summary>
+    /// The model's translation of value <paramref name="valueId"/> into <paramref name="language"/>, only when it was
+    /// made from the words the value has now (<see cref="Assistance.ValueTranslated.SourceHash"/>); null when there is
+    /// none, it was erased, the value is gone, or its words changed since (an edit, or another card now speaking for it).
+    /// </summary>
+    public Assistance.ValueTranslated? CurrentTranslationOf(string valueId, string language)
+    {
+        ArgumentNullException.ThrowIfNull(valueId);
+        ArgumentNullException.ThrowIfNull(language);
+        return Assistance.TranslationOf(valueId, language) is { } translation && FindValue(valueId) is { } value
+            && translation.SourceHash == Core.Assistance.ValueTranslated.HashOf(value.Title, value.Description, value.Policies)
+            ? translation
+            : null;
+    }
+
+    /// <summary><c>es</c> for <c>es-ES</c>: cards are compared and labelled by language, not by region.</summary>
+    public static string PrimaryLanguage(string tag) => Text.LanguageTags.Primary(tag);
+
+    private string StudyLanguage => Study is { Languages.Count: > 0 } study ? study.Languages[0] : "en";
+
+    // A card is in the language its author took part in.
+    private string LanguageOfParticipant(string participantId) => PrimaryLanguage(Participation.Find(participantId)?.Language ?? StudyLanguage);
+
+    /// <summary>
     /// The language of each of a snapshot's <paramref name="values"/> and of their members' cards (an imported member, whose
     /// author never joined here, is in the study's first language); only those in another language are listed.
     /// </summary>
@@ -52,12 +75,4 @@ public sealed partial class StudyState
 
         return new SnapshotLanguages(studyLanguage, ofValues, ofCards);
     }
-
-    // A card is in the language its author took part in.
-    private string LanguageOfParticipant(string participantId) => PrimaryLanguage(Participation.Find(participantId)?.Language ?? StudyLanguage);
-
-    /// <summary><c>es</c> for <c>es-ES</c>: cards are compared and labelled by language, not by region.</summary>
-    public static string PrimaryLanguage(string tag) => Text.LanguageTags.Primary(tag);
-
-    private string StudyLanguage => Study is { Languages.Count: > 0 } study ? study.Languages[0] : "en";
 }

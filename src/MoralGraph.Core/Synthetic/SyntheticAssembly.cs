@@ -135,6 +135,7 @@ public static class SyntheticAssembly
                 Add(At(new ContextProposed($"cp{p}", question, $"When tired {p}", $"{AssistanceState.TranscriptSourcePrefix}{id}") { Provenance = provenance, StudyId = slug, OccurredAt = clock, Actor = "model" }));
                 Add(At(new ContextProposalDecided($"cp{p}", p % 2 == 0) { StudyId = slug, OccurredAt = clock, Actor = "facilitator" }));
                 Add(At(new TransitionStoryWritten(new ContextRef(question, "c1"), values[question][0], values[question][^1], "A written story.", provenance) { StudyId = slug, OccurredAt = clock, Actor = "model" }));
+                Add(At(new ValueTranslated(values[question][0], "es", "Un título", "Una descripción.", ["MOMENTOS de calma"], ValueTranslated.HashOf("t", "d", ["p"]), provenance) { StudyId = slug, OccurredAt = clock, Actor = "model" }));
             }
 
             // Voting: items drawn from the question's current values, answered, some answers changed later.
