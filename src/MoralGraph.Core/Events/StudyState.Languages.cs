@@ -50,7 +50,8 @@ public sealed partial class StudyState
 
     /// <summary>
     /// The language of each of a snapshot's <paramref name="values"/> and of their members' cards (an imported member, whose
-    /// author never joined here, is in the study's first language); only those in another language are listed.
+    /// author never joined here, is in the study's first language), only those in another language listed, and the
+    /// current translations of each value.
     /// </summary>
     private SnapshotLanguages LanguagesOf(IReadOnlyList<CanonicalValue> values)
     {
@@ -73,6 +74,13 @@ public sealed partial class StudyState
             }
         }
 
-        return new SnapshotLanguages(studyLanguage, ofValues, ofCards);
+        var inSnapshot = values.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
+        var translations = Assistance.Translations
+            .Where(t => inSnapshot.Contains(t.ValueId))
+            .Select(t => CurrentTranslationOf(t.ValueId, t.Language))
+            .OfType<Core.Assistance.ValueTranslated>()
+            .GroupBy(t => t.ValueId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<Core.Assistance.ValueTranslated>)[.. g.OrderBy(t => PrimaryLanguage(t.Language), StringComparer.Ordinal)], StringComparer.Ordinal);
+        return new SnapshotLanguages(studyLanguage, ofValues, ofCards, translations);
     }
 }

@@ -61,7 +61,14 @@ public sealed record SpecValue(string Id, string Title, string Description, IRea
 {
     /// <summary>Since 1.4.0: the language the value is written in (its earliest card's), a lower-case primary tag such as <c>es</c>; null in older files.</summary>
     public string? Language { get; init; }
+
+    /// <summary>Since 1.4.0: model translations of the value's current words, ordered by language; null when there are none.</summary>
+    public IReadOnlyList<SpecTranslation>? Translations { get; init; }
 }
+
+public sealed record SpecTranslation(string Language, string Title, string Description, IReadOnlyList<string> Policies, SpecProvenance Provenance);
+
+public sealed record SpecProvenance(string Model, string PromptId, string PromptHash, double? Temperature, string At);
 
 public sealed record SpecMember(string CardId, string ParticipantId)
 {

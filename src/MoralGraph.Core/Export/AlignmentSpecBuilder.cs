@@ -1,4 +1,5 @@
 using System.Globalization;
+using MoralGraph.Core.Assistance;
 using MoralGraph.Core.Bridging;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Reconciliation;
@@ -150,7 +151,15 @@ public static class AlignmentSpecBuilder
             [.. value.Members.Select(m => new SpecMember(m.CardId, m.ParticipantId) { Language = languages.OfCard(m.CardId) })], value.ParticipantCount)
         {
             Language = languages.OfValue(value.Id),
+            Translations = languages.TranslationsOf(value.Id) is { Count: > 0 } translations ? [.. translations.Select(ToSpecTranslation)] : null,
         };
+
+    private static SpecTranslation ToSpecTranslation(ValueTranslated translation)
+    {
+        var provenance = translation.Provenance;
+        return new(translation.Language, translation.Title, translation.Description, translation.Policies,
+            new SpecProvenance(provenance.ModelId, provenance.PromptId, provenance.PromptHash, provenance.Temperature, provenance.At.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
+    }
 
     private static SpecRanking ToSpecRanking(RankedValue r) => new(r.ValueId, r.Rank, r.Score, r.WinShare, r.ScoreLow, r.ScoreHigh);
 

@@ -418,6 +418,35 @@ internal sealed class AlignmentSpecWriter : IDisposable
 
         // Since 1.4.0: absent only when a spec read from an older file is written again.
         OptionalString(json, Names.Language, value.Language);
+        if (value.Translations is { Count: > 0 } translations)
+        {
+            json.WriteStartArray(Names.Translations);
+            foreach (var translation in translations)
+            {
+                json.WriteStartObject();
+                json.WriteString(Names.Language, translation.Language);
+                json.WriteString(Names.Title, translation.Title);
+                json.WriteString(Names.Description, translation.Description);
+                json.WriteStartArray(Names.Policies);
+                foreach (var policy in translation.Policies)
+                {
+                    json.WriteStringValue(policy);
+                }
+
+                json.WriteEndArray();
+                json.WriteStartObject(Names.Provenance);
+                json.WriteString(Names.Model, translation.Provenance.Model);
+                json.WriteString(Names.PromptId, translation.Provenance.PromptId);
+                json.WriteString(Names.PromptHash, translation.Provenance.PromptHash);
+                OptionalNumber(json, Names.Temperature, translation.Provenance.Temperature);
+                json.WriteString(Names.At, translation.Provenance.At);
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteEndObject();
     }
 
@@ -632,6 +661,7 @@ internal sealed class AlignmentSpecWriter : IDisposable
     /// <summary>Property names of the items, encoded once: written millions of times, they would be transcoded and checked each time.</summary>
     private static class Names
     {
+        public static readonly JsonEncodedText At = JsonEncodedText.Encode("at");
         public static readonly JsonEncodedText CardId = JsonEncodedText.Encode("cardId");
         public static readonly JsonEncodedText Contested = JsonEncodedText.Encode("contested");
         public static readonly JsonEncodedText ContestedReason = JsonEncodedText.Encode("contestedReason");
@@ -650,9 +680,13 @@ internal sealed class AlignmentSpecWriter : IDisposable
         public static readonly JsonEncodedText MarkedUnsure = JsonEncodedText.Encode("markedUnsure");
         public static readonly JsonEncodedText MarkedWiser = JsonEncodedText.Encode("markedWiser");
         public static readonly JsonEncodedText Members = JsonEncodedText.Encode("members");
+        public static readonly JsonEncodedText Model = JsonEncodedText.Encode("model");
         public static readonly JsonEncodedText ParticipantCount = JsonEncodedText.Encode("participantCount");
         public static readonly JsonEncodedText ParticipantId = JsonEncodedText.Encode("participantId");
         public static readonly JsonEncodedText Policies = JsonEncodedText.Encode("policies");
+        public static readonly JsonEncodedText PromptHash = JsonEncodedText.Encode("promptHash");
+        public static readonly JsonEncodedText PromptId = JsonEncodedText.Encode("promptId");
+        public static readonly JsonEncodedText Provenance = JsonEncodedText.Encode("provenance");
         public static readonly JsonEncodedText QuestionId = JsonEncodedText.Encode("questionId");
         public static readonly JsonEncodedText Rank = JsonEncodedText.Encode("rank");
         public static readonly JsonEncodedText Reason = JsonEncodedText.Encode("reason");
@@ -661,7 +695,9 @@ internal sealed class AlignmentSpecWriter : IDisposable
         public static readonly JsonEncodedText ScoreLow = JsonEncodedText.Encode("scoreLow");
         public static readonly JsonEncodedText SourceValueId = JsonEncodedText.Encode("sourceValueId");
         public static readonly JsonEncodedText Summary = JsonEncodedText.Encode("summary");
+        public static readonly JsonEncodedText Temperature = JsonEncodedText.Encode("temperature");
         public static readonly JsonEncodedText Title = JsonEncodedText.Encode("title");
+        public static readonly JsonEncodedText Translations = JsonEncodedText.Encode("translations");
         public static readonly JsonEncodedText ValueId = JsonEncodedText.Encode("valueId");
         public static readonly JsonEncodedText WinShare = JsonEncodedText.Encode("winShare");
         public static readonly JsonEncodedText WiserLikelihood = JsonEncodedText.Encode("wiserLikelihood");

@@ -83,6 +83,20 @@ public sealed class MarkdownFormat : IExportFormat
                     {
                         md.AppendLine(inv, $"- {Escape(policy)}");
                     }
+
+                    // Beside the value's own words, never instead of them, and marked as a model's.
+                    foreach (var translation in value.Translations ?? [])
+                    {
+                        md.AppendLine();
+                        md.AppendLine(inv, $"> _{Escape(translation.Language)}, machine translation by {Escape(translation.Provenance.Model)}:_ **{Quoted(translation.Title)}**");
+                        md.AppendLine(">");
+                        md.AppendLine(inv, $"> {Quoted(translation.Description)}");
+                        md.AppendLine(">");
+                        foreach (var policy in translation.Policies)
+                        {
+                            md.AppendLine(inv, $"> - {Quoted(policy)}");
+                        }
+                    }
                 }
             }
 
@@ -103,6 +117,9 @@ public sealed class MarkdownFormat : IExportFormat
         md.AppendLine(inv, $"_Algorithm fingerprint {spec.Algorithm.Fingerprint}, code {spec.Algorithm.CodeVersion}._");
         return md.ToString();
     }
+
+    // Every line of a quoted text stays inside the quote.
+    private static string Quoted(string text) => Escape(text).ReplaceLineEndings(Environment.NewLine + "> ");
 
     // Participant text is data, not markup: escape what Markdown would interpret (including raw HTML).
     internal static string Escape(string text)

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using MoralGraph.Core.Assistance;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Export;
 using MoralGraph.Core.Reconciliation;
@@ -15,6 +16,8 @@ namespace MoralGraph.Core.Tests.Export;
 public sealed class ExportLanguageTests
 {
     private static readonly Study TwoLanguages = WithLanguages("en", "es-ES");
+
+    private static readonly ModelProvenance Model = new("value-translation", "0123456789abcdef", "llama3.1:8b", 0.2, T0.AddMinutes(20));
 
     private static Study WithLanguages(params string[] languages)
     {
@@ -34,6 +37,16 @@ public sealed class ExportLanguageTests
         new ValuesMerged("b-bob", "b", "the same value") { StudyId = "test-study", OccurredAt = T0.AddMinutes(5), Actor = "facilitator" },
         .. Votes(3, "a", "b").Select(Cast), .. Votes(2, "a", "c", prefix: "o").Select(Cast),
     ];
+
+    /// <summary>A model's translation of <paramref name="valueId"/> as it read when its words were <paramref name="sourceCard"/>'s (the builders' card words).</summary>
+    private static ValueTranslated Translated(string valueId, string language, string title, string? sourceCard = null, string quotes = "ana") =>
+        new(valueId, language, title, $"{title}, described.", [$"{title} MOMENTS", $"{title} CHOICES"],
+            ValueTranslated.HashOf($"Value {sourceCard ?? valueId}", $"Description of {sourceCard ?? valueId}.", ["MOMENTS when it matters", "CHOICES that help", "SIGNS of care"]), Model)
+        { Quotes = [quotes], StudyId = "test-study", OccurredAt = T0.AddMinutes(20), Actor = "model" };
+
+    /// <summary>Value b translated into English and Arabic, and value a into Spanish from words it never had.</summary>
+    private static List<StudyEvent> TranslatedEvents() =>
+        [.. Events(), Translated("b", "en", "Value b in English"), Translated("b", "ar", "القيمة ب"), Translated("a", "es", "Valor a", sourceCard: "old-a", quotes: "bob")];
 
     private static ExportInput Export(IEnumerable<StudyEvent> events) =>
         ExportFormats.Prepare(StudyState.Replay(events).ToSnapshot(), new DefaultProfile(new DefaultProfileOptions { BootstrapResamples = 0 }), null);
@@ -164,5 +177,71 @@ public sealed class ExportLanguageTests
 
         Assert.Equal(["es", "es"], document["values"]!.AsArray().Select(v => (string?)v!["language"]));
         Assert.Equal("es", (string?)ValueNamed(document, "x")["members"]![0]!["language"]);
+    }
+
+    [Fact]
+    public async Task The_spec_carries_each_value_s_current_translations_by_language_with_their_provenance_and_leaves_stale_ones_out()
+    {
+        var json = await WriteAsync("json", Export(TranslatedEvents()));
+        var document = JsonNode.Parse(json)!;
+
+        var translations = ValueNamed(document, "b")["translations"]!.AsArray();
+        Assert.Equal(["ar", "en"], translations.Select(t => (string?)t!["language"]));
+        var english = translations[1]!;
+        Assert.Equal("Value b in English", (string?)english["title"]);
+        Assert.Equal("Value b in English, described.", (string?)english["description"]);
+        Assert.Equal(["Value b in English MOMENTS", "Value b in English CHOICES"], english["policies"]!.AsArray().Select(p => (string?)p));
+        Assert.Equal(
+            """{"model":"llama3.1:8b","promptId":"value-translation","promptHash":"0123456789abcdef","temperature":0.2,"at":"2026-03-01T12:20:00.0000000Z"}""",
+            english["provenance"]!.ToJsonString());
+        // The value's own words stay as they were.
+        Assert.Equal("Value b", (string?)ValueNamed(document, "b")["title"]);
+        // A translation of words value a never had is stale: not exported.
+        Assert.Null(ValueNamed(document, "a")["translations"]);
+        Assert.DoesNotContain("Valor a", json, StringComparison.Ordinal);
+        Assert.Empty((await JsonSchema.FromJsonAsync(AlignmentSpecJson.Schema)).Validate(json));
+
+        var read = AlignmentSpecJson.Read(json);
+        Assert.Equal("llama3.1:8b", read.Values[1].Translations![1].Provenance.Model);
+        Assert.Equal(json, AlignmentSpecJson.Write(read with { ContentHash = null }));
+    }
+
+    [Fact]
+    public async Task The_schema_refuses_a_translation_without_its_provenance()
+    {
+        var document = JsonNode.Parse(await WriteAsync("json", Export(TranslatedEvents())))!;
+        ValueNamed(document, "b")["translations"]![0]!.AsObject().Remove("provenance");
+
+        var errors = (await JsonSchema.FromJsonAsync(AlignmentSpecJson.Schema)).Validate(document.ToJsonString());
+
+        Assert.Contains("PropertyRequired: #/values[1].translations[0].provenance", string.Join('\n', errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Neither_the_card_nor_the_translation_of_a_participant_who_withdrew_is_exported_in_any_format()
+    {
+        var input = Export([.. TranslatedEvents(), Withdrew("ana", minute: 30)]);
+
+        var json = await WriteAsync("json", input);
+        Assert.Null(ValueNamed(JsonNode.Parse(json)!, "b")["translations"]);
+        foreach (var format in new[] { "json", "md", "graphml", "mai" })
+        {
+            var text = await WriteAsync(format, input);
+            Assert.DoesNotContain("Value b in English", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("القيمة ب", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Description of b.", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Markdown_shows_a_winning_value_s_translations_beneath_its_own_words_marked_as_a_model_s()
+    {
+        var markdown = await WriteAsync("md", Export(TranslatedEvents()));
+
+        var own = markdown.IndexOf("**Value b** (es, score ", StringComparison.Ordinal);
+        var english = markdown.IndexOf("> _en, machine translation by llama3.1:8b:_ **Value b in English**", StringComparison.Ordinal);
+        Assert.InRange(own, 0, english);
+        Assert.Contains("> - Value b in English MOMENTS", markdown, StringComparison.Ordinal);
+        Assert.True(markdown.IndexOf("> _ar, machine translation", StringComparison.Ordinal) < english, "Translations are ordered by language.");
     }
 }
