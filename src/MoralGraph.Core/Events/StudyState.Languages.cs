@@ -58,25 +58,39 @@ public sealed partial class StudyState
         var studyLanguage = PrimaryLanguage(StudyLanguage);
         var ofValues = new Dictionary<string, string>(StringComparer.Ordinal);
         var ofCards = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        // Once per author, not per card: a snapshot of a million values would otherwise make a tag per value.
+        var ofParticipants = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Of(string participantId)
+        {
+            if (!ofParticipants.TryGetValue(participantId, out var language))
+            {
+                ofParticipants[participantId] = language = LanguageOfParticipant(participantId);
+            }
+
+            return language;
+        }
+
         foreach (var value in values)
         {
-            if (LanguageOfValue(value) is var language && language != studyLanguage)
+            // A value is in its earliest card's language (LanguageOfValue); one with no card in the study's.
+            if (value.Members.Count > 0 && Of(value.Members[0].ParticipantId) is var language && language != studyLanguage)
             {
                 ofValues[value.Id] = language;
             }
 
             foreach (var member in value.Members)
             {
-                if (LanguageOfParticipant(member.ParticipantId) is var cardLanguage && cardLanguage != studyLanguage)
+                if (Of(member.ParticipantId) is var cardLanguage && cardLanguage != studyLanguage)
                 {
                     ofCards[member.CardId] = cardLanguage;
                 }
             }
         }
 
-        var inSnapshot = values.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
+        // A translation of a value no longer in the snapshot (merged away) is not current; one of a value left with no
+        // card may be listed but is never asked for.
         var translations = Assistance.Translations
-            .Where(t => inSnapshot.Contains(t.ValueId))
             .Select(t => CurrentTranslationOf(t.ValueId, t.Language))
             .OfType<Core.Assistance.ValueTranslated>()
             .GroupBy(t => t.ValueId, StringComparer.Ordinal)
