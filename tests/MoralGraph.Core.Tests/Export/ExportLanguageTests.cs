@@ -142,6 +142,17 @@ public sealed class ExportLanguageTests
     }
 
     [Fact]
+    public async Task Each_side_of_a_preference_record_says_the_language_its_card_is_written_in()
+    {
+        using var zip = new ZipArchive(new MemoryStream(await WriteBytesAsync("jsonl-preferences", Export(Events()))));
+        using var reader = new StreamReader(zip.GetEntry("preferences.jsonl")!.Open());
+        var records = (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonNode.Parse(line)!).ToList();
+
+        var record = records.Single(r => (string?)r["chosenValue"]!["valueId"] == "b");
+        Assert.Equal(("es", "en"), ((string?)record["chosenValue"]!["language"], (string?)record["rejectedValue"]!["language"]));
+    }
+
+    [Fact]
     public async Task Markdown_labels_a_value_s_language_only_when_the_study_has_several()
     {
         var markdown = await WriteAsync("md", Export(Events()));
