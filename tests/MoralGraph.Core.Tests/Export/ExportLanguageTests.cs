@@ -218,6 +218,17 @@ public sealed class ExportLanguageTests
     }
 
     [Fact]
+    public void The_streamed_languages_and_translations_are_what_serializing_the_spec_record_gives_field_for_field()
+    {
+        var spec = Export(TranslatedEvents()).Spec;
+        var streamed = JsonNode.Parse(AlignmentSpecJson.Write(spec))!.AsObject();
+
+        var serialized = System.Text.Json.JsonSerializer.SerializeToNode(spec with { ContentHash = (string?)streamed["contentHash"] }, AlignmentSpecJson.Options)!;
+
+        Assert.Equal(serialized["values"]!.ToJsonString(), streamed["values"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task The_schema_refuses_a_translation_without_its_provenance()
     {
         var document = JsonNode.Parse(await WriteAsync("json", Export(TranslatedEvents())))!;
