@@ -32,6 +32,7 @@ public sealed class AuditAndDedupInputTests : IDisposable
     [InlineData("duplicate.json", """[{"id":"a","title":"One Two","policies":["MOMENTS a","CHOICES b","SIGNS c"]},{"id":"a","title":"Three Four","policies":["MOMENTS d","CHOICES e","SIGNS f"]}]""", "record 1 (id a), field id: the id a is already used by record 0")]
     [InlineData("empty.json", "[]", "holds no cards")]
     [InlineData("numeric.json", """[{"id":"a","title":42,"policies":["MOMENTS a","CHOICES b","SIGNS c"]}]""", "record 0 (id a), field title: expected text")]
+    [InlineData("language.json", """[{"id":"a","title":"One Two","policies":["MOMENTS a","CHOICES b","SIGNS c"],"language":["es"]}]""", "record 0 (id a), field language: expected a language tag such as es")]
     public async Task Dedup_names_bad_cards_instead_of_crashing(string file, string json, string expected)
     {
         var cards = _sandbox.Write(file, json);
@@ -40,6 +41,22 @@ public sealed class AuditAndDedupInputTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(expected, result.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(_sandbox.PathOf("out.json")));
+    }
+
+    [Theory]
+    [InlineData("en", "en-GB", 1)]
+    [InlineData("en", "es", 2)]
+    public async Task Dedup_of_a_file_merges_cards_of_one_language_only(string first, string second, int clusters)
+    {
+        const string Card = """{"id":"ID","participantId":"AUTHOR","title":"Honest care","description":"Honest.","policies":["MOMENTS when the truth would help","FEELINGS not yet named","OPTIONS she may not know about"],"language":"LANGUAGE"}""";
+        var cards = _sandbox.Write("cards.json",
+            $"[{Card.Replace("ID", "a").Replace("AUTHOR", "p1").Replace("LANGUAGE", first)},{Card.Replace("ID", "b").Replace("AUTHOR", "p2").Replace("LANGUAGE", second)}]");
+
+        var result = await _sandbox.RunAsync("dedup", cards, "--out", _sandbox.PathOf("clusters.json"));
+
+        Assert.Equal(0, result.ExitCode);
+        var written = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(_sandbox.PathOf("clusters.json")))!;
+        Assert.Equal(clusters, written["clusters"]!.AsArray().Count);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ internal static class DedupCommand
 {
     public static Command Create(Option<string> db, CliConsole console)
     {
-        var file = new Argument<FileInfo?>("CARDS.json") { Description = "A JSON array of cards: MAI's valuesCard.json shape (id, title, evaluationCriteria, chatId) or ours (id, participantId, title, description, policies).", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Argument<FileInfo?>("CARDS.json") { Description = "A JSON array of cards: MAI's valuesCard.json shape (id, title, evaluationCriteria, chatId) or ours (id, participantId, title, description, policies, and optionally language: cards of different languages are never merged).", Arity = ArgumentArity.ZeroOrOne };
         var output = new Option<FileInfo?>("--out") { Description = "With CARDS.json: where to write {\"clusters\":[{\"title\",\"members\":[card ids]}]}." };
         var study = new Option<string?>("--study") { Description = "Instead of a file: deduplicate a study's cards and record the merges in the store, keeping every merge and split people made." };
         var threshold = new Option<double>("--threshold") { Description = "Cosine similarity at or above which cards are merged (0–1].", DefaultValueFactory = _ => 0.5 };
@@ -140,6 +140,13 @@ internal static class DedupCommand
                 continue;
             }
 
+            // Optional: cards of different languages are never merged (shared words across languages say nothing).
+            if (!TryGetText(card, "language", out var language))
+            {
+                problems.Add($"{where}, field language: expected a language tag such as es.");
+                continue;
+            }
+
             var author = (card["participantId"] ?? card["chatId"])?.ToString();
             var validated = ValuesCard.Create(id, author ?? "unknown", title, description ?? "(no description)", policies, ValuesCardRules.Historical);
             foreach (var problem in validated.Problems.Where(p => p.Severity == ProblemSeverity.Error))
@@ -150,7 +157,10 @@ internal static class DedupCommand
 
             if (validated.Value is { } valid)
             {
-                cards.Add(new DedupCard(valid.Id, author, valid.Title, valid.Policies));
+                cards.Add(new DedupCard(valid.Id, author, valid.Title, valid.Policies)
+                {
+                    Language = string.IsNullOrWhiteSpace(language) ? null : StudyState.PrimaryLanguage(language),
+                });
             }
         }
 

@@ -11,7 +11,7 @@ public sealed partial class StudyState
     public string LanguageOfCard(CardSubmitted card)
     {
         ArgumentNullException.ThrowIfNull(card);
-        return PrimaryLanguage(Participation.Find(card.ParticipantId)?.Language ?? StudyLanguage);
+        return LanguageOfParticipant(card.ParticipantId);
     }
 
     /// <summary>The language value <paramref name="valueId"/> is written in (its earliest card's), as a lower-case primary tag.</summary>
@@ -44,4 +44,57 @@ public sealed partial class StudyState
     public static string PrimaryLanguage(string tag) => Text.LanguageTags.Primary(tag);
 
     private string StudyLanguage => Study is { Languages.Count: > 0 } study ? study.Languages[0] : "en";
+
+    // A card is in the language its author took part in.
+    private string LanguageOfParticipant(string participantId) => PrimaryLanguage(Participation.Find(participantId)?.Language ?? StudyLanguage);
+
+    /// <summary>
+    /// The language of each of a snapshot's <paramref name="values"/> and of their members' cards (an imported member, whose
+    /// author never joined here, is in the study's first language), only those in another language listed, and the
+    /// current translations of each value.
+    /// </summary>
+    private SnapshotLanguages LanguagesOf(IReadOnlyList<CanonicalValue> values)
+    {
+        var studyLanguage = PrimaryLanguage(StudyLanguage);
+        var ofValues = new Dictionary<string, string>(StringComparer.Ordinal);
+        var ofCards = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        // Once per author, not per card: a snapshot of a million values would otherwise make a tag per value.
+        var ofParticipants = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Of(string participantId)
+        {
+            if (!ofParticipants.TryGetValue(participantId, out var language))
+            {
+                ofParticipants[participantId] = language = LanguageOfParticipant(participantId);
+            }
+
+            return language;
+        }
+
+        foreach (var value in values)
+        {
+            // A value is in its earliest card's language (LanguageOfValue); one with no card in the study's.
+            if (value.Members.Count > 0 && Of(value.Members[0].ParticipantId) is var language && language != studyLanguage)
+            {
+                ofValues[value.Id] = language;
+            }
+
+            foreach (var member in value.Members)
+            {
+                if (Of(member.ParticipantId) is var cardLanguage && cardLanguage != studyLanguage)
+                {
+                    ofCards[member.CardId] = cardLanguage;
+                }
+            }
+        }
+
+        // A translation of a value no longer in the snapshot (merged away) is not current; one of a value left with no
+        // card may be listed but is never asked for.
+        var translations = Assistance.Translations
+            .Select(t => CurrentTranslationOf(t.ValueId, t.Language))
+            .OfType<Core.Assistance.ValueTranslated>()
+            .GroupBy(t => t.ValueId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<Core.Assistance.ValueTranslated>)[.. g.OrderBy(t => PrimaryLanguage(t.Language), StringComparer.Ordinal)], StringComparer.Ordinal);
+        return new SnapshotLanguages(studyLanguage, ofValues, ofCards, translations);
+    }
 }

@@ -321,6 +321,7 @@ public sealed partial class StudyState
         {
             // Studies run in the app report their survey; an imported one (no one joined here) has nothing to report.
             Legitimacy = Participation.All.Any() ? LegitimacyReport.Of(this) : null,
+            Languages = LanguagesOf(values),
         };
     }
 
@@ -462,4 +463,13 @@ public sealed record MoralGraphSnapshot(Study Study, IReadOnlyList<CanonicalValu
 {
     /// <summary>The study's legitimacy figures (survey agreement, steps done), or null when no one took part through the app.</summary>
     public LegitimacyReport? Legitimacy { get; init; }
+
+    /// <summary>
+    /// The language of each value and card, as the study's state knew it; null for a snapshot made without one, whose
+    /// values and cards are all in the study's first language (see <see cref="LanguagesOrUniform"/>).
+    /// </summary>
+    public SnapshotLanguages? Languages { get; init; }
+
+    /// <summary><see cref="Languages"/>, or every value and card in the study's first language.</summary>
+    public SnapshotLanguages LanguagesOrUniform => Languages ?? SnapshotLanguages.Uniform(Study);
 }

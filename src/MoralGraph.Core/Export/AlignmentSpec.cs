@@ -26,7 +26,7 @@ public sealed record AlignmentSpec(
     [property: JsonPropertyOrder(1)] string? ContentHash)
 {
     /// <summary>The schema version this code writes.</summary>
-    public const string CurrentSchemaVersion = "1.3.0";
+    public const string CurrentSchemaVersion = "1.4.0";
 
     /// <summary>Since 1.2.0: the release this spec is (<c>v1</c>, <c>v2</c>, … per study); null for an export of the live graph.</summary>
     public string? ReleaseId { get; init; }
@@ -57,9 +57,24 @@ public sealed record SpecLatitude(string? QuestionId, string? ContextId, string?
 
 public sealed record SpecLatitudeValue(string ValueId, int WiserVotesReceived, double? WinShare);
 
-public sealed record SpecValue(string Id, string Title, string Description, IReadOnlyList<string> Policies, IReadOnlyList<SpecMember> Members, int ParticipantCount);
+public sealed record SpecValue(string Id, string Title, string Description, IReadOnlyList<string> Policies, IReadOnlyList<SpecMember> Members, int ParticipantCount)
+{
+    /// <summary>Since 1.4.0: the language the value is written in (its earliest card's), a lower-case primary tag such as <c>es</c>; null in older files.</summary>
+    public string? Language { get; init; }
 
-public sealed record SpecMember(string CardId, string ParticipantId);
+    /// <summary>Since 1.4.0: model translations of the value's current words, ordered by language; null when there are none.</summary>
+    public IReadOnlyList<SpecTranslation>? Translations { get; init; }
+}
+
+public sealed record SpecTranslation(string Language, string Title, string Description, IReadOnlyList<string> Policies, SpecProvenance Provenance);
+
+public sealed record SpecProvenance(string Model, string PromptId, string PromptHash, double? Temperature, string At);
+
+public sealed record SpecMember(string CardId, string ParticipantId)
+{
+    /// <summary>Since 1.4.0: the language the card is written in (its author's), a lower-case primary tag; null in older files.</summary>
+    public string? Language { get; init; }
+}
 
 public sealed record SpecGraph(
     string? QuestionId, string? ContextId, string? ContextText, int ParticipantCount, int Iterations,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MoralGraph.Core.Assistance;
 using MoralGraph.Core.Bridging;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Reconciliation;
@@ -51,7 +52,8 @@ public static class AlignmentSpecBuilder
         }
 
         participants.UnionWith(result.Voters ?? snapshot.Votes.Select(v => v.ParticipantId));
-        var values = new ProjectedList<CanonicalValue, SpecValue>(snapshot.Values, ToSpecValue);
+        var languages = snapshot.LanguagesOrUniform;
+        var values = new ProjectedList<CanonicalValue, SpecValue>(snapshot.Values, value => ToSpecValue(value, languages));
 
         return new AlignmentSpec(
             AlignmentSpec.CurrentSchemaVersion,
@@ -144,8 +146,20 @@ public static class AlignmentSpecBuilder
         });
     }
 
-    private static SpecValue ToSpecValue(CanonicalValue value) =>
-        new(value.Id, value.Title, value.Description, value.Policies, [.. value.Members.Select(m => new SpecMember(m.CardId, m.ParticipantId))], value.ParticipantCount);
+    private static SpecValue ToSpecValue(CanonicalValue value, SnapshotLanguages languages) =>
+        new(value.Id, value.Title, value.Description, value.Policies,
+            [.. value.Members.Select(m => new SpecMember(m.CardId, m.ParticipantId) { Language = languages.OfCard(m.CardId) })], value.ParticipantCount)
+        {
+            Language = languages.OfValue(value.Id),
+            Translations = languages.TranslationsOf(value.Id) is { Count: > 0 } translations ? [.. translations.Select(ToSpecTranslation)] : null,
+        };
+
+    private static SpecTranslation ToSpecTranslation(ValueTranslated translation)
+    {
+        var provenance = translation.Provenance;
+        return new(translation.Language, translation.Title, translation.Description, translation.Policies,
+            new SpecProvenance(provenance.ModelId, provenance.PromptId, provenance.PromptHash, provenance.Temperature, provenance.At.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
+    }
 
     private static SpecRanking ToSpecRanking(RankedValue r) => new(r.ValueId, r.Rank, r.Score, r.WinShare, r.ScoreLow, r.ScoreHigh);
 

@@ -409,11 +409,44 @@ internal sealed class AlignmentSpecWriter : IDisposable
             json.WriteStartObject();
             json.WriteString(Names.CardId, member.CardId);
             json.WriteString(Names.ParticipantId, member.ParticipantId);
+            OptionalString(json, Names.Language, member.Language);
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
         json.WriteNumber(Names.ParticipantCount, value.ParticipantCount);
+
+        // Since 1.4.0: absent only when a spec read from an older file is written again.
+        OptionalString(json, Names.Language, value.Language);
+        if (value.Translations is { Count: > 0 } translations)
+        {
+            json.WriteStartArray(Names.Translations);
+            foreach (var translation in translations)
+            {
+                json.WriteStartObject();
+                json.WriteString(Names.Language, translation.Language);
+                json.WriteString(Names.Title, translation.Title);
+                json.WriteString(Names.Description, translation.Description);
+                json.WriteStartArray(Names.Policies);
+                foreach (var policy in translation.Policies)
+                {
+                    json.WriteStringValue(policy);
+                }
+
+                json.WriteEndArray();
+                json.WriteStartObject(Names.Provenance);
+                json.WriteString(Names.Model, translation.Provenance.Model);
+                json.WriteString(Names.PromptId, translation.Provenance.PromptId);
+                json.WriteString(Names.PromptHash, translation.Provenance.PromptHash);
+                OptionalNumber(json, Names.Temperature, translation.Provenance.Temperature);
+                json.WriteString(Names.At, translation.Provenance.At);
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteEndObject();
     }
 
@@ -502,6 +535,14 @@ internal sealed class AlignmentSpecWriter : IDisposable
         json.WriteNumber(Names.WiserVotesReceived, value.WiserVotesReceived);
         OptionalNumber(json, Names.WinShare, value.WinShare);
         json.WriteEndObject();
+    }
+
+    private static void OptionalString(Utf8JsonWriter json, JsonEncodedText name, string? text)
+    {
+        if (text is not null)
+        {
+            json.WriteString(name, text);
+        }
     }
 
     private static void OptionalNumber(Utf8JsonWriter json, JsonEncodedText name, double? number)
@@ -620,6 +661,7 @@ internal sealed class AlignmentSpecWriter : IDisposable
     /// <summary>Property names of the items, encoded once: written millions of times, they would be transcoded and checked each time.</summary>
     private static class Names
     {
+        public static readonly JsonEncodedText At = JsonEncodedText.Encode("at");
         public static readonly JsonEncodedText CardId = JsonEncodedText.Encode("cardId");
         public static readonly JsonEncodedText Contested = JsonEncodedText.Encode("contested");
         public static readonly JsonEncodedText ContestedReason = JsonEncodedText.Encode("contestedReason");
@@ -632,14 +674,19 @@ internal sealed class AlignmentSpecWriter : IDisposable
         public static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
         public static readonly JsonEncodedText Impressions = JsonEncodedText.Encode("impressions");
         public static readonly JsonEncodedText InRanking = JsonEncodedText.Encode("inRanking");
+        public static readonly JsonEncodedText Language = JsonEncodedText.Encode("language");
         public static readonly JsonEncodedText MarkedLessWise = JsonEncodedText.Encode("markedLessWise");
         public static readonly JsonEncodedText MarkedNotWiser = JsonEncodedText.Encode("markedNotWiser");
         public static readonly JsonEncodedText MarkedUnsure = JsonEncodedText.Encode("markedUnsure");
         public static readonly JsonEncodedText MarkedWiser = JsonEncodedText.Encode("markedWiser");
         public static readonly JsonEncodedText Members = JsonEncodedText.Encode("members");
+        public static readonly JsonEncodedText Model = JsonEncodedText.Encode("model");
         public static readonly JsonEncodedText ParticipantCount = JsonEncodedText.Encode("participantCount");
         public static readonly JsonEncodedText ParticipantId = JsonEncodedText.Encode("participantId");
         public static readonly JsonEncodedText Policies = JsonEncodedText.Encode("policies");
+        public static readonly JsonEncodedText PromptHash = JsonEncodedText.Encode("promptHash");
+        public static readonly JsonEncodedText PromptId = JsonEncodedText.Encode("promptId");
+        public static readonly JsonEncodedText Provenance = JsonEncodedText.Encode("provenance");
         public static readonly JsonEncodedText QuestionId = JsonEncodedText.Encode("questionId");
         public static readonly JsonEncodedText Rank = JsonEncodedText.Encode("rank");
         public static readonly JsonEncodedText Reason = JsonEncodedText.Encode("reason");
@@ -648,7 +695,9 @@ internal sealed class AlignmentSpecWriter : IDisposable
         public static readonly JsonEncodedText ScoreLow = JsonEncodedText.Encode("scoreLow");
         public static readonly JsonEncodedText SourceValueId = JsonEncodedText.Encode("sourceValueId");
         public static readonly JsonEncodedText Summary = JsonEncodedText.Encode("summary");
+        public static readonly JsonEncodedText Temperature = JsonEncodedText.Encode("temperature");
         public static readonly JsonEncodedText Title = JsonEncodedText.Encode("title");
+        public static readonly JsonEncodedText Translations = JsonEncodedText.Encode("translations");
         public static readonly JsonEncodedText ValueId = JsonEncodedText.Encode("valueId");
         public static readonly JsonEncodedText WinShare = JsonEncodedText.Encode("winShare");
         public static readonly JsonEncodedText WiserLikelihood = JsonEncodedText.Encode("wiserLikelihood");

@@ -58,10 +58,12 @@ public sealed class CsvFormat : IExportFormat
         switch (table)
         {
             case "values":
-                Row(csv, "valueId", "title", "description", "policies", "participantCount", "memberCardIds");
+                // Columns are only ever appended: scripts read them by position too.
+                Row(csv, "valueId", "title", "description", "policies", "participantCount", "memberCardIds", "language");
                 foreach (var v in input.Spec.Values)
                 {
-                    Row(csv, v.Id, v.Title, v.Description, string.Join(" | ", v.Policies), Num(v.ParticipantCount), string.Join(" ", v.Members.Select(m => m.CardId)));
+                    Row(csv, v.Id, v.Title, v.Description, string.Join(" | ", v.Policies), Num(v.ParticipantCount), string.Join(" ", v.Members.Select(m => m.CardId)),
+                        v.Language ?? "");
                 }
 
                 break;

@@ -16,6 +16,7 @@ public sealed class GraphMlFormat : IExportFormat
         ("description", "node", "description", "string"),
         ("policies", "node", "policies", "string"),
         ("participants", "node", "participantCount", "int"),
+        ("language", "node", "language", "string"),
         ("question", "edge", "questionId", "string"),
         ("context", "edge", "context", "string"),
         ("wiser", "edge", "markedWiser", "int"),
@@ -67,6 +68,11 @@ public sealed class GraphMlFormat : IExportFormat
             await WriteDataAsync(xml, "description", value.Description);
             await WriteDataAsync(xml, "policies", string.Join(" | ", value.Policies));
             await WriteDataAsync(xml, "participants", value.ParticipantCount.ToString(CultureInfo.InvariantCulture));
+            if (value.Language is { } language)
+            {
+                await WriteDataAsync(xml, "language", language);
+            }
+
             await xml.WriteEndElementAsync();
         }
 

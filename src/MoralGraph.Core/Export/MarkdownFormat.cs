@@ -28,6 +28,10 @@ public sealed class MarkdownFormat : IExportFormat
     {
         ArgumentNullException.ThrowIfNull(spec);
         var values = spec.Values.ToDictionary(v => v.Id, StringComparer.Ordinal);
+
+        // In a study of one language, a label on every value would say nothing.
+        var labelled = spec.Study.Languages.Select(Text.LanguageTags.Primary).Distinct(StringComparer.Ordinal).Count() > 1;
+        string Label(SpecValue? value) => labelled && value?.Language is { } language ? $"{Escape(language)}, " : "";
         var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         md.AppendLine(inv, $"# Alignment spec: {Escape(spec.Study.Title)}");
@@ -69,7 +73,7 @@ public sealed class MarkdownFormat : IExportFormat
                 var ranking = graph.Ranking.First(r => r.ValueId == id);
                 var value = values.GetValueOrDefault(id);
                 md.AppendLine();
-                md.AppendLine(inv, $"**{Escape(value?.Title ?? id)}** (score {ranking.Score:0.###}{(ranking.WinShare is { } share ? $", first in {share:P0} of resamples" : "")})");
+                md.AppendLine(inv, $"**{Escape(value?.Title ?? id)}** ({Label(value)}score {ranking.Score:0.###}{(ranking.WinShare is { } share ? $", first in {share:P0} of resamples" : "")})");
                 md.AppendLine();
                 if (value is not null)
                 {
@@ -79,6 +83,20 @@ public sealed class MarkdownFormat : IExportFormat
                     {
                         md.AppendLine(inv, $"- {Escape(policy)}");
                     }
+
+                    // Beside the value's own words, never instead of them, and marked as a model's.
+                    foreach (var translation in value.Translations ?? [])
+                    {
+                        md.AppendLine();
+                        md.AppendLine(inv, $"> _{Escape(translation.Language)}, machine translation by {Escape(translation.Provenance.Model)}:_ **{Quoted(translation.Title)}**");
+                        md.AppendLine(">");
+                        md.AppendLine(inv, $"> {Quoted(translation.Description)}");
+                        md.AppendLine(">");
+                        foreach (var policy in translation.Policies)
+                        {
+                            md.AppendLine(inv, $"> - {Quoted(policy)}");
+                        }
+                    }
                 }
             }
 
@@ -87,7 +105,7 @@ public sealed class MarkdownFormat : IExportFormat
             {
                 md.AppendLine();
                 md.AppendLine("Also supported (individual latitude): " + string.Join(", ",
-                    latitude.Select(l => $"{Escape(values.GetValueOrDefault(l.ValueId)?.Title ?? l.ValueId)} ({l.WiserVotesReceived} wiser votes)")));
+                    latitude.Select(l => $"{Escape(values.GetValueOrDefault(l.ValueId)?.Title ?? l.ValueId)} ({Label(values.GetValueOrDefault(l.ValueId))}{l.WiserVotesReceived} wiser votes)")));
             }
         }
 
@@ -99,6 +117,9 @@ public sealed class MarkdownFormat : IExportFormat
         md.AppendLine(inv, $"_Algorithm fingerprint {spec.Algorithm.Fingerprint}, code {spec.Algorithm.CodeVersion}._");
         return md.ToString();
     }
+
+    // Every line of a quoted text stays inside the quote.
+    private static string Quoted(string text) => Escape(text).ReplaceLineEndings(Environment.NewLine + "> ");
 
     // Participant text is data, not markup: escape what Markdown would interpret (including raw HTML).
     internal static string Escape(string text)

@@ -138,6 +138,12 @@ public sealed class JsonlPreferencesFormat : IExportFormat
         json.WriteString("title", value.Title);
         json.WriteString("description", value.Description);
         Strings(json, "policies", value.Policies);
+        if (value.Language is { } language)
+        {
+            // A trainer may keep one language, or pair records across languages knowingly.
+            json.WriteString("language", language);
+        }
+
         json.WriteEndObject();
     }
 

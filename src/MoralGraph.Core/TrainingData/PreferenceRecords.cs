@@ -11,6 +11,9 @@ namespace MoralGraph.Core.TrainingData;
 /// <param name="CardIds">The cards it was made from (provenance).</param>
 public sealed record PreferenceValue(string ValueId, string Title, string Description, IReadOnlyList<string> Policies, IReadOnlyList<string> CardIds)
 {
+    /// <summary>The language the card is written in (a lower-case primary tag such as <c>es</c>), when the spec says (since 1.4.0).</summary>
+    public string? Language { get; init; }
+
     /// <summary>The card as one text: what a trainer reads as <c>chosen</c> or <c>rejected</c>.</summary>
     public string Text => $"{Title}\n\n{Description}\n\nAttend to:\n" + string.Join("\n", Policies.Select(p => "- " + p));
 }
@@ -80,7 +83,7 @@ public static class PreferenceRecords
     }
 
     private static PreferenceValue Card(SpecValue value) =>
-        new(value.Id, value.Title, value.Description, value.Policies, [.. value.Members.Select(m => m.CardId)]);
+        new(value.Id, value.Title, value.Description, value.Policies, [.. value.Members.Select(m => m.CardId)]) { Language = value.Language };
 
     /// <summary>True when the edge feeds the ranking and its weight is above zero.</summary>
     public static bool HasRealSupport(SpecEdge edge)

@@ -35,7 +35,8 @@ public sealed record DedupJudgement(
 /// <summary>
 /// Deduplication with a model, in two steps. Candidates: cards whose embeddings (title and sorted policies) reach
 /// <c>CandidateSimilarity</c> by cosine are linked, and each connected set of at most <see cref="MaxGroupSize"/> cards is
-/// a group; with no embedding model the groups come from loose lexical clustering. Judgement: the model partitions each
+/// a group, whatever language each card is in; with no embedding model the groups come from loose lexical clustering,
+/// within one language (word overlap says nothing across languages; see <see cref="DedupCard.Language"/>). Judgement: the model partitions each
 /// group into clusters of the same value under five strict conditions (<see cref="DedupJudgePrompt.Batch"/>). Its answer
 /// is checked, never trusted: ids it invents or repeats are dropped, an unreadable answer merges nothing, two cards of
 /// one author are never put together, and the facilitators' merge and keep-apart decisions win. The clusters only become
@@ -189,8 +190,8 @@ public sealed class ModelValueDeduplicator(ModelCalls calls, ILogger<ModelValueD
             return (EmbeddingGroups(vectors, rules, calls.Options.CandidateSimilarity, cancellationToken), true);
         }
 
-        // No embedding model: the offline clustering, loosened, proposes the groups (it already keeps authors and
-        // keep-apart decisions apart).
+        // No embedding model: the offline clustering, loosened, proposes the groups (it already keeps authors,
+        // keep-apart decisions and languages apart).
         var lexical = await new LexicalValueDeduplicator(LexicalCandidateThreshold).ClusterAsync(cards, decisions, cancellationToken);
         var index = cards.Select((c, i) => (c.CardId, i)).ToDictionary(p => p.CardId, p => p.i, StringComparer.Ordinal);
         return ([.. lexical.Where(c => c.Members.Count > 1).SelectMany(c => c.Members.Select(m => index[m]).Chunk(MaxGroupSize)).Where(g => g.Length > 1).Select(g => g.ToList())], false);

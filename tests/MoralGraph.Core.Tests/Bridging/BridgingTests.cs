@@ -217,7 +217,7 @@ public class BridgingTests
         Assert.Empty((await JsonSchema.FromJsonAsync(AlignmentSpecJson.Schema)).Validate(json));
         var document = JsonNode.Parse(json)!.AsObject();
         Assert.Null(AlignmentSpecJson.CheckHash(document));
-        Assert.Equal("1.3.0", document["schemaVersion"]!.GetValue<string>());
+        Assert.Equal("1.4.0", document["schemaVersion"]!.GetValue<string>());
         Assert.Equal("bridging", document["algorithm"]!["profile"]!.GetValue<string>());
         Assert.Equal("m", document["layers"]!["communityValues"]![0]!["winningValueIds"]![0]!.GetValue<string>());
 

@@ -171,7 +171,7 @@ public sealed class LegitimacyReportTests
         var json = AlignmentSpecJson.Write(spec);
         var document = JsonNode.Parse(json)!.AsObject();
 
-        Assert.Equal("1.3.0", (string?)document["schemaVersion"]);
+        Assert.Equal("1.4.0", (string?)document["schemaVersion"]);
         var legitimacy = document["legitimacy"]!.AsObject();
         Assert.Equal(4, (int)legitimacy["agreeFrom"]!);
         var represented = legitimacy["statements"]!.AsArray().Single(s => (string?)s!["statementId"] == "represented-by-process")!;

@@ -78,7 +78,7 @@ public sealed class LegitimacyApiTests : IAsyncLifetime
         var legitimacy = spec.RootElement.GetProperty("legitimacy");
         var represented = legitimacy.GetProperty("statements").EnumerateArray().Single(s => s.GetProperty("statementId").GetString() == "represented-by-process");
         Assert.Equal(2, represented.GetProperty("agreeing").GetInt32());
-        Assert.Equal("1.3.0", spec.RootElement.GetProperty("schemaVersion").GetString());
+        Assert.Equal("1.4.0", spec.RootElement.GetProperty("schemaVersion").GetString());
     }
 
     [Fact]
