@@ -56,10 +56,6 @@ public sealed class ModelJobTriggers : BackgroundService
         Recorded.Event: PhaseChanged { Phase: StudyPhase.Voting } or CardSubmitted,
     };
 
-    private async Task<bool> OffersSeveralLanguagesAsync(string studyId, CancellationToken cancellationToken) =>
-        await _languages.LanguagesOfAsync(studyId, cancellationToken) is { } languages
-        && languages.Select(MoralGraph.Core.Text.LanguageTags.Primary).Distinct(StringComparer.Ordinal).Skip(1).Any();
-
     /// <inheritdoc />
     public override void Dispose()
     {
@@ -114,4 +110,9 @@ public sealed class ModelJobTriggers : BackgroundService
         {
         }
     }
+
+    // Translations are for studies offered in more than one language (es-ES and es-MX are one); the others queue none.
+    private async Task<bool> OffersSeveralLanguagesAsync(string studyId, CancellationToken cancellationToken) =>
+        await _languages.LanguagesOfAsync(studyId, cancellationToken) is { } languages
+        && languages.Select(MoralGraph.Core.Text.LanguageTags.Primary).Distinct(StringComparer.Ordinal).Skip(1).Any();
 }
