@@ -207,6 +207,7 @@ internal sealed class AuditSummaries
     private readonly string _withdrawnParticipant;
     private readonly string _withdrawnCard;
     private readonly string _withheld;
+    private readonly bool _rightToLeft;
     private readonly Dictionary<string, string> _authorOfCard = new(StringComparer.Ordinal);
     private readonly string[] _redacted;
     private readonly System.Text.RegularExpressions.Regex? _withdrawnIds;
@@ -219,6 +220,7 @@ internal sealed class AuditSummaries
         _withdrawnParticipant = text["Audit.Withdrawn.Participant"];
         _withdrawnCard = text["Audit.Withdrawn.Card"];
         _withheld = text["Audit.Withheld"];
+        _rightToLeft = CultureInfo.CurrentUICulture.TextInfo.IsRightToLeft;
         var withheldTitles = new HashSet<string>(StringComparer.Ordinal);
         foreach (var studyEvent in events)
         {
@@ -289,10 +291,15 @@ internal sealed class AuditSummaries
         _ => AuditEventTypes.LabelOf(AuditEventTypes.NameOf(studyEvent.GetType()), _text),
     };
 
-    private string Say(string key, params object[] arguments) => _text[key, arguments];
+    private string Say(string key, params object[] arguments) => _text[key, [.. arguments.Select(argument => Isolated(argument)!)]];
 
     // For the lines that count something: ICU plurals, so Arabic says "two questions" as it should.
-    private string Plural(string key, params object?[] arguments) => _text.Message(key, arguments);
+    private string Plural(string key, params object?[] arguments) => _text.Message(key, [.. arguments.Select(Isolated)]);
+
+    // In a right-to-left line, an id or an English title is set apart (Unicode's first-strong isolate), so its own
+    // direction does not scramble the words and punctuation around it. Counts stay numbers, for the plural rules.
+    private object? Isolated(object? argument) =>
+        argument is string text && _rightToLeft ? $"\u2068{text}\u2069" : argument;
 
     private bool IsWithheld(string cardId) =>
         _state.HiddenCards.ContainsKey(cardId) || (_authorOfCard.TryGetValue(cardId, out var author) && _state.WithdrawnParticipants.Contains(author));

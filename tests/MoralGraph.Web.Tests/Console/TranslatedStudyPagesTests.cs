@@ -186,7 +186,10 @@ public sealed class TranslatedStudyPagesTests : ConsoleComponentTest, IClassFixt
         var page = RenderPage<StudyAuditPage>(observer, slug);
         page.WaitForAssertion(() => Assert.EndsWith(string.Format(CultureInfo.InvariantCulture, count, total), page.Find("[data-testid=audit-count]").TextContent, StringComparison.Ordinal));
         Assert.Equal(heading, page.Find("h1").TextContent);
-        var summaries = page.FindAll("[data-testid=audit-summary]").Select(cell => cell.TextContent.Trim()).ToList();
+        var isolated = page.FindAll("[data-testid=audit-summary]").Select(cell => cell.TextContent.Trim()).ToList();
+        // Right to left, each id and title is set apart so its own direction cannot scramble the line; left to right, nothing is.
+        Assert.Equal(language == "ar", isolated.Any(s => s.Contains("\u2068card-2\u2069", StringComparison.Ordinal)));
+        var summaries = isolated.Select(s => s.Replace("\u2068", string.Empty, StringComparison.Ordinal).Replace("\u2069", string.Empty, StringComparison.Ordinal)).ToList();
         Assert.Contains(withheldCard, summaries);
         Assert.Contains(summaries, s => s.Contains(twoQuestions, StringComparison.Ordinal));
         Assert.Contains(page.FindAll(".mud-chip"), chip => chip.TextContent.Trim() == hiddenType && chip.GetAttribute("title") == "card-hidden");
