@@ -322,7 +322,8 @@ internal sealed class AuditSummaries
 /// </summary>
 public sealed class AuditTrail(IEventLog log, IStudyCatalog catalog, ConsoleAuthorization authorization, IStringLocalizer<ConsoleText> text)
 {
-    // A 100k-event study is some megabytes of entries; a handful of studies is what a console watches at once.
+    // A 100k-event study is some megabytes of entries; a handful of studies, each in the language of the facilitator
+    // reading it, is what a console watches at once.
     private const int CachedStudies = 4;
 
     // By study and language: each snapshot is worded in the language of the facilitator who asked for it.
