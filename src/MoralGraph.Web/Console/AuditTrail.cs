@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Localization;
 using MoralGraph.Core.Access;
 using MoralGraph.Core.Events;
 using MoralGraph.Web.Access;
@@ -18,6 +19,9 @@ namespace MoralGraph.Web.Console;
 /// <param name="Hash">Its hash in the chain.</param>
 public sealed record AuditEntry(long Sequence, DateTimeOffset OccurredAt, string Actor, string Type, string Summary, string Hash)
 {
+    /// <summary>The type as the page names it in the facilitator's language (<see cref="Type"/> when it has no name).</summary>
+    public string TypeLabel { get; init; } = Type;
+
     /// <summary>True for facilitators' moderation actions (<see cref="AuditEventTypes.Moderation"/>).</summary>
     public bool IsModeration => AuditEventTypes.Moderation.Contains(Type);
 
@@ -50,6 +54,16 @@ public static class AuditEventTypes
 
     /// <summary>The stored type name of <paramref name="eventType"/>.</summary>
     public static string NameOf(Type eventType) => Names.TryGetValue(eventType, out var name) ? name : eventType.Name;
+
+    /// <summary>
+    /// What the page calls <paramref name="type"/> (a stored type or <see cref="ModerationGroup"/>) in the current
+    /// language: <c>Audit.Type.{type}</c>, or the stored name for a type the resources do not name yet.
+    /// </summary>
+    public static string LabelOf(string type, IStringLocalizer text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text[$"Audit.Type.{type}"] is { ResourceNotFound: false } label ? label : type;
+    }
 }
 
 /// <summary>Which events the audit page shows. Empty criteria match everything.</summary>
@@ -92,6 +106,7 @@ public sealed record AuditFilter
         // Only what the page shows is searched, so a search cannot find words of a hidden card that the summary leaves out.
         return string.IsNullOrWhiteSpace(Text) || Text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(word =>
             entry.Summary.Contains(word, StringComparison.OrdinalIgnoreCase) || entry.Type.Contains(word, StringComparison.OrdinalIgnoreCase)
+            || entry.TypeLabel.Contains(word, StringComparison.OrdinalIgnoreCase)
             || entry.Actor.Contains(word, StringComparison.OrdinalIgnoreCase) || entry.Hash.StartsWith(word, StringComparison.OrdinalIgnoreCase));
     }
 }
@@ -101,22 +116,34 @@ public sealed record AuditFilter
 /// <param name="TotalMatching">How many entries match the filter in all.</param>
 public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, int TotalMatching);
 
-/// <summary>A study's events as audit entries, read at one moment. Immutable: filtering and paging never touch the log.</summary>
+/// <summary>
+/// A study's events as audit entries, read at one moment, worded in one language. Immutable: filtering and paging never
+/// touch the log.
+/// </summary>
 public sealed class AuditSnapshot
 {
-    /// <summary>Builds the entries of <paramref name="events"/> (one study's, in log order).</summary>
-    public AuditSnapshot(string slug, IReadOnlyList<RecordedEvent> events)
+    /// <summary>Builds the entries of <paramref name="events"/> (one study's, in log order), worded by <paramref name="text"/> in the current UI culture.</summary>
+    public AuditSnapshot(string slug, IReadOnlyList<RecordedEvent> events, IStringLocalizer<ConsoleText> text)
     {
         ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(text);
         Slug = slug;
+        Language = CultureInfo.CurrentUICulture.Name;
         var studyEvents = events.Select(e => e.Event).ToList();
-        var describer = new AuditSummaries(StudyState.Replay(studyEvents), studyEvents);
+        var describer = new AuditSummaries(StudyState.Replay(studyEvents), studyEvents, text);
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         var entries = new AuditEntry[events.Count];
         for (var i = 0; i < entries.Length; i++)
         {
             var recorded = events[i];
+            var type = AuditEventTypes.NameOf(recorded.Event.GetType());
+            if (!labels.TryGetValue(type, out var label))
+            {
+                labels[type] = label = AuditEventTypes.LabelOf(type, text);
+            }
+
             entries[i] = new AuditEntry(recorded.Sequence, recorded.Event.OccurredAt, describer.Actor(recorded.Event.Actor),
-                AuditEventTypes.NameOf(recorded.Event.GetType()), describer.Describe(recorded.Event), recorded.Hash);
+                type, describer.Describe(recorded.Event), recorded.Hash) { TypeLabel = label };
         }
 
         Entries = entries;
@@ -125,6 +152,9 @@ public sealed class AuditSnapshot
 
     /// <summary>The study.</summary>
     public string Slug { get; }
+
+    /// <summary>The UI culture its summaries are worded in.</summary>
+    public string Language { get; }
 
     /// <summary>Every entry, oldest first.</summary>
     public IReadOnlyList<AuditEntry> Entries { get; }
@@ -164,28 +194,33 @@ public sealed class AuditSnapshot
 }
 
 /// <summary>
-/// One line per event. A hidden card shows by id only: its title, text and policies stay out of the page, and so do
-/// transcripts, drafts and vote comments, which are participants' own words. A participant who withdrew, and their
-/// cards, show as <see cref="WithdrawnParticipant"/> and <see cref="WithdrawnCard"/>: their ids (a card's id holds its
-/// author's) were theirs, and leave with them.
+/// One line per event, in the facilitator's language (<c>Audit.Event.*</c>; the ids, titles, reasons and notes in it are
+/// the study's and the facilitators' own words). A hidden card shows by id only: its title, text and policies stay out of
+/// the page, and so do transcripts, drafts and vote comments, which are participants' own words. A participant who
+/// withdrew, and their cards, show as <c>Audit.Withdrawn.Participant</c> and <c>Audit.Withdrawn.Card</c>: their ids (a
+/// card's id holds its author's) were theirs, and leave with them.
 /// </summary>
 internal sealed class AuditSummaries
 {
-    /// <summary>What the page shows for a participant who withdrew, wherever their id would be.</summary>
-    public const string WithdrawnParticipant = "(withdrawn participant)";
-
-    /// <summary>What the page shows for a card of a participant who withdrew, wherever its id would be.</summary>
-    public const string WithdrawnCard = "(withdrawn card)";
-
     private readonly StudyState _state;
+    private readonly IStringLocalizer _text;
+    private readonly string _withdrawnParticipant;
+    private readonly string _withdrawnCard;
+    private readonly string _withheld;
+    private readonly bool _rightToLeft;
     private readonly Dictionary<string, string> _authorOfCard = new(StringComparer.Ordinal);
     private readonly string[] _redacted;
     private readonly System.Text.RegularExpressions.Regex? _withdrawnIds;
 
     /// <summary>Summaries of <paramref name="events"/>, withholding what is hidden or withdrawn in <paramref name="state"/> (their replay).</summary>
-    public AuditSummaries(StudyState state, IReadOnlyList<StudyEvent> events)
+    public AuditSummaries(StudyState state, IReadOnlyList<StudyEvent> events, IStringLocalizer text)
     {
         _state = state;
+        _text = text;
+        _withdrawnParticipant = text["Audit.Withdrawn.Participant"];
+        _withdrawnCard = text["Audit.Withdrawn.Card"];
+        _withheld = text["Audit.Withheld"];
+        _rightToLeft = CultureInfo.CurrentUICulture.TextInfo.IsRightToLeft;
         var withheldTitles = new HashSet<string>(StringComparer.Ordinal);
         foreach (var studyEvent in events)
         {
@@ -214,45 +249,57 @@ internal sealed class AuditSummaries
             : new System.Text.RegularExpressions.Regex(string.Join('|', withdrawnIds), System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     }
 
-    /// <summary>The actor as the page shows it: <see cref="WithdrawnParticipant"/> for one who withdrew.</summary>
-    public string Actor(string actor) => _state.WithdrawnParticipants.Contains(actor) ? WithdrawnParticipant : actor;
+    /// <summary>The actor as the page shows it: <c>Audit.Withdrawn.Participant</c> for one who withdrew.</summary>
+    public string Actor(string actor) => _state.WithdrawnParticipants.Contains(actor) ? _withdrawnParticipant : actor;
 
     /// <summary>The event's line, without the ids of participants who withdrew or of their cards.</summary>
     public string Describe(StudyEvent studyEvent) => _withdrawnIds is null ? DescribeNamed(studyEvent)
-        : _withdrawnIds.Replace(DescribeNamed(studyEvent), match => _state.WithdrawnParticipants.Contains(match.Value) ? WithdrawnParticipant : WithdrawnCard);
+        : _withdrawnIds.Replace(DescribeNamed(studyEvent), match => _state.WithdrawnParticipants.Contains(match.Value) ? _withdrawnParticipant : _withdrawnCard);
 
     private string DescribeNamed(StudyEvent studyEvent) => studyEvent switch
     {
-        StudyDefined defined => $"definition: \"{defined.Study.Title}\", {Count(defined.Study.Questions.Count, "question")}, "
-            + $"{Count(defined.Study.Questions.Sum(q => q.Contexts.Count), "context")}, {Count(defined.Study.RedLines.Count, "red line")}",
-        PhaseChanged changed => $"phase → {changed.Phase.ToString().ToLowerInvariant()}",
-        CanonicalValueDefined defined => $"value {defined.Value.Id}: \"{defined.Value.Title}\"",
-        CardSubmitted card when IsWithheld(card.CardId) => $"card {card.CardId} by {card.ParticipantId} on {card.QuestionId} (text withheld)",
-        CardSubmitted card => $"card {card.CardId} by {card.ParticipantId} on {card.QuestionId}: \"{card.Title}\"",
-        ValuesMerged merged => $"value {merged.FromValueId} merged into {merged.IntoValueId}: {Redact(merged.Reason)}",
-        CardSplit split => $"card {split.CardId} split into value {split.NewValueId}: {Redact(split.Reason)}",
-        VoteCast cast => $"{cast.Vote.FromValueId} → {cast.Vote.ToValueId} in {cast.Vote.Context}: {cast.Vote.Verdict.ToString().ToLowerInvariant()}",
-        ParticipantWithdrew withdrew => $"{withdrew.ParticipantId} withdrew",
-        ParticipantJoined joined => $"{joined.ParticipantId} joined ({joined.Language}{(joined.InviteCode is { } code ? $", invite {code}" : string.Empty)})",
-        QuestionChosen chosen => $"{chosen.ParticipantId} took question {chosen.QuestionId}",
-        InterviewMessagePosted posted => $"{posted.ParticipantId}: interview message {posted.Message.Turn} ({posted.Message.Role.ToString().ToLowerInvariant()}, {posted.Message.Stage.ToString().ToLowerInvariant()})",
-        CardDraftSaved draft => $"{draft.ParticipantId} saved a card draft on {draft.QuestionId}",
-        ValueMembershipAnswered answered => $"{answered.ParticipantId}: card {answered.CardId} {(answered.StillMine ? "stays" : "does not stay")} in value {answered.ValueId}",
-        VoteItemsDrawn drawn => $"{drawn.ParticipantId}: {Count(drawn.Items.Count, "item")} drawn (round {drawn.Round})",
-        SurveyAnswered survey => $"{survey.ParticipantId} answered the survey ({Count(survey.Answers.Count, "answer")})",
-        CardHidden hidden => $"card {hidden.CardId} hidden: {Redact(hidden.Reason)}",
-        CardRestored restored => $"card {restored.CardId} restored: {Redact(restored.Reason)}",
-        CardFlagged flagged => $"card {flagged.CardId} flagged: {Redact(flagged.Reason)}",
-        CardFlagCleared cleared => $"card {cleared.CardId} flag cleared",
-        CardEdited edited when IsWithheld(edited.CardId) => $"card {edited.CardId} edited (text withheld): {Redact(edited.Reason)}",
-        CardEdited edited => $"card {edited.CardId} edited to \"{edited.Title}\": {Redact(edited.Reason)}",
-        MergeProposed proposed => $"proposal: merge {proposed.FromValueId} into {proposed.IntoValueId}: {Redact(proposed.Reason)}",
-        MergeProposalDecided decided => $"proposal {decided.ProposalId} {(decided.Accepted ? "accepted" : "rejected")}",
-        AnnouncementMade announcement => $"announcement: {announcement.Text}",
-        ExportRecorded export => $"export {export.Format} ({export.Summary.Profile}) {export.Summary.ContentHash}",
-        SpecReleased release => $"release {release.ReleaseId} ({release.Profile}) {release.SpecSha256}: {release.Note}",
-        _ => AuditEventTypes.NameOf(studyEvent.GetType()),
+        StudyDefined defined => Plural("Audit.Event.StudyDefined", defined.Study.Title, defined.Study.Questions.Count,
+            defined.Study.Questions.Sum(q => q.Contexts.Count), defined.Study.RedLines.Count),
+        PhaseChanged changed => Say("Audit.Event.PhaseChanged", Say($"Audit.Phase.{changed.Phase}")),
+        CanonicalValueDefined defined => Say("Audit.Event.ValueDefined", defined.Value.Id, defined.Value.Title),
+        CardSubmitted card when IsWithheld(card.CardId) => Say("Audit.Event.CardSubmittedWithheld", card.CardId, card.ParticipantId, card.QuestionId),
+        CardSubmitted card => Say("Audit.Event.CardSubmitted", card.CardId, card.ParticipantId, card.QuestionId, card.Title),
+        ValuesMerged merged => Say("Audit.Event.ValuesMerged", merged.FromValueId, merged.IntoValueId, Redact(merged.Reason)),
+        CardSplit split => Say("Audit.Event.CardSplit", split.CardId, split.NewValueId, Redact(split.Reason)),
+        VoteCast cast => Say("Audit.Event.VoteCast", cast.Vote.FromValueId, cast.Vote.ToValueId, cast.Vote.Context, Say($"Audit.Verdict.{cast.Vote.Verdict}")),
+        ParticipantWithdrew withdrew => Say("Audit.Event.ParticipantWithdrew", withdrew.ParticipantId),
+        ParticipantJoined { InviteCode: { } code } joined => Say("Audit.Event.ParticipantJoinedInvited", joined.ParticipantId, joined.Language, code),
+        ParticipantJoined joined => Say("Audit.Event.ParticipantJoined", joined.ParticipantId, joined.Language),
+        QuestionChosen chosen => Say("Audit.Event.QuestionChosen", chosen.ParticipantId, chosen.QuestionId),
+        InterviewMessagePosted posted => Say("Audit.Event.InterviewMessagePosted", posted.ParticipantId, posted.Message.Turn,
+            Say($"Audit.Role.{posted.Message.Role}"), Say($"Audit.Stage.{posted.Message.Stage}")),
+        CardDraftSaved draft => Say("Audit.Event.CardDraftSaved", draft.ParticipantId, draft.QuestionId),
+        ValueMembershipAnswered answered => Say(answered.StillMine ? "Audit.Event.MembershipStays" : "Audit.Event.MembershipLeaves", answered.ParticipantId, answered.CardId, answered.ValueId),
+        VoteItemsDrawn drawn => Plural("Audit.Event.VoteItemsDrawn", drawn.ParticipantId, drawn.Items.Count, drawn.Round),
+        SurveyAnswered survey => Plural("Audit.Event.SurveyAnswered", survey.ParticipantId, survey.Answers.Count),
+        CardHidden hidden => Say("Audit.Event.CardHidden", hidden.CardId, Redact(hidden.Reason)),
+        CardRestored restored => Say("Audit.Event.CardRestored", restored.CardId, Redact(restored.Reason)),
+        CardFlagged flagged => Say("Audit.Event.CardFlagged", flagged.CardId, Redact(flagged.Reason)),
+        CardFlagCleared cleared => Say("Audit.Event.CardFlagCleared", cleared.CardId),
+        CardEdited edited when IsWithheld(edited.CardId) => Say("Audit.Event.CardEditedWithheld", edited.CardId, Redact(edited.Reason)),
+        CardEdited edited => Say("Audit.Event.CardEdited", edited.CardId, edited.Title, Redact(edited.Reason)),
+        MergeProposed proposed => Say("Audit.Event.MergeProposed", proposed.FromValueId, proposed.IntoValueId, Redact(proposed.Reason)),
+        MergeProposalDecided decided => Say(decided.Accepted ? "Audit.Event.ProposalAccepted" : "Audit.Event.ProposalRejected", decided.ProposalId),
+        AnnouncementMade announcement => Say("Audit.Event.Announcement", announcement.Text),
+        ExportRecorded export => Say("Audit.Event.ExportRecorded", export.Format, export.Summary.Profile, export.Summary.ContentHash),
+        SpecReleased release => Say("Audit.Event.SpecReleased", release.ReleaseId, release.Profile, release.SpecSha256, release.Note),
+        _ => AuditEventTypes.LabelOf(AuditEventTypes.NameOf(studyEvent.GetType()), _text),
     };
+
+    private string Say(string key, params object[] arguments) => _text[key, [.. arguments.Select(argument => Isolated(argument)!)]];
+
+    // For the lines that count something: ICU plurals, so Arabic says "two questions" as it should.
+    private string Plural(string key, params object?[] arguments) => _text.Message(key, [.. arguments.Select(Isolated)]);
+
+    // In a right-to-left line, an id or an English title is set apart (Unicode's first-strong isolate), so its own
+    // direction does not scramble the words and punctuation around it. Counts stay numbers, for the plural rules.
+    private object? Isolated(object? argument) =>
+        argument is string text && _rightToLeft ? $"\u2068{text}\u2069" : argument;
 
     private bool IsWithheld(string cardId) =>
         _state.HiddenCards.ContainsKey(cardId) || (_authorOfCard.TryGetValue(cardId, out var author) && _state.WithdrawnParticipants.Contains(author));
@@ -262,28 +309,28 @@ internal sealed class AuditSummaries
     {
         foreach (var title in _redacted)
         {
-            text = text.Replace(title, "[withheld]", StringComparison.OrdinalIgnoreCase);
+            text = text.Replace(title, _withheld, StringComparison.OrdinalIgnoreCase);
         }
 
         return text;
     }
-
-    private static string Count(int count, string noun) => string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? string.Empty : "s")}");
 }
 
 /// <summary>
 /// The audit page's reads: a study's events as an <see cref="AuditSnapshot"/> (kept for the studies read most recently,
 /// and rebuilt when the study has new events) and the hash chain's verification.
 /// </summary>
-public sealed class AuditTrail(IEventLog log, IStudyCatalog catalog, ConsoleAuthorization authorization)
+public sealed class AuditTrail(IEventLog log, IStudyCatalog catalog, ConsoleAuthorization authorization, IStringLocalizer<ConsoleText> text)
 {
-    // A 100k-event study is some megabytes of entries; a handful of studies is what a console watches at once.
+    // A 100k-event study is some megabytes of entries; a handful of studies, each in the language of the facilitator
+    // reading it, is what a console watches at once.
     private const int CachedStudies = 4;
 
-    private readonly ConcurrentDictionary<string, (AuditSnapshot Snapshot, long EventCount, long LastUsed)> _snapshots = new(StringComparer.Ordinal);
+    // By study and language: each snapshot is worded in the language of the facilitator who asked for it.
+    private readonly ConcurrentDictionary<(string Slug, string Language), (AuditSnapshot Snapshot, long EventCount, long LastUsed)> _snapshots = new();
     private long _clock;
 
-    /// <summary>The study's events now (observer of the study), or null when there is no such study.</summary>
+    /// <summary>The study's events now (observer of the study), worded in the current UI culture, or null when there is no such study.</summary>
     public async Task<AuditSnapshot?> SnapshotAsync(ClaimsPrincipal user, string slug, CancellationToken cancellationToken = default)
     {
         await authorization.RequireAsync(user, slug, StudyAccess.Observer);
@@ -294,15 +341,16 @@ public sealed class AuditTrail(IEventLog log, IStudyCatalog catalog, ConsoleAuth
         }
 
         var used = Interlocked.Increment(ref _clock);
-        if (_snapshots.TryGetValue(slug, out var cached) && cached.EventCount == summary.EventCount)
+        var key = (slug, CultureInfo.CurrentUICulture.Name);
+        if (_snapshots.TryGetValue(key, out var cached) && cached.EventCount == summary.EventCount)
         {
-            _snapshots[slug] = cached with { LastUsed = used };
+            _snapshots[key] = cached with { LastUsed = used };
             return cached.Snapshot;
         }
 
         var events = await log.ReadStudyAsync(slug, cancellationToken);
-        var snapshot = new AuditSnapshot(slug, events);
-        _snapshots[slug] = (snapshot, events.Count, used);
+        var snapshot = new AuditSnapshot(slug, events, text);
+        _snapshots[key] = (snapshot, events.Count, used);
         foreach (var stale in _snapshots.OrderByDescending(s => s.Value.LastUsed).Skip(CachedStudies).ToList())
         {
             _snapshots.TryRemove(stale);

@@ -241,11 +241,11 @@ public sealed class AuditPageState(AuditTrail trail)
     /// What the verification says, as <c>moralgraph audit verify</c> says it. The chain runs through every study's events,
     /// so its count is the store's, not the table's: the text says so, or the two numbers on the page seem to disagree.
     /// </summary>
-    public string? VerificationText => Verification switch
+    public PageMessage? VerificationText => Verification switch
     {
         null => null,
-        { IsIntact: true } v => $"The audit log of the whole store is intact: {v.EventCount} events of every study, every hash and link verified. Head: {v.EventCount}:{v.HeadHash}",
-        var v => $"The audit log of the whole store is broken at event {v.FirstBrokenSequence}: {v.Problem}. {v.EventCount} events (of every study) before it verified.",
+        { IsIntact: true } v => PageMessage.Of("Audit.Verification.Intact", v.EventCount, v.HeadHash),
+        var v => PageMessage.Of("Audit.Verification.Broken", v.FirstBrokenSequence, v.Problem, v.EventCount),
     };
 }
 

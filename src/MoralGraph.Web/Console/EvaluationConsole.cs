@@ -88,7 +88,7 @@ public sealed class EvaluationPageState(EvaluationConsole evaluations)
     public EvaluationReport? Report { get; private set; }
 
     /// <summary>A problem to show (a file too large or unreadable, a release not found).</summary>
-    public string? Problem { get; private set; }
+    public PageMessage? Problem { get; private set; }
 
     /// <summary>Loads the study's releases.</summary>
     public async Task LoadAsync(ClaimsPrincipal user, string slug, CancellationToken cancellationToken = default)
@@ -115,19 +115,20 @@ public sealed class EvaluationPageState(EvaluationConsole evaluations)
         Problem = null;
         if (Responses is null || Verdicts is null)
         {
-            Problem = "Upload a responses file and a judge file first.";
+            Problem = PageMessage.Of("Evaluate.Problem.FilesMissing");
             return;
         }
 
         try
         {
             Report = await evaluations.EvaluateAsync(user, Slug, Spec, Responses, Verdicts, cancellationToken);
-            Problem = Report is null ? $"There is no release {Spec} of this study." : null;
+            Problem = Report is null ? PageMessage.Of("Evaluate.Problem.NoRelease", Spec) : null;
         }
         catch (EvaluationFileException e)
         {
             Report = null;
-            Problem = e.Message;
+            // Core's sentence: it names the file and the line, and what is wrong there.
+            Problem = PageMessage.Verbatim(e.Message);
         }
     }
 
@@ -137,7 +138,7 @@ public sealed class EvaluationPageState(EvaluationConsole evaluations)
         Problem = null;
         if (file.Size > MaxFileBytes)
         {
-            Problem = $"{file.Name} has {file.Size / (1024 * 1024)} MB; the page takes files of at most {MaxFileBytes / (1024 * 1024)} MB (the moralgraph evaluate command has no limit).";
+            Problem = PageMessage.Of("Evaluate.Problem.TooLarge", file.Name, file.Size / (1024 * 1024), MaxFileBytes / (1024 * 1024));
             return null;
         }
 

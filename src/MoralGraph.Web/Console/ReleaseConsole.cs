@@ -80,7 +80,7 @@ public sealed class ReleasesPageState(ReleaseConsole releases)
     public (string From, string To, SpecDiff Diff)? Comparison { get; private set; }
 
     /// <summary>A problem to show (a refused publication, a release not found).</summary>
-    public string? Problem { get; private set; }
+    public PageMessage? Problem { get; private set; }
 
     /// <summary>Loads the study's releases.</summary>
     public async Task LoadAsync(ClaimsPrincipal user, string slug, CancellationToken cancellationToken = default)
@@ -99,14 +99,26 @@ public sealed class ReleasesPageState(ReleaseConsole releases)
     /// <summary>Publishes the next release with <paramref name="note"/>, then lists the releases again.</summary>
     public async Task PublishAsync(ClaimsPrincipal user, string note, CancellationToken cancellationToken = default)
     {
+        // Said here in the facilitator's language; the service refuses a blank note too, for its other callers.
+        if (string.IsNullOrWhiteSpace(note))
+        {
+            Problem = PageMessage.Of("Releases.Problem.NoNote");
+            return;
+        }
+
         try
         {
             await releases.PublishAsync(user, Slug, note, Core.Reconciliation.DefaultProfile.ProfileName, cancellationToken);
             await LoadAsync(user, Slug, cancellationToken);
         }
-        catch (Exception e) when (e is ArgumentException or ReleaseConflictException or ConsoleAccessDeniedException)
+        catch (ReleaseConflictException)
         {
-            Problem = e.Message;
+            await LoadAsync(user, Slug, cancellationToken);
+            Problem = PageMessage.Of("Releases.Problem.Conflict");
+        }
+        catch (Exception e) when (e is ArgumentException or ConsoleAccessDeniedException)
+        {
+            Problem = PageMessage.Verbatim(e.Message);
         }
     }
 
@@ -116,6 +128,6 @@ public sealed class ReleasesPageState(ReleaseConsole releases)
         Problem = null;
         var diff = await releases.CompareAsync(user, Slug, from, to, cancellationToken);
         Comparison = diff is null ? null : (from, to, diff);
-        Problem = diff is null ? $"There is no release {from} or {to} of this study." : null;
+        Problem = diff is null ? PageMessage.Of("Releases.Problem.NotFound", from, to) : null;
     }
 }

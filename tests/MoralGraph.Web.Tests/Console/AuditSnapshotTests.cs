@@ -11,7 +11,7 @@ public sealed class AuditSnapshotTests
     private static readonly StudyScript Script = new("audit-script");
 
     private static AuditSnapshot Snapshot(params StudyEvent[] events) =>
-        new("audit-script", [.. events.Select((e, i) => new RecordedEvent(i + 1, e, "{}", "prev", $"{i + 1:x4}{new string('a', 60)}"))]);
+        new("audit-script", [.. events.Select((e, i) => new RecordedEvent(i + 1, e, "{}", "prev", $"{i + 1:x4}{new string('a', 60)}"))], ConsoleLocalizer.Create());
 
     private static StudyEvent By(StudyEvent studyEvent, string actor, int day) =>
         studyEvent with { Actor = actor, OccurredAt = new DateTimeOffset(2026, 11, day, 12, 0, 0, TimeSpan.Zero) };

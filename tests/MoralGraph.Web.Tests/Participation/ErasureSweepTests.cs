@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Export;
 using MoralGraph.Web.Console;
@@ -29,6 +30,9 @@ public sealed class ErasureSweepTests : IAsyncLifetime
 
     private readonly string _folder = TestFolder.Create();
     private MoralGraphAppFactory _app = null!;
+
+    // The audit page's words, in English here.
+    private IStringLocalizer<ConsoleText> ConsoleText => _app.Services.GetRequiredService<IStringLocalizer<ConsoleText>>();
     private HttpClient _client = null!;
 
     public Task InitializeAsync()
@@ -75,7 +79,7 @@ public sealed class ErasureSweepTests : IAsyncLifetime
         Assert.DoesNotContain(leaver.ParticipantId, after, StringComparison.Ordinal);
         Assert.DoesNotContain(leaverCard, after, StringComparison.Ordinal);
         Assert.Contains(StayerWord, after, StringComparison.Ordinal);
-        Assert.Contains(AuditSummaries.WithdrawnParticipant, after, StringComparison.Ordinal);
+        Assert.Contains(ConsoleText["Audit.Withdrawn.Participant"].Value, after, StringComparison.Ordinal);
 
         // The export recorded from the console, which the exports page compares the next one with, keeps their value's id
         // (as the log does) but not its words.
@@ -185,7 +189,7 @@ public sealed class ErasureSweepTests : IAsyncLifetime
         }
 
         // The audit page's table as its service builds it (the page itself renders it after it connects).
-        var audit = new AuditSnapshot(Slug, await _app.Services.GetRequiredService<IEventLog>().ReadStudyAsync(Slug));
+        var audit = new AuditSnapshot(Slug, await _app.Services.GetRequiredService<IEventLog>().ReadStudyAsync(Slug), ConsoleText);
         foreach (var entry in audit.Entries)
         {
             all.Append(entry.Actor).Append(' ').AppendLine(entry.Summary);
