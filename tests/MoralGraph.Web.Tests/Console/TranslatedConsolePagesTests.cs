@@ -1,4 +1,3 @@
-using System.Globalization;
 using AngleSharp.Html.Parser;
 using Bunit;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -6,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MoralGraph.Web.Components.Pages.Console;
 using MoralGraph.Web.Console;
 using MoralGraph.Web.Tests.Access;
+using MoralGraph.Web.Tests.Localization;
 
 namespace MoralGraph.Web.Tests.Console;
 
@@ -17,8 +17,6 @@ public sealed class TranslatedConsolePagesTests : ConsoleComponentTest, IClassFi
 {
     private const string Slug = "translated-list";
 
-    private readonly CultureInfo _culture = CultureInfo.CurrentCulture;
-    private readonly CultureInfo _uiCulture = CultureInfo.CurrentUICulture;
 
     public TranslatedConsolePagesTests(ConsoleApp app)
         : base(app) => Services.AddScoped(_ => new StudiesPageState(app.Get<StudyAdministration>()));
@@ -28,7 +26,7 @@ public sealed class TranslatedConsolePagesTests : ConsoleComponentTest, IClassFi
     {
         await EnsureStudyAsync();
         var owner = await App.AdministratorAsync();
-        Speak("es");
+        using var language = new CultureScope("es");
 
         var page = RenderPage<ConsoleStudies>(owner);
         page.WaitForElement("[data-testid=console-studies]");
@@ -48,7 +46,7 @@ public sealed class TranslatedConsolePagesTests : ConsoleComponentTest, IClassFi
     {
         await EnsureStudyAsync();
         var owner = await App.AdministratorAsync();
-        Speak("ar");
+        using var language = new CultureScope("ar");
         var page = RenderPage<ConsoleStudies>(owner);
         page.WaitForElement("textarea[data-testid=new-study-yaml]");
 
@@ -108,19 +106,6 @@ public sealed class TranslatedConsolePagesTests : ConsoleComponentTest, IClassFi
         Assert.Equal("وحدة التحكم – MoralGraph", document.Title);
         Assert.Contains("تسجيل الخروج", document.QuerySelector("form[action='/account/logout'] button")!.TextContent, StringComparison.Ordinal);
         Assert.Empty(UntranslatedConsoleText.In(document.DocumentElement, "ar", ["Live check"]));
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        CultureInfo.CurrentCulture = _culture;
-        CultureInfo.CurrentUICulture = _uiCulture;
-        base.Dispose(disposing);
-    }
-
-    private static void Speak(string language)
-    {
-        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo(language);
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(language);
     }
 
     private async Task EnsureStudyAsync()

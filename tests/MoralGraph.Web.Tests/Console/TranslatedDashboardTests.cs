@@ -1,4 +1,3 @@
-using System.Globalization;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MoralGraph.Core.Events;
@@ -8,6 +7,7 @@ using MoralGraph.Web.Console;
 using MoralGraph.Web.Live;
 using MoralGraph.Web.Tests.Components;
 using MoralGraph.Web.Tests.Live;
+using MoralGraph.Web.Tests.Localization;
 
 namespace MoralGraph.Web.Tests.Console;
 
@@ -23,8 +23,6 @@ public sealed class TranslatedDashboardTests : BunitTestContext
     private readonly StudyScript _script = new();
     private readonly LiveReconciliation _reconciliation;
     private readonly StudyDashboards _dashboards;
-    private readonly CultureInfo _culture = CultureInfo.CurrentCulture;
-    private readonly CultureInfo _uiCulture = CultureInfo.CurrentUICulture;
 
     public TranslatedDashboardTests()
     {
@@ -38,7 +36,7 @@ public sealed class TranslatedDashboardTests : BunitTestContext
     public async Task A_spanish_facilitator_reads_the_whole_dashboard_in_spanish()
     {
         var dashboard = await ReconciledStudyAsync();
-        Speak("es");
+        using var language = new CultureScope("es");
 
         var view = Render<StudyDashboardView>(parameters => parameters.Add(p => p.Dashboard, dashboard));
 
@@ -63,7 +61,7 @@ public sealed class TranslatedDashboardTests : BunitTestContext
     public async Task An_arabic_facilitator_reads_the_whole_dashboard_in_arabic_with_its_dual_forms()
     {
         var dashboard = await ReconciledStudyAsync();
-        Speak("ar");
+        using var language = new CultureScope("ar");
 
         var view = Render<StudyDashboardView>(parameters => parameters.Add(p => p.Dashboard, dashboard));
 
@@ -82,7 +80,7 @@ public sealed class TranslatedDashboardTests : BunitTestContext
     public async Task The_check_for_english_finds_the_consoles_english_on_an_english_dashboard()
     {
         var dashboard = await ReconciledStudyAsync();
-        Speak("en");
+        using var language = new CultureScope("en");
 
         var view = Render<StudyDashboardView>(parameters => parameters.Add(p => p.Dashboard, dashboard));
 
@@ -98,7 +96,7 @@ public sealed class TranslatedDashboardTests : BunitTestContext
     public async Task The_dashboard_page_and_its_empty_states_speak_the_facilitators_language()
     {
         await _live.WithStudyAsync(_script);
-        Speak("es");
+        using var language = new CultureScope("es");
 
         var page = Render<StudyDashboardPage>(parameters => parameters.Add(p => p.Slug, _script.Slug));
         page.WaitForElement("[data-testid=dashboard-title]", Patience);
@@ -112,19 +110,11 @@ public sealed class TranslatedDashboardTests : BunitTestContext
 
     protected override void Dispose(bool disposing)
     {
-        CultureInfo.CurrentCulture = _culture;
-        CultureInfo.CurrentUICulture = _uiCulture;
         base.Dispose(disposing);
         if (disposing)
         {
             _live.Dispose();
         }
-    }
-
-    private static void Speak(string language)
-    {
-        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo(language);
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(language);
     }
 
     private static List<string> Headings(IRenderedComponent<StudyDashboardView> view) =>
