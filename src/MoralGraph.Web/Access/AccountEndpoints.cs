@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 using MoralGraph.Core.Access;
 using MoralGraph.Web.Security;
 using MoralGraph.Web.Studies;
@@ -146,17 +147,22 @@ public static class AccountProblems
     public const string SetupToken = "setup-token";
     public const string SetupThrottled = "setup-throttled";
 
-    /// <summary>The message for <paramref name="code"/>; <paramref name="minutes"/> is the wait after a lock. Null for no or an unknown code.</summary>
-    public static string? Message(string? code, int? minutes = null) => code switch
+    /// <summary>
+    /// The message for <paramref name="code"/> in the page's language (<c>Account.Problem.{code}</c> of
+    /// <see cref="ConsoleText"/>); <paramref name="minutes"/> is the wait after a lock. Null for no or an unknown code.
+    /// </summary>
+    public static string? Message(IStringLocalizer<ConsoleText> text, string? code, int? minutes = null)
     {
-        // The same words whether the username exists or not.
-        Failed => "That username and password do not match an account.",
-        Throttled => $"Too many failed sign-ins. Try again in {Math.Max(minutes ?? 15, 1)} minute{(minutes == 1 ? "" : "s")}.",
-        Username => $"A username is 1 to {AccessChanges.MaximumUsernameLength} letters, digits or . _ - @ (no spaces).",
-        PasswordTooShort => AccessChanges.PasswordProblem(null),
-        PasswordsDiffer => "The two passwords differ.",
-        SetupToken => "This setup link's token is missing or not the current one. Open the link the app printed in its log at its latest start (a new one at each start), or paste that token below.",
-        SetupThrottled => $"Too many wrong setup tokens from this address. Try again in {Math.Max(minutes ?? 15, 1)} minute{(minutes == 1 ? "" : "s")}.",
-        _ => null,
-    };
+        ArgumentNullException.ThrowIfNull(text);
+        // Failed has the same words whether the username exists or not.
+        object[]? arguments = code switch
+        {
+            Failed or PasswordsDiffer or SetupToken => [],
+            Throttled or SetupThrottled => [Math.Max(minutes ?? 15, 1)],
+            Username => [AccessChanges.MaximumUsernameLength],
+            PasswordTooShort => [AccessChanges.MinimumPasswordLength],
+            _ => null,
+        };
+        return arguments is null ? null : text.Message($"Account.Problem.{code}", arguments).Value;
+    }
 }

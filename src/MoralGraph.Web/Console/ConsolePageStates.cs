@@ -42,7 +42,11 @@ public sealed class StudiesPageState(StudyAdministration administration)
         ArgumentNullException.ThrowIfNull(file);
         if (file.Size > StudyAdministration.MaxYamlLength)
         {
-            Problems = [new("file", $"{file.Name} has {file.Size / 1024} KB; a study definition has at most {StudyAdministration.MaxYamlLength / 1024} KB.")];
+            Problems = [new("file", $"{file.Name} has {file.Size / 1024} KB; a study definition has at most {StudyAdministration.MaxYamlLength / 1024} KB.")
+            {
+                Code = "FileTooLarge",
+                Arguments = [file.Name, file.Size / 1024, StudyAdministration.MaxYamlLength / 1024],
+            }];
             return;
         }
 

@@ -91,7 +91,7 @@ public sealed class StudyAdministration(
         var study = result.Value!;
         if ((await log.ReadStudyAsync(study.Slug, cancellationToken)).Count > 0)
         {
-            return new StudyChange(null, [new("slug", $"There is already a study '{study.Slug}': change it from its settings page, or choose another slug.")]);
+            return new StudyChange(null, [new("slug", $"There is already a study '{study.Slug}': change it from its settings page, or choose another slug.") { Code = "SlugTaken", Arguments = [study.Slug] }]);
         }
 
         // The definition and its seed values in one transaction: a study is never created half.
@@ -115,7 +115,7 @@ public sealed class StudyAdministration(
         // Only a name from the listing: a path from the page never reaches the file system.
         if (!ImportableFiles().Contains(fileName, StringComparer.Ordinal))
         {
-            return new StudyChange(null, [new("file", $"'{fileName}' is not a study file of the seed folder.")]);
+            return new StudyChange(null, [new("file", $"'{fileName}' is not a study file of the seed folder.") { Code = "NotSeedFile", Arguments = [fileName] }]);
         }
 
         var yaml = await File.ReadAllTextAsync(Path.Combine(SeedFolder()!, fileName), cancellationToken);
@@ -182,6 +182,6 @@ public sealed class StudyAdministration(
     private string? SeedFolder() => seedOptions.Value.ResolveDirectory(environment.ContentRootPath);
 
     private static StudyChange? TooLong(string? yaml) => (yaml?.Length ?? 0) > MaxYamlLength
-        ? new StudyChange(null, [new("document", $"A study definition has at most {MaxYamlLength / 1024} KB; this one has {yaml!.Length / 1024} KB.")])
+        ? new StudyChange(null, [new("document", $"A study definition has at most {MaxYamlLength / 1024} KB; this one has {yaml!.Length / 1024} KB.") { Code = "DocumentTooLarge", Arguments = [MaxYamlLength / 1024, yaml.Length / 1024] }])
         : null;
 }

@@ -1,9 +1,11 @@
 using System.Net;
+using AngleSharp.Html.Parser;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MoralGraph.Core.Access;
 using MoralGraph.Web.Access;
+using MoralGraph.Web.Tests.Console;
 
 namespace MoralGraph.Web.Tests.Access;
 
@@ -138,6 +140,23 @@ public sealed class SetupTests : IDisposable
 
         Assert.Equal($"{AccountEndpoints.SetupPath}?token={Uri.EscapeDataString(token)}&problem={problem}", refused.Headers.Location?.OriginalString);
         Assert.False((await _app.Access().GetStateAsync()).HasOwner);
+    }
+
+    [Theory]
+    [InlineData("es", "Configurar MoralGraph", "Al menos 12 caracteres.", "Demasiados tokens de configuración incorrectos desde esta dirección. Vuelve a intentarlo dentro de 1 minuto.")]
+    [InlineData("ar", "إعداد MoralGraph", "12 حرفًا على الأقل.", "رموز إعداد خاطئة كثيرة جدًا من هذا العنوان. حاول مرة أخرى بعد دقيقة واحدة.")]
+    public async Task The_setup_page_speaks_the_browsers_language(string language, string heading, string passwordHint, string throttled)
+    {
+        using var client = NewClient();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+
+        var document = await new HtmlParser().ParseDocumentAsync(await client.GetStringAsync(AccountEndpoints.SetupPath + "?problem=setup-throttled&minutes=1"));
+
+        Assert.Equal(heading, document.QuerySelector("h1")!.TextContent);
+        Assert.Equal(passwordHint, document.QuerySelector("#password-hint")!.TextContent);
+        Assert.Equal(throttled, document.QuerySelector("[data-testid=setup-problem]")!.TextContent);
+        Assert.Contains("<code>moralgraph facilitator add NAME --role owner</code>", document.Body!.InnerHtml, StringComparison.Ordinal);
+        Assert.Empty(UntranslatedConsoleText.In(document.DocumentElement, language));
     }
 
     private HttpClient NewClient() => _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });

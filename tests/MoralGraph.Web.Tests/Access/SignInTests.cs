@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MoralGraph.Core.Access;
 using MoralGraph.Web.Access;
+using MoralGraph.Web.Tests.Localization;
 
 namespace MoralGraph.Web.Tests.Access;
 
@@ -41,7 +42,7 @@ public sealed class SignInTests(AccessAppFixture app) : IClassFixture<AccessAppF
         Assert.Equal("/account/login?problem=failed&returnUrl=%2F", wrongPassword.Headers.Location?.OriginalString);
         Assert.False(wrongPassword.Headers.Contains("Set-Cookie") && wrongPassword.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith(FacilitatorSignIn.CookieName, StringComparison.Ordinal)));
         var page = await client.GetStringAsync(wrongPassword.Headers.Location);
-        Assert.Contains(AccountProblems.Message(AccountProblems.Failed)!, page, StringComparison.Ordinal);
+        Assert.Contains(AccountProblems.Message(EnglishConsoleText.Localizer, AccountProblems.Failed)!, page, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -15,11 +15,11 @@ namespace MoralGraph.Web.Tests.Localization;
 public sealed partial class TranslatedJourneyTextTests
 {
     // Strings that are the same words in a language (Spanish "No"), or carry no words at all (a bare number), by "resource:language".
-    private static readonly Dictionary<string, HashSet<string>> SameAsEnglish = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, HashSet<string>> SameAsEnglish = new(StringComparer.Ordinal)
     {
         ["JourneyText:es"] = ["Vote.No", "Survey.Scale.2", "Survey.Scale.3", "Survey.Scale.4"],
         ["JourneyText:ar"] = ["Survey.Scale.2", "Survey.Scale.3", "Survey.Scale.4"],
-        ["ConsoleText:es"] = ["Audit.Column.Hash"],
+        ["ConsoleText:es"] = ["Audit.Column.Hash", "Graph.Contested.No", "Legitimacy.PerQuestion.Cell", "Legitimacy.Report.Json", "Legitimacy.Report.Markdown", "Standings.ListSeparator"],
         ["ConsoleText:ar"] = [],
         ["ComponentText:es"] = [],
         ["ComponentText:ar"] = [],
