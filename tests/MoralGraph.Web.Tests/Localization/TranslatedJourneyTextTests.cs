@@ -19,7 +19,7 @@ public sealed partial class TranslatedJourneyTextTests
     {
         ["JourneyText:es"] = ["Vote.No", "Survey.Scale.2", "Survey.Scale.3", "Survey.Scale.4"],
         ["JourneyText:ar"] = ["Survey.Scale.2", "Survey.Scale.3", "Survey.Scale.4"],
-        ["ConsoleText:es"] = [],
+        ["ConsoleText:es"] = ["Access.ListSeparator", "Usage.TokensColumn"],
         ["ConsoleText:ar"] = [],
     };
 
