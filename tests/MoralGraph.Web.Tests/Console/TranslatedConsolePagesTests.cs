@@ -96,9 +96,9 @@ public sealed partial class TranslatedConsolePagesTests : ConsoleComponentTest, 
     }
 
     [Theory]
-    [InlineData("es", "Acceso", "Contraseña (al menos 12 caracteres)", "propietario · todos los estudios")]
-    [InlineData("ar", "الوصول", "كلمة المرور (12 حرفًا على الأقل)", "مالك · كل الدراسات")]
-    public async Task The_access_page_names_roles_and_scopes_in_the_facilitators_language(string language, string heading, string password, string ownerChip)
+    [InlineData("es", "Acceso", "Contraseña (al menos 12 caracteres)", "propietario · todos los estudios", "Cuenta nueva-es creada como observador de todos los estudios.")]
+    [InlineData("ar", "الوصول", "كلمة المرور (12 حرفًا على الأقل)", "مالك · كل الدراسات", "أُنشئ الحساب nueva-ar بدور مراقب في كل الدراسات.")]
+    public async Task The_access_page_names_roles_and_scopes_in_the_facilitators_language(string language, string heading, string password, string ownerChip, string created)
     {
         await App.StudyAsync($"translated-access-{language}");
         var admin = await App.AdministratorAsync();
@@ -111,6 +111,12 @@ public sealed partial class TranslatedConsolePagesTests : ConsoleComponentTest, 
         Assert.Contains(page.FindComponents<MudBlazor.MudTextField<string>>(), field => field.Instance.Label == password);
         var administrator = page.FindAll("[data-testid=account]").Single(row => row.TextContent.Contains(ConsoleApp.Administrator, StringComparison.Ordinal));
         Assert.Contains(ownerChip, administrator.TextContent, StringComparison.Ordinal);
+
+        // An account created with the role chosen (observer of every study, the first choices) is announced in the same language.
+        page.Find("input[data-testid=new-username]").Change($"nueva-{language}");
+        page.Find("input[data-testid=new-password]").Change("correct horse battery staple");
+        page.Find("[data-testid=create-account]").Click();
+        page.WaitForAssertion(() => Assert.Equal(created, page.Find("[data-testid=access-message]").TextContent.Trim()), Patience);
         AssertNoEnglishSentence(page.Markup);
     }
 
