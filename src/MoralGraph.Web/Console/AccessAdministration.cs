@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.Extensions.Localization;
 using MoralGraph.Core.Access;
 using MoralGraph.Core.Events;
 using MoralGraph.Web.Access;
@@ -22,7 +23,7 @@ public sealed record AccessView(bool IsAdministrator, IReadOnlyList<string> Scop
 /// Facilitator accounts, roles and API keys from the console, through <see cref="AccessDirectory"/>. An owner of every
 /// study manages everything; an owner of a study manages roles and keys in that study only. Every method checks first.
 /// </summary>
-public sealed class AccessAdministration(AccessDirectory directory, IStudyCatalog catalog, ConsoleAuthorization authorization)
+public sealed class AccessAdministration(AccessDirectory directory, IStudyCatalog catalog, ConsoleAuthorization authorization, IStringLocalizer<ConsoleText> consoleText)
 {
     /// <summary>What <paramref name="user"/> may see and manage (owner of at least one study).</summary>
     public async Task<AccessView> ViewAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
@@ -89,7 +90,7 @@ public sealed class AccessAdministration(AccessDirectory directory, IStudyCatalo
     public async Task RevokeApiKeyAsync(ClaimsPrincipal user, string keyId, CancellationToken cancellationToken = default)
     {
         var key = (await directory.GetStateAsync(cancellationToken)).ApiKeys.FirstOrDefault(k => k.KeyId == keyId)
-            ?? throw new AccessChangeRefusedException($"There is no API key '{keyId}'.");
+            ?? throw new AccessChangeRefusedException(consoleText["Access.Refused.NoKey", keyId]);
         var actor = await authorization.RequireAsync(user, key.Scope, StudyAccess.Owner);
         await directory.RevokeApiKeyAsync(keyId, actor, cancellationToken);
     }

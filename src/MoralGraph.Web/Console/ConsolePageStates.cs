@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.Localization;
 using MoralGraph.Core.Elicitation;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Studies;
@@ -77,8 +78,8 @@ public sealed class StudiesPageState(StudyAdministration administration)
     }
 }
 
-/// <summary>A study's settings page: its definition as YAML, its phase, and announcements.</summary>
-public sealed class SettingsPageState(StudyAdministration administration)
+/// <summary>A study's settings page: its definition as YAML, its phase, and announcements; it says what happened in the console's language.</summary>
+public sealed class SettingsPageState(StudyAdministration administration, IStringLocalizer<ConsoleText> text)
 {
     /// <summary>The study's slug.</summary>
     public string Slug { get; private set; } = string.Empty;
@@ -123,13 +124,13 @@ public sealed class SettingsPageState(StudyAdministration administration)
         Problems = change.Problems;
         if (!change.Stored)
         {
-            return (false, $"Not saved: {Count(change.Problems.Count(p => p.Severity == ProblemSeverity.Error))} to fix.");
+            return (false, text.Message("Settings.NotSaved", change.Problems.Count(p => p.Severity == ProblemSeverity.Error)));
         }
 
         var warnings = change.Problems;
         await LoadAsync(user, Slug, cancellationToken);
         Problems = warnings;
-        return (true, "The definition is saved.");
+        return (true, text["Settings.Saved"]);
     });
 
     /// <summary>Moves the study to <paramref name="phase"/>; true when moved.</summary>
@@ -139,7 +140,7 @@ public sealed class SettingsPageState(StudyAdministration administration)
         var edited = HasChanges ? Yaml : null;
         await LoadAsync(user, Slug, cancellationToken);
         Yaml = edited ?? Yaml;
-        return (true, $"The study is now {phase.ToString().ToLowerInvariant()}.");
+        return (true, text["Settings.PhaseChanged", text[$"Settings.Phase.{phase}"].Value]);
     });
 
     /// <summary>Sends <see cref="Announcement"/> to the study's participants; true when sent.</summary>
@@ -147,7 +148,7 @@ public sealed class SettingsPageState(StudyAdministration administration)
     {
         await administration.AnnounceAsync(user, Slug, Announcement, cancellationToken);
         Announcement = string.Empty;
-        return (true, "The announcement is sent.");
+        return (true, text["Settings.Announced"]);
     });
 
     private async Task<bool> RunAsync(Func<Task<(bool Done, string Message)>> action)
@@ -164,8 +165,6 @@ public sealed class SettingsPageState(StudyAdministration administration)
             return false;
         }
     }
-
-    private static string Count(int count) => count == 1 ? "1 problem" : $"{count} problems";
 }
 
 /// <summary>A study's audit page: the filter, the page of events shown, and the hash chain's verification.</summary>
@@ -295,8 +294,11 @@ public sealed class ExportsPageState(ExportConsole exports)
     }
 }
 
-/// <summary>The access page: accounts, roles and API keys the facilitator manages, and the forms that change them.</summary>
-public sealed class AccessPageState(AccessAdministration administration)
+/// <summary>
+/// The access page: accounts, roles and API keys the facilitator manages, and the forms that change them; it says what
+/// happened in the console's language.
+/// </summary>
+public sealed class AccessPageState(AccessAdministration administration, IStringLocalizer<ConsoleText> text)
 {
     /// <summary>What the facilitator sees, once loaded.</summary>
     public AccessView? View { get; private set; }
@@ -351,7 +353,7 @@ public sealed class AccessPageState(AccessAdministration administration)
     public Task<bool> CreateAccountAsync(ClaimsPrincipal user) => RunAsync(user, async () =>
     {
         await administration.CreateAccountAsync(user, NewUsername, NewPassword, Scope, Role);
-        var message = $"Account {NewUsername.Trim()} created as {Describe(Role, Scope)}.";
+        string message = text["Access.Done.Created", NewUsername.Trim(), Describe(Role, Scope)];
         (NewUsername, NewPassword) = (string.Empty, string.Empty);
         return message;
     });
@@ -360,21 +362,21 @@ public sealed class AccessPageState(AccessAdministration administration)
     public Task<bool> GrantAsync(ClaimsPrincipal user, string username) => RunAsync(user, async () =>
     {
         await administration.GrantAsync(user, username, Scope, Role);
-        return $"{username} is now {Describe(Role, Scope)}.";
+        return text["Access.Done.Granted", username, Describe(Role, Scope)];
     });
 
     /// <summary>Takes <paramref name="username"/>'s role in <paramref name="scope"/> away.</summary>
     public Task<bool> RevokeAsync(ClaimsPrincipal user, string username, string scope) => RunAsync(user, async () =>
     {
         await administration.RevokeAsync(user, username, scope);
-        return $"{username} has no role in {ScopeName(scope)} any more.";
+        return text["Access.Done.Revoked", username, ScopeName(scope)];
     });
 
     /// <summary>Disables <paramref name="username"/>.</summary>
     public Task<bool> DisableAsync(ClaimsPrincipal user, string username) => RunAsync(user, async () =>
     {
         await administration.DisableAsync(user, username);
-        return $"{username} is disabled: signed out everywhere, and cannot sign in.";
+        return text["Access.Done.Disabled", username];
     });
 
     /// <summary>Issues a key for <see cref="KeyStudy"/> labelled <see cref="KeyLabel"/>; it is in <see cref="IssuedKey"/> until the next action.</summary>
@@ -383,20 +385,23 @@ public sealed class AccessPageState(AccessAdministration administration)
         var key = await administration.IssueApiKeyAsync(user, KeyStudy, KeyLabel);
         KeyLabel = string.Empty;
         IssuedKey = key;
-        return $"API key issued for {KeyStudy}. Copy it now: it is not shown again.";
+        return text["Access.Done.KeyIssued", KeyStudy];
     });
 
     /// <summary>Revokes the API key <paramref name="keyId"/>.</summary>
     public Task<bool> RevokeApiKeyAsync(ClaimsPrincipal user, string keyId) => RunAsync(user, async () =>
     {
         await administration.RevokeApiKeyAsync(user, keyId);
-        return $"API key {keyId} is revoked.";
+        return text["Access.Done.KeyRevoked", keyId];
     });
 
-    /// <summary>A scope as the page names it.</summary>
-    public static string ScopeName(string scope) => scope == Core.Access.AccessLog.AllStudies ? "every study" : scope;
+    /// <summary>A scope as the page names it: a study's slug, or "every study" in the console's language.</summary>
+    public string ScopeName(string scope) => scope == Core.Access.AccessLog.AllStudies ? text["Access.EveryStudy"] : scope;
 
-    private static string Describe(Core.Access.FacilitatorRole role, string scope) => $"{role.ToString().ToLowerInvariant()} of {ScopeName(scope)}";
+    /// <summary>A role as the page names it, in the console's language.</summary>
+    public string RoleName(Core.Access.FacilitatorRole role) => text[$"Access.Role.{role}"];
+
+    private string Describe(Core.Access.FacilitatorRole role, string scope) => text["Access.RoleIn", RoleName(role), ScopeName(scope)];
 
     private async Task<bool> RunAsync(ClaimsPrincipal user, Func<Task<string>> action)
     {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.Extensions.Localization;
 using MoralGraph.Core.Assistance;
 using MoralGraph.Core.Events;
 using MoralGraph.Core.Studies;
@@ -31,13 +32,15 @@ public sealed record AssistedContentView(StudyPermissions Permissions, IReadOnly
 /// Model-proposed contexts and model-written stories from the console: facilitators of the study see pending
 /// proposals and accept (the context is added to its question by a study revision) or reject them, and start the
 /// background jobs that propose contexts and write transition stories. Every action checks the role again. With no
-/// model configured the proposals still list and can be decided; nothing can be started.
+/// model configured the proposals still list and can be decided; nothing can be started. A refusal says why in the
+/// console's language (<paramref name="consoleText"/>).
 /// </summary>
 public sealed class ContextProposals(
     IEventLog log,
     StudyStates states,
     ConsoleAuthorization authorization,
     TimeProvider time,
+    IStringLocalizer<ConsoleText> consoleText,
     ModelJobBoard? jobs = null,
     ModelContextProposer? proposer = null,
     ModelTransitionStoryGenerator? stories = null)
@@ -97,7 +100,7 @@ public sealed class ContextProposals(
         var (events, contextId) = await states.ReadAsync(slug, (state, _) => Decide(state, proposalId, accept, actor, now), cancellationToken);
         if (events is null)
         {
-            throw new ModerationRefusedException($"There is no study '{slug}'.");
+            throw new ModerationRefusedException(consoleText["Assisted.NoStudy", slug]);
         }
 
         await log.AppendAllAsync(events, cancellationToken);
@@ -110,7 +113,7 @@ public sealed class ContextProposals(
         await authorization.RequireAsync(user, slug, StudyAccess.Facilitator);
         return jobs is not null && proposer is not null
             ? jobs.TryEnqueue(proposer.QuestionJobFor(slug))
-            : throw new ModerationRefusedException("No language model is configured.");
+            : throw new ModerationRefusedException(consoleText["Assisted.Refused.NoModel"]);
     }
 
     /// <summary>Queues the job writing transition stories; false when one is already queued or running.</summary>
@@ -119,15 +122,15 @@ public sealed class ContextProposals(
         await authorization.RequireAsync(user, slug, StudyAccess.Facilitator);
         return jobs is not null && stories is not null
             ? jobs.TryEnqueue(stories.JobFor(slug))
-            : throw new ModerationRefusedException("No language model is configured.");
+            : throw new ModerationRefusedException(consoleText["Assisted.Refused.NoModel"]);
     }
 
     /// <summary>The events deciding <paramref name="proposalId"/>, and the id of the context an acceptance adds.</summary>
-    internal static (List<StudyEvent> Events, string? ContextId) Decide(StudyState state, string proposalId, bool accept, string actor, DateTimeOffset now)
+    private (List<StudyEvent> Events, string? ContextId) Decide(StudyState state, string proposalId, bool accept, string actor, DateTimeOffset now)
     {
         var study = state.Study!;
         var proposal = state.Assistance.PendingContextProposals().FirstOrDefault(p => p.ProposalId == proposalId)
-            ?? throw new ModerationRefusedException("That proposal is no longer pending.");
+            ?? throw new ModerationRefusedException(consoleText["Assisted.Refused.ProposalGone"]);
         List<StudyEvent> events = [new ContextProposalDecided(proposalId, accept) { StudyId = study.Slug, OccurredAt = now, Actor = actor }];
         if (!accept)
         {
@@ -135,7 +138,7 @@ public sealed class ContextProposals(
         }
 
         var question = study.FindQuestion(proposal.QuestionId)
-            ?? throw new ModerationRefusedException($"The question '{proposal.QuestionId}' is no longer in the study; reject the proposal instead.");
+            ?? throw new ModerationRefusedException(consoleText["Assisted.Refused.QuestionGone", proposal.QuestionId]);
         if (question.Contexts.Any(c => ContextText.Normalize(c.Text) == ContextText.Normalize(proposal.Text)))
         {
             return (events, null);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.Extensions.Localization;
 using MoralGraph.Core.Elicitation;
 using MoralGraph.Core.Interview;
 
@@ -23,9 +24,10 @@ public enum CardFilter
 /// <summary>
 /// A study's moderation page: the cards with a filter, the card being edited, the merge being prepared, the review
 /// queue and the announcement being written; each action goes through <see cref="StudyModeration"/> (which checks the
-/// role again) and ends in <see cref="Message"/>, with a refusal's reason when refused.
+/// role again) and ends in <see cref="Message"/>, with a refusal's reason when refused; what it says is in the console's
+/// language (<paramref name="text"/>).
 /// </summary>
-public sealed class ModerationPageState(StudyModeration moderation)
+public sealed class ModerationPageState(StudyModeration moderation, IStringLocalizer<ConsoleText> text)
 {
     /// <summary>The study.</summary>
     public string Slug { get; private set; } = string.Empty;
@@ -102,23 +104,23 @@ public sealed class ModerationPageState(StudyModeration moderation)
 
     /// <summary>Hides a card with its typed reason.</summary>
     public Task<bool> HideAsync(ClaimsPrincipal user, string cardId) =>
-        RunAsync(user, () => moderation.HideCardAsync(user, Slug, cardId, ReasonFor(cardId)), "The card is hidden: it has left the voting draw, the graph and the exports.", cardId);
+        RunAsync(user, () => moderation.HideCardAsync(user, Slug, cardId, ReasonFor(cardId)), text["Moderation.Done.Hidden"], cardId);
 
     /// <summary>Restores a hidden card with its typed reason, if any (bringing a card back needs none).</summary>
     public Task<bool> RestoreAsync(ClaimsPrincipal user, string cardId) =>
-        RunAsync(user, () => moderation.RestoreCardAsync(user, Slug, cardId, ReasonFor(cardId)), "The card is back in play.", cardId);
+        RunAsync(user, () => moderation.RestoreCardAsync(user, Slug, cardId, ReasonFor(cardId)), text["Moderation.Done.Restored"], cardId);
 
     /// <summary>Flags a card with its typed reason.</summary>
     public Task<bool> FlagAsync(ClaimsPrincipal user, string cardId) =>
-        RunAsync(user, () => moderation.FlagCardAsync(user, Slug, cardId, ReasonFor(cardId)), "The card is flagged.", cardId);
+        RunAsync(user, () => moderation.FlagCardAsync(user, Slug, cardId, ReasonFor(cardId)), text["Moderation.Done.Flagged"], cardId);
 
     /// <summary>Clears a card's flag.</summary>
     public Task<bool> ClearFlagAsync(ClaimsPrincipal user, string cardId) =>
-        RunAsync(user, () => moderation.ClearFlagAsync(user, Slug, cardId), "The flag is cleared.");
+        RunAsync(user, () => moderation.ClearFlagAsync(user, Slug, cardId), text["Moderation.Done.FlagCleared"]);
 
     /// <summary>Takes a card out of its value, with its typed reason.</summary>
     public Task<bool> SplitAsync(ClaimsPrincipal user, string cardId) =>
-        RunAsync(user, () => moderation.SplitCardAsync(user, Slug, cardId, ReasonFor(cardId)), "The card is a value of its own now.", cardId);
+        RunAsync(user, () => moderation.SplitCardAsync(user, Slug, cardId, ReasonFor(cardId)), text["Moderation.Done.Split"], cardId);
 
     /// <summary>Starts correcting <paramref name="card"/>.</summary>
     public void StartEdit(ModeratedCard card)
@@ -139,22 +141,22 @@ public sealed class ModerationPageState(StudyModeration moderation)
             EditProblems = await moderation.EditCardAsync(user, Slug, cardId, new CardDraft(EditTitle, EditDescription, policies), ReasonFor(cardId));
             if (EditProblems.Count > 0)
             {
-                throw new ModerationRefusedException("The correction is not saved: fix what is marked below.");
+                throw new ModerationRefusedException(text["Moderation.Refused.Correction"]);
             }
 
             CancelEdit();
-        }, "The correction is saved; the original is kept.", cardId);
+        }, text["Moderation.Done.Corrected"], cardId);
 
     /// <summary>Merges <see cref="MergeFrom"/> into <see cref="MergeInto"/>.</summary>
     public Task<bool> MergeAsync(ClaimsPrincipal user) => RunAsync(user, async () =>
     {
         await moderation.MergeValuesAsync(user, Slug, MergeFrom ?? string.Empty, MergeInto ?? string.Empty, MergeReason);
         (MergeFrom, MergeInto, MergeReason) = (null, null, string.Empty);
-    }, "The values are merged.");
+    }, text["Moderation.Done.Merged"]);
 
     /// <summary>Accepts or rejects a merge proposal.</summary>
     public Task<bool> DecideAsync(ClaimsPrincipal user, string proposalId, bool accept) =>
-        RunAsync(user, () => moderation.DecideProposalAsync(user, Slug, proposalId, accept), accept ? "The proposal is accepted: the values are merged." : "The proposal is rejected.");
+        RunAsync(user, () => moderation.DecideProposalAsync(user, Slug, proposalId, accept), text[accept ? "Moderation.Done.ProposalAccepted" : "Moderation.Done.ProposalRejected"]);
 
     /// <summary>Runs deduplication into the review queue (or queues the model's job).</summary>
     public async Task<bool> ProposeMergesAsync(ClaimsPrincipal user)
@@ -163,13 +165,7 @@ public sealed class ModerationPageState(StudyModeration moderation)
         var done = await RunAsync(user, async () => run = await moderation.ProposeMergesAsync(user, Slug), null);
         if (done && run is not null)
         {
-            Message = run switch
-            {
-                { Queued: true } => "The model is judging the cards in the background; its proposals will appear below for review.",
-                { Proposed: 0 } => "Deduplication found no new merges to propose.",
-                { Proposed: 1 } => "Deduplication proposed 1 merge; it waits for review below.",
-                _ => $"Deduplication proposed {run.Proposed} merges; they wait for review below.",
-            };
+            Message = run.Queued ? text["Moderation.Done.ModelQueued"] : text.Message("Moderation.Done.Proposed", run.Proposed);
         }
 
         return done;
@@ -183,7 +179,7 @@ public sealed class ModerationPageState(StudyModeration moderation)
     {
         await moderation.AnnounceAsync(user, Slug, Announcement);
         Announcement = string.Empty;
-    }, "The announcement is sent to everyone on the study's pages.");
+    }, text["Moderation.Done.Announced"]);
 
     private async Task<bool> RunAsync(ClaimsPrincipal user, Func<Task> action, string? success, string? onCard = null)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using MoralGraph.Core.Deduplication;
 using MoralGraph.Core.Elicitation;
 using MoralGraph.Core.Events;
@@ -23,9 +24,11 @@ public sealed record MergeProposalRun(int Proposed, bool Queued);
 /// deduplication into the review queue, announce, and move the phase. Callers check the facilitator's role first.
 /// When a model is configured (<paramref name="modelDeduplication"/> registered), deduplication is a background job whose
 /// proposals reach the queue when the model has judged; otherwise the offline deduplicator proposes at once.
+/// A refusal says why in the console's language (<paramref name="consoleText"/>), for the facilitator who asked.
 /// </summary>
 public sealed class ModerationService(
-    IEventLog log, StudyRepository studies, IValueDeduplicator deduplicator, TimeProvider time, ModelDeduplicationJobs? modelDeduplication = null)
+    IEventLog log, StudyRepository studies, IValueDeduplicator deduplicator, TimeProvider time, IStringLocalizer<ConsoleText> consoleText,
+    ModelDeduplicationJobs? modelDeduplication = null)
 {
     /// <summary>Most characters in a reason.</summary>
     public const int MaxReasonLength = 500;
@@ -46,7 +49,7 @@ public sealed class ModerationService(
         var state = await RequireCardAsync(slug, cardId, cancellationToken);
         if (!state.HiddenCards.ContainsKey(cardId))
         {
-            throw new ModerationRefusedException("That card is not hidden.");
+            throw new ModerationRefusedException(consoleText["Moderation.Refused.NotHidden"]);
         }
 
         // Taking a card out of play needs a reason for the audit page; bringing it back undoes that, so a reason is optional.
@@ -92,7 +95,7 @@ public sealed class ModerationService(
         var values = state.ToSnapshot().Values.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
         if (fromValueId == intoValueId || !values.Contains(fromValueId) || !values.Contains(intoValueId))
         {
-            throw new ModerationRefusedException("Choose two different values that are both in the study.");
+            throw new ModerationRefusedException(consoleText["Moderation.Refused.MergeValues"]);
         }
 
         await AppendAsync(new ValuesMerged(fromValueId, intoValueId, Reason(reason)) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = actor }, cancellationToken);
@@ -104,7 +107,7 @@ public sealed class ModerationService(
         var state = await RequireCardAsync(slug, cardId, cancellationToken);
         if (state.ValueOfCard(cardId) is not { } current || state.CurrentCards().Count(c => c.ValueId == current) < 2)
         {
-            throw new ModerationRefusedException("That card is the only one in its value; there is nothing to split it from.");
+            throw new ModerationRefusedException(consoleText["Moderation.Refused.OnlyCard"]);
         }
 
         var newValueId = $"{cardId}-split-{state.EventCount}";
@@ -117,7 +120,7 @@ public sealed class ModerationService(
     {
         var state = await RequireStudyAsync(slug, cancellationToken);
         var proposal = state.PendingMergeProposals().FirstOrDefault(p => p.ProposalId == proposalId)
-            ?? throw new ModerationRefusedException("That proposal is no longer pending (decided, or one of its values changed).");
+            ?? throw new ModerationRefusedException(consoleText["Moderation.Refused.ProposalGone"]);
         var now = time.GetUtcNow();
         var events = new List<StudyEvent> { new MergeProposalDecided(proposalId, accept) { StudyId = slug, OccurredAt = now, Actor = actor } };
         if (accept)
@@ -146,7 +149,7 @@ public sealed class ModerationService(
         {
             return modelDeduplication.TryEnqueue(slug)
                 ? new MergeProposalRun(0, Queued: true)
-                : throw new ModerationRefusedException("The model is already judging this study's cards; its proposals will appear in the review queue.");
+                : throw new ModerationRefusedException(consoleText["Moderation.Refused.AlreadyJudging"]);
         }
 
         var proposals = await StudyDeduplication.ProposeForReviewAsync(state, deduplicator, time.GetUtcNow(), cancellationToken);
@@ -171,7 +174,7 @@ public sealed class ModerationService(
         var message = (text ?? string.Empty).Trim();
         if (message.Length is 0 or > AnnouncementMade.MaxLength)
         {
-            throw new ModerationRefusedException($"Write an announcement of 1 to {AnnouncementMade.MaxLength} characters.");
+            throw new ModerationRefusedException(consoleText["Moderation.Refused.Announcement", AnnouncementMade.MaxLength]);
         }
 
         await AppendAsync(new AnnouncementMade(Guid.NewGuid().ToString("N"), message) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = actor }, cancellationToken);
@@ -183,27 +186,27 @@ public sealed class ModerationService(
         var state = await RequireStudyAsync(slug, cancellationToken);
         if (!StudyPhases.CanMove(state.Study!.Phase, phase))
         {
-            throw new ModerationRefusedException($"The study is {state.Study.Phase}; phases only move forward.");
+            throw new ModerationRefusedException(consoleText["Moderation.Refused.PhaseBackward", consoleText[$"Settings.Phase.{state.Study.Phase}"].Value]);
         }
 
         await AppendAsync(new PhaseChanged(phase) { StudyId = slug, OccurredAt = time.GetUtcNow(), Actor = actor }, cancellationToken);
     }
 
-    private static string Reason(string? reason)
+    private string Reason(string? reason)
     {
-        var text = (reason ?? string.Empty).Trim();
-        return text.Length is 0 or > MaxReasonLength
-            ? throw new ModerationRefusedException($"Give a reason of 1 to {MaxReasonLength} characters: it goes on the audit page.")
-            : text;
+        var trimmed = (reason ?? string.Empty).Trim();
+        return trimmed.Length is 0 or > MaxReasonLength
+            ? throw new ModerationRefusedException(consoleText["Moderation.Refused.Reason", MaxReasonLength])
+            : trimmed;
     }
 
     private async Task<StudyState> RequireStudyAsync(string slug, CancellationToken cancellationToken) =>
-        await studies.LoadAsync(slug, cancellationToken) ?? throw new ModerationRefusedException($"There is no study '{slug}'.");
+        await studies.LoadAsync(slug, cancellationToken) ?? throw new ModerationRefusedException(consoleText["Moderation.NoStudy", slug]);
 
     private async Task<StudyState> RequireCardAsync(string slug, string cardId, CancellationToken cancellationToken)
     {
         var state = await RequireStudyAsync(slug, cancellationToken);
-        return state.FindCard(cardId) is null ? throw new ModerationRefusedException($"There is no card '{cardId}' in this study.") : state;
+        return state.FindCard(cardId) is null ? throw new ModerationRefusedException(consoleText["Moderation.Refused.NoCard", cardId]) : state;
     }
 
     private Task<RecordedEvent> AppendAsync(StudyEvent moderationEvent, CancellationToken cancellationToken) => log.AppendAsync(moderationEvent, cancellationToken);

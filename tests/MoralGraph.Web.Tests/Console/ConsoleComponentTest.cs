@@ -3,6 +3,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 using MoralGraph.Web.Console;
 using MoralGraph.Web.Tests.Components;
 
@@ -17,11 +18,11 @@ public abstract class ConsoleComponentTest : BunitTestContext
     protected ConsoleComponentTest(ConsoleApp app)
     {
         App = app;
-        Services.AddScoped(_ => new SettingsPageState(app.Get<StudyAdministration>()));
+        Services.AddScoped(services => new SettingsPageState(app.Get<StudyAdministration>(), services.GetRequiredService<IStringLocalizer<ConsoleText>>()));
         Services.AddScoped(_ => new AuditPageState(app.Get<AuditTrail>()));
         Services.AddScoped(_ => new ExportsPageState(app.Get<ExportConsole>()));
         Services.AddScoped(_ => new ReleasesPageState(app.Get<ReleaseConsole>()));
-        Services.AddScoped(_ => new AccessPageState(app.Get<AccessAdministration>()));
+        Services.AddScoped(services => new AccessPageState(app.Get<AccessAdministration>(), services.GetRequiredService<IStringLocalizer<ConsoleText>>()));
     }
 
     protected ConsoleApp App { get; }

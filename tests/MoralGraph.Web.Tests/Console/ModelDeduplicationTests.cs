@@ -4,6 +4,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging.Abstractions;
 using MoralGraph.Core.Access;
 using MoralGraph.Core.Deduplication;
@@ -62,7 +63,7 @@ public sealed class ModelDeduplicationTests : BunitTestContext, IClassFixture<Mo
     public ModelDeduplicationTests(ModelConsoleApp model)
     {
         _model = model;
-        Services.AddScoped(_ => new ModerationPageState(model.App.Get<StudyModeration>()));
+        Services.AddScoped(services => new ModerationPageState(model.App.Get<StudyModeration>(), services.GetRequiredService<IStringLocalizer<ConsoleText>>()));
         Services.AddSingleton(model.App.Get<StudyDashboards>());
         Services.AddSingleton(model.App.Get<ContextProposals>());
     }

@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 using MoralGraph.Core.Access;
 using MoralGraph.Core.Events;
 using MoralGraph.Web.Components.Pages.Console;
@@ -21,7 +22,7 @@ public sealed class StudyModerationTests : BunitTestContext, IClassFixture<Conso
     public StudyModerationTests(ConsoleApp app)
     {
         _app = app;
-        Services.AddScoped(_ => new ModerationPageState(app.Get<StudyModeration>()));
+        Services.AddScoped(services => new ModerationPageState(app.Get<StudyModeration>(), services.GetRequiredService<IStringLocalizer<ConsoleText>>()));
         Services.AddSingleton(app.Get<StudyDashboards>());
         Services.AddSingleton(app.Get<ContextProposals>());
     }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.Localization;
 using MoralGraph.Core;
 using MoralGraph.Core.Events;
 using MoralGraph.Tests.HostileInput;
@@ -41,7 +42,7 @@ public sealed class HostileConsoleTests(ConsoleApp app) : IClassFixture<ConsoleA
         var definition = await app.Get<StudyAdministration>().DefinitionAsync(admin, slug);
         Assert.Equal(TextNormalization.CollapseWhitespace(HostileStrings.ThroughUtf8(hostile)), definition!.Study.Title);
         // What the settings page shows and saves back keeps the title (a reload once dropped a leading U+FEFF).
-        var settings = new SettingsPageState(app.Get<StudyAdministration>());
+        var settings = new SettingsPageState(app.Get<StudyAdministration>(), app.Get<IStringLocalizer<ConsoleText>>());
         await settings.LoadAsync(admin, slug);
         Assert.True(await settings.SaveAsync(admin), settings.Message);
         Assert.Equal(definition.Study.Title, (await app.Get<StudyAdministration>().DefinitionAsync(admin, slug))!.Study.Title);
@@ -54,7 +55,7 @@ public sealed class HostileConsoleTests(ConsoleApp app) : IClassFixture<ConsoleA
         var hostile = HostileStrings.Get(name);
         var admin = await app.AdministratorAsync();
         var study = await app.StudyAsync("settings-" + Guid.NewGuid().ToString("N")[..8]);
-        var settings = new SettingsPageState(app.Get<StudyAdministration>());
+        var settings = new SettingsPageState(app.Get<StudyAdministration>(), app.Get<IStringLocalizer<ConsoleText>>());
         await settings.LoadAsync(admin, study.Slug);
         var before = await app.EventsAsync(study.Slug);
 
@@ -80,7 +81,7 @@ public sealed class HostileConsoleTests(ConsoleApp app) : IClassFixture<ConsoleA
         var hostile = HostileStrings.Get(name);
         var admin = await app.AdministratorAsync();
         var study = await app.StudyAsync("access-" + Guid.NewGuid().ToString("N")[..8]);
-        var access = new AccessPageState(app.Get<AccessAdministration>());
+        var access = new AccessPageState(app.Get<AccessAdministration>(), app.Get<IStringLocalizer<ConsoleText>>());
         await access.LoadAsync(admin);
 
         access.NewUsername = hostile;
@@ -109,7 +110,7 @@ public sealed class HostileConsoleTests(ConsoleApp app) : IClassFixture<ConsoleA
         var admin = await app.AdministratorAsync();
         var script = await app.StudyAsync("moderation-" + Guid.NewGuid().ToString("N")[..8]);
         await app.AppendAsync(script.Join("p-1"), script.Choose("p-1"), script.ReachReview("p-1"), script.Card("p-1", "card-1", "Gentle presence"));
-        var moderation = new ModerationPageState(app.Get<StudyModeration>());
+        var moderation = new ModerationPageState(app.Get<StudyModeration>(), app.Get<IStringLocalizer<ConsoleText>>());
         await moderation.LoadAsync(admin, script.Slug);
 
         moderation.Reasons["card-1"] = hostile;

@@ -19,7 +19,7 @@ public sealed partial class TranslatedJourneyTextTests
     {
         ["JourneyText:es"] = ["Vote.No", "Survey.Scale.2", "Survey.Scale.3", "Survey.Scale.4"],
         ["JourneyText:ar"] = ["Survey.Scale.2", "Survey.Scale.3", "Survey.Scale.4"],
-        ["ConsoleText:es"] = ["Audit.Column.Hash", "Graph.Contested.No", "Legitimacy.PerQuestion.Cell", "Legitimacy.Report.Json", "Legitimacy.Report.Markdown", "Standings.ListSeparator"],
+        ["ConsoleText:es"] = ["Access.ListSeparator", "Audit.Column.Hash", "Graph.Contested.No", "Legitimacy.PerQuestion.Cell", "Legitimacy.Report.Json", "Legitimacy.Report.Markdown", "Standings.ListSeparator", "Usage.TokensColumn"],
         ["ConsoleText:ar"] = [],
         ["ComponentText:es"] = [],
         ["ComponentText:ar"] = [],
