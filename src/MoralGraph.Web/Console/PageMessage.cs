@@ -26,8 +26,9 @@ public sealed record PageMessage
     /// <summary>Text written elsewhere, shown as it is.</summary>
     public static PageMessage Verbatim(string text) => new(null, [], text);
 
-    /// <summary>What the page shows, in the language of <paramref name="localizer"/>'s current culture.</summary>
-    public string In(IStringLocalizer localizer) => Key is null ? Text ?? string.Empty : localizer.Message(Key, [.. Arguments]).Value;
+    /// <summary>What the page shows, in the language of <paramref name="consoleText"/>'s current culture.</summary>
+    /// <remarks>Named for its resource: the journey's resource scan takes any lookup through a "localizer" for a JourneyText one.</remarks>
+    public string In(IStringLocalizer consoleText) => Key is null ? Text ?? string.Empty : consoleText.Message(Key, [.. Arguments]).Value;
 }
 
 /// <summary>An argument of <c>InlineText</c> shown as code (a field name, a command, a hash) and never translated.</summary>

@@ -34,9 +34,22 @@ internal static partial class UntranslatedConsoleText
         }
 
         var same = TranslatedJourneyTextTests.SameAsEnglish[$"ConsoleText:{language}"];
+        var translated = Translations(language);
+        // A wording the translation itself uses is that language's word too (Spanish says "tokens"); a word joined by a
+        // hyphen is part of another word (the username "test-owner" is not the role "owner").
         return [.. EnglishWordings.Value
-            .Where(w => !same.Contains(w.Key) && Regex.IsMatch(text, $@"(?<!\p{{L}}){Regex.Escape(w.Wording)}(?!\p{{L}})"))
+            .Where(w => !same.Contains(w.Key) && !Contains(translated.GetValueOrDefault(w.Key) ?? "", w.Wording) && Contains(text, w.Wording))
             .Select(w => $"{w.Key}: {w.Wording}")];
+    }
+
+    private static bool Contains(string text, string wording) =>
+        Regex.IsMatch(text, $@"(?<![\p{{L}}-]){Regex.Escape(wording)}(?![\p{{L}}-])");
+
+    private static Dictionary<string, string> Translations(string language)
+    {
+        var set = new ResourceManager("MoralGraph.Web.Resources.ConsoleText", typeof(ConsoleText).Assembly)
+            .GetResourceSet(CultureInfo.GetCultureInfo(language), createIfNotExists: true, tryParents: false)!;
+        return set.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
     }
 
     /// <summary>What a reader meets on <paramref name="root"/>: its text, and the accessible names, labels and titles of its elements.</summary>
@@ -51,7 +64,8 @@ internal static partial class UntranslatedConsoleText
     {
         if (node is IElement element)
         {
-            if (element.LocalName is "script" or "style")
+            // Code is code in every language: a command, a field name, a path.
+            if (element.LocalName is "script" or "style" or "code" or "kbd")
             {
                 return;
             }

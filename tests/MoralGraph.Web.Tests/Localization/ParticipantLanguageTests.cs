@@ -79,7 +79,7 @@ public sealed class ParticipantLanguageTests : IAsyncLifetime
         Assert.Contains("data-testid=\"language-picker\"", page, StringComparison.Ordinal);
         Assert.Contains("value=\"es\" lang=\"es\"", page, StringComparison.Ordinal);
         Assert.Contains("value=\"en\" lang=\"en\"", page, StringComparison.Ordinal);
-        Assert.Contains("aria-current=\"true\">العربية<", page, StringComparison.Ordinal);
+        Assert.Contains("aria-current=\"true\"><span class=\"mg-language-name\">العربية<", page, StringComparison.Ordinal);
         Assert.Null(LanguageCookie(response));
     }
 
