@@ -249,7 +249,7 @@ public static class ParticipantApi
                 item.ItemId,
                 new ContextResponse(item.Context.QuestionId, item.Context.ContextId,
                     view.Study.FindQuestion(item.Context.QuestionId)?.FindContext(item.Context.ContextId)?.Text ?? item.Context.ContextId),
-                ValueResponse.Of(view.Values[item.FromValueId]), ValueResponse.Of(view.Values[item.ToValueId]), item.Story)).ToList();
+                ValueResponse.Shown(view, item.FromValueId), ValueResponse.Shown(view, item.ToValueId), item.Story)).ToList();
             return new ItemsResponse(items, view.Participant?.DrawnItems.Count() ?? 0);
         });
 
@@ -471,8 +471,29 @@ public sealed record ParticipationResponse(
 /// <summary>A value as participants see it.</summary>
 public sealed record ValueResponse(string Id, string Title, string Description, IReadOnlyList<string> Policies)
 {
+    /// <summary>The language the value's words are written in (a primary tag such as <c>es</c>); null where not given.</summary>
+    public string? Language { get; init; }
+
+    /// <summary>
+    /// A model's translation of the value into the language the caller asked for with <c>Accept-Language</c>, shown
+    /// beside the value's own words (which stay the value); null when the value is in that language or none exists.
+    /// </summary>
+    public ValueTranslationResponse? Translation { get; init; }
+
     internal static ValueResponse Of(CanonicalValue value) => new(value.Id, value.Title, value.Description, value.Policies);
+
+    // The answer's language is the request's (the language middleware sets it from Accept-Language among the study's).
+    internal static ValueResponse Shown(JourneyView view, string valueId) => Of(view.Values[valueId]) with
+    {
+        Language = view.ValueLanguages.GetValueOrDefault(valueId),
+        Translation = view.TranslationShown(valueId, System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName) is { } shown
+            ? new ValueTranslationResponse(shown.Language, shown.Title, shown.Description, shown.Policies, shown.Provenance.ModelId, shown.Provenance.At)
+            : null,
+    };
 }
+
+/// <summary>A model's translation of a value, with the model that made it and when.</summary>
+public sealed record ValueTranslationResponse(string Language, string Title, string Description, IReadOnlyList<string> Policies, string Model, DateTimeOffset TranslatedAt);
 
 /// <summary>A context of a question.</summary>
 public sealed record ContextResponse(string QuestionId, string ContextId, string Text);
