@@ -396,13 +396,7 @@ internal sealed class AlignmentSpecWriter : IDisposable
         json.WriteString(Names.Id, value.Id);
         json.WriteString(Names.Title, value.Title);
         json.WriteString(Names.Description, value.Description);
-        json.WriteStartArray(Names.Policies);
-        foreach (var policy in value.Policies)
-        {
-            json.WriteStringValue(policy);
-        }
-
-        json.WriteEndArray();
+        Strings(json, Names.Policies, value.Policies);
         json.WriteStartArray(Names.Members);
         foreach (var member in value.Members)
         {
@@ -427,13 +421,7 @@ internal sealed class AlignmentSpecWriter : IDisposable
                 json.WriteString(Names.Language, translation.Language);
                 json.WriteString(Names.Title, translation.Title);
                 json.WriteString(Names.Description, translation.Description);
-                json.WriteStartArray(Names.Policies);
-                foreach (var policy in translation.Policies)
-                {
-                    json.WriteStringValue(policy);
-                }
-
-                json.WriteEndArray();
+                Strings(json, Names.Policies, translation.Policies);
                 json.WriteStartObject(Names.Provenance);
                 json.WriteString(Names.Model, translation.Provenance.Model);
                 json.WriteString(Names.PromptId, translation.Provenance.PromptId);
@@ -467,13 +455,7 @@ internal sealed class AlignmentSpecWriter : IDisposable
         json.WriteStartObject();
         json.WriteString(Names.SourceValueId, edge.SourceValueId);
         json.WriteString(Names.WiserValueId, edge.WiserValueId);
-        json.WriteStartArray(Names.Contexts);
-        foreach (var context in edge.Contexts)
-        {
-            json.WriteStringValue(context);
-        }
-
-        json.WriteEndArray();
+        Strings(json, Names.Contexts, edge.Contexts);
         if (edge.ContextRefs is { } references)
         {
             json.WriteStartArray(Names.ContextRefs);
@@ -535,6 +517,17 @@ internal sealed class AlignmentSpecWriter : IDisposable
         json.WriteNumber(Names.WiserVotesReceived, value.WiserVotesReceived);
         OptionalNumber(json, Names.WinShare, value.WinShare);
         json.WriteEndObject();
+    }
+
+    private static void Strings(Utf8JsonWriter json, JsonEncodedText name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
     }
 
     private static void OptionalString(Utf8JsonWriter json, JsonEncodedText name, string? text)
