@@ -83,6 +83,20 @@ public sealed class ParticipantLanguageTests : IAsyncLifetime
         Assert.Null(LanguageCookie(response));
     }
 
+    [Theory]
+    [InlineData("es", ">Estudios</h1>", "inicia sesión")]
+    [InlineData("ar", ">الدراسات</h1>", "سجّل الدخول")]
+    public async Task The_home_page_speaks_the_visitors_language_down_to_the_facilitators_sign_in_line(string language, string heading, string signIn)
+    {
+        using var response = await GetAsync("/", acceptLanguage: language);
+
+        var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains(heading, page, StringComparison.Ordinal);
+        Assert.Contains(signIn, page, StringComparison.Ordinal);
+        Assert.DoesNotContain(">Studies</h1>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("to download a study", page, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_console_is_in_the_facilitators_chosen_language_mirrored_for_arabic()
     {
