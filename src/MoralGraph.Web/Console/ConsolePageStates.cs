@@ -161,7 +161,7 @@ public sealed class SettingsPageState(StudyAdministration administration, IStrin
         }
         catch (Exception e) when (e is ModerationRefusedException or ConsoleAccessDeniedException)
         {
-            (Failed, Message) = (true, e.Message);
+            (Failed, Message) = (true, ProblemText.For(text, e));
             return false;
         }
     }
@@ -413,7 +413,7 @@ public sealed class AccessPageState(AccessAdministration administration, IString
         }
         catch (Exception e) when (e is Core.Access.AccessChangeRefusedException or ConsoleAccessDeniedException)
         {
-            (Message, Failed) = (e.Message, true);
+            (Message, Failed) = (ProblemText.For(text, e), true);
         }
 
         var (issued, message, failed) = (IssuedKey, Message, Failed);
