@@ -45,8 +45,7 @@ public sealed class StudiesPageState(StudyAdministration administration)
         {
             Problems = [new("file", $"{file.Name} has {file.Size / 1024} KB; a study definition has at most {StudyAdministration.MaxYamlLength / 1024} KB.")
             {
-                Code = "FileTooLarge",
-                Arguments = [file.Name, file.Size / 1024, StudyAdministration.MaxYamlLength / 1024],
+                Code = "FileTooLarge", Arguments = [file.Name, file.Size / 1024, StudyAdministration.MaxYamlLength / 1024],
             }];
             return;
         }
