@@ -121,6 +121,46 @@ public sealed partial class TranslatedModerationSettingsAccessTests : ConsoleCom
     }
 
     [Theory]
+    [InlineData("es", "Una contraseña necesita al menos 12 caracteres.", "Ya existe una cuenta «{0}».")]
+    [InlineData("ar", "تحتاج كلمة المرور إلى 12 حرفًا على الأقل.", "يوجد حساب باسم «{0}» بالفعل.")]
+    public async Task The_access_page_refuses_a_short_password_and_a_taken_name_in_the_facilitators_language(string language, string tooShort, string taken)
+    {
+        var admin = await App.AdministratorAsync();
+        Speak(language);
+        var page = RenderPage<AccessPage>(admin);
+        page.WaitForElement("[data-testid=accounts]");
+
+        page.Find("input[data-testid=new-username]").Change($"corta-{language}");
+        page.Find("input[data-testid=new-password]").Change("short");
+        page.Find("[data-testid=create-account]").Click();
+        page.WaitForAssertion(() => Assert.Equal(tooShort, page.Find("[data-testid=access-message]").TextContent.Trim()), Patience);
+
+        page.Find("input[data-testid=new-username]").Change(ConsoleApp.Administrator);
+        page.Find("input[data-testid=new-password]").Change("correct horse battery staple");
+        page.Find("[data-testid=create-account]").Click();
+        page.WaitForAssertion(() => Assert.Equal(string.Format(CultureInfo.InvariantCulture, taken, ConsoleApp.Administrator), page.Find("[data-testid=access-message]").TextContent.Trim()), Patience);
+    }
+
+    [Theory]
+    [InlineData("es", "{0} no puede hacer esto aquí: hace falta ser propietario de todos los estudios.")]
+    [InlineData("ar", "لا يحق لـ {0} القيام بهذا هنا: يلزم ملكية جميع الدراسات.")]
+    public async Task An_action_the_role_does_not_allow_is_refused_in_the_facilitators_language(string language, string denied)
+    {
+        // Disabling an account takes ownership of every study; an owner of one study is refused, in their language.
+        var slug = $"translated-denied-{language}";
+        await App.StudyAsync(slug);
+        var owner = await App.UserAsync($"solo-owner-{language}", FacilitatorRole.Owner, slug);
+        Speak(language);
+        var state = new AccessPageState(App.Get<AccessAdministration>(), ConsoleLocalizer.Create());
+        await state.LoadAsync(owner);
+
+        Assert.False(await state.DisableAsync(owner, ConsoleApp.Administrator));
+
+        Assert.True(state.Failed);
+        Assert.Equal(string.Format(CultureInfo.InvariantCulture, denied, $"solo-owner-{language}"), state.Message);
+    }
+
+    [Theory]
     [InlineData("es", "Historias y contextos", "Contextos propuestos (0)", "Ningún contexto espera una decisión.")]
     [InlineData("ar", "القصص والسياقات", "السياقات المقترحة (0)", "لا يوجد سياق بانتظار قرار.")]
     public async Task The_stories_and_contexts_panel_speaks_the_facilitators_language(string language, string heading, string proposed, string nothingPending)
