@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using MoralGraph.Core.Access;
+using MoralGraph.Core.Studies;
 using MoralGraph.LanguageModels.Jobs;
 using MoralGraph.Web.Components.Console;
 using MoralGraph.Web.Components.Pages.Console;
@@ -118,6 +119,29 @@ public sealed partial class TranslatedModerationSettingsAccessTests : ConsoleCom
         page.Find("[data-testid=create-account]").Click();
         page.WaitForAssertion(() => Assert.Equal(created, page.Find("[data-testid=access-message]").TextContent.Trim()), Patience);
         AssertNoEnglishSentence(page.Markup);
+    }
+
+    [Theory]
+    [InlineData("es", "La definición quita 2 contextos en los que ya se ha votado: grief/comforting, grief/deciding. Mantenlos (su texto puede cambiar).")]
+    [InlineData("ar", "يحذف التعريف سياقين أُدليَ فيها بأصوات: grief/comforting, grief/deciding. أبقِها (يمكن تغيير نصّها).")]
+    public async Task A_definition_dropping_two_voted_contexts_is_refused_with_the_count_in_the_facilitators_language(string language, string dropped)
+    {
+        var slug = $"translated-dropped-{language}";
+        var script = await App.StudyAsync(slug, StudyPhase.Voting);
+        await App.AppendAsync(
+            script.Vote("v1", script.Value(0), script.Value(1), StudyScript.GriefComforting),
+            script.Vote("v2", script.Value(0), script.Value(1), StudyScript.GriefDeciding));
+        var owner = await App.UserAsync("olivia-owner", FacilitatorRole.Owner, slug);
+        Speak(language);
+
+        var page = RenderPage<StudySettingsPage>(owner, slug);
+        var yaml = page.WaitForElement("textarea[data-testid=definition-yaml]").TextContent;
+        page.Find("textarea[data-testid=definition-yaml]").Input(yaml.Replace("comforting", "consoling", StringComparison.Ordinal).Replace("deciding", "choosing", StringComparison.Ordinal));
+        page.Find("[data-testid=save-definition]").Click();
+
+        // Arabic has a form for two: "سياقين", two contexts.
+        page.WaitForAssertion(() => Assert.Equal(dropped, page.Find("[data-testid=problem-message]").TextContent), Patience);
+        Assert.Equal("questions", page.Find("[data-testid=problem-field]").TextContent);
     }
 
     [Theory]
