@@ -33,7 +33,7 @@ public static class StudyDefinitionEvents
         var problems = new List<ValidationProblem>();
         if (definition.Slug != current.Slug)
         {
-            problems.Add(new("slug", $"The slug is the study's identity and stays '{current.Slug}'; create a new study for '{definition.Slug}'."));
+            problems.Add(new("slug", $"The slug is the study's identity and stays '{current.Slug}'; create a new study for '{definition.Slug}'.") { Code = "SlugChanged", Arguments = [current.Slug, definition.Slug] });
         }
 
         var orphaned = existing.Votes.EffectiveVotes().Select(v => v.Context).Distinct()
@@ -43,7 +43,7 @@ public static class StudyDefinitionEvents
             .ToList();
         if (orphaned.Count > 0)
         {
-            problems.Add(new("questions", $"The definition drops context(s) that votes were cast in: {string.Join(", ", orphaned)}. Keep them (their text may change)."));
+            problems.Add(new("questions", $"The definition drops context(s) that votes were cast in: {string.Join(", ", orphaned)}. Keep them (their text may change).") { Code = "VotedContextsDropped", Arguments = [orphaned.Count, string.Join(", ", orphaned)] });
         }
 
         if (problems.Count > 0)
@@ -56,7 +56,7 @@ public static class StudyDefinitionEvents
         events.RemoveAll(e => e is CanonicalValueDefined defined && present.Contains(defined.Value.Id));
         List<ValidationProblem> warnings = definition.Phase == current.Phase
             ? []
-            : [new("phase", $"The definition does not move the phase: the study stays {current.Phase.ToString().ToLowerInvariant()} until its phase is changed.", ProblemSeverity.Warning)];
+            : [new("phase", $"The definition does not move the phase: the study stays {current.Phase.ToString().ToLowerInvariant()} until its phase is changed.", ProblemSeverity.Warning) { Code = "PhaseNotMoved" }];
         return ValidationResult<List<StudyEvent>>.Valid(events, warnings);
     }
 }

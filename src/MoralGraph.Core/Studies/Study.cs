@@ -206,22 +206,22 @@ public sealed record Study
         var problems = new List<ValidationProblem>();
         if (string.IsNullOrWhiteSpace(slug) || !slug.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
         {
-            problems.Add(new("slug", $"'{slug}' is not a valid slug: use lower-case letters, digits and '-'."));
+            problems.Add(new("slug", $"'{slug}' is not a valid slug: use lower-case letters, digits and '-'.") { Code = "SlugShape", Arguments = [slug] });
         }
 
         if (string.IsNullOrWhiteSpace(title))
         {
-            problems.Add(new("title", "The study needs a title."));
+            problems.Add(new("title", "The study needs a title.") { Code = "StudyTitleMissing" });
         }
 
         if (questions.Count == 0)
         {
-            problems.Add(new("questions", "The study needs at least one question."));
+            problems.Add(new("questions", "The study needs at least one question.") { Code = "QuestionsMissing" });
         }
 
         foreach (var duplicate in questions.GroupBy(q => q.Id).Where(g => g.Count() > 1))
         {
-            problems.Add(new("questions", $"Question id '{duplicate.Key}' is used more than once."));
+            problems.Add(new("questions", $"Question id '{duplicate.Key}' is used more than once.") { Code = "QuestionIdTwice", Arguments = [duplicate.Key] });
         }
 
         for (var i = 0; i < questions.Count; i++)
@@ -229,45 +229,45 @@ public sealed record Study
             var question = questions[i];
             if (string.IsNullOrWhiteSpace(question.Id))
             {
-                problems.Add(new($"questions[{i}].id", "The question needs an id."));
+                problems.Add(new($"questions[{i}].id", "The question needs an id.") { Code = "QuestionIdMissing" });
             }
 
             if (string.IsNullOrWhiteSpace(question.Prompt))
             {
-                problems.Add(new($"questions[{i}].prompt", "The question needs a prompt."));
+                problems.Add(new($"questions[{i}].prompt", "The question needs a prompt.") { Code = "QuestionPromptMissing" });
             }
 
             if (question.Contexts.Count == 0)
             {
-                problems.Add(new($"questions[{i}].contexts", "The question needs at least one context, e.g. \"When in distress\"."));
+                problems.Add(new($"questions[{i}].contexts", "The question needs at least one context, e.g. \"When in distress\".") { Code = "ContextsMissing" });
             }
 
             foreach (var duplicate in question.Contexts.GroupBy(c => c.Id).Where(g => g.Count() > 1))
             {
-                problems.Add(new($"questions[{i}].contexts", $"Context id '{duplicate.Key}' is used more than once."));
+                problems.Add(new($"questions[{i}].contexts", $"Context id '{duplicate.Key}' is used more than once.") { Code = "ContextIdTwice", Arguments = [duplicate.Key] });
             }
 
             for (var j = 0; j < question.Contexts.Count; j++)
             {
                 if (string.IsNullOrWhiteSpace(question.Contexts[j].Text))
                 {
-                    problems.Add(new($"questions[{i}].contexts[{j}].text", "The context needs its text."));
+                    problems.Add(new($"questions[{i}].contexts[{j}].text", "The context needs its text.") { Code = "ContextTextMissing" });
                 }
                 else if (string.IsNullOrWhiteSpace(question.Contexts[j].Id))
                 {
-                    problems.Add(new($"questions[{i}].contexts[{j}].id", "No id could be made from this context's text; give it an id."));
+                    problems.Add(new($"questions[{i}].contexts[{j}].id", "No id could be made from this context's text; give it an id.") { Code = "ContextIdUnmade" });
                 }
             }
         }
 
         if (languages.Count == 0)
         {
-            problems.Add(new("languages", "The study needs at least one language."));
+            problems.Add(new("languages", "The study needs at least one language.") { Code = "LanguagesMissing" });
         }
 
         if (voteDrawSize is < 1 or > 50)
         {
-            problems.Add(new("voteDrawSize", $"voteDrawSize is {voteDrawSize}; use 1 to 50."));
+            problems.Add(new("voteDrawSize", $"voteDrawSize is {voteDrawSize}; use 1 to 50.") { Code = "VoteDrawSizeRange", Arguments = [voteDrawSize, 1, 50] });
         }
 
         return problems;

@@ -50,13 +50,16 @@ public static class StudyDefinitionReader
     /// <summary>The longest question prompt, context text or red line statement.</summary>
     public const int MaxTextLength = 2_000;
 
+    /// <summary>The longest invite code.</summary>
+    public const int MaxInviteCodeLength = 64;
+
     /// <summary>Parses and validates <paramref name="yaml"/>.</summary>
     public static ValidationResult<Study> Read(string yaml)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         if (yaml.Length > MaxDefinitionLength)
         {
-            return ValidationResult<Study>.Invalid([new("document", $"The study definition has {yaml.Length:N0} characters; it may have at most {MaxDefinitionLength:N0}.")]);
+            return ValidationResult<Study>.Invalid([new("document", $"The study definition has {yaml.Length:N0} characters; it may have at most {MaxDefinitionLength:N0}.") { Code = "DefinitionTooLong", Arguments = [yaml.Length, MaxDefinitionLength] }]);
         }
 
         if (NulProblem(yaml) is { } nul)
@@ -72,12 +75,12 @@ public static class StudyDefinitionReader
         catch (YamlException e)
         {
             var where = e.Start.Line > 0 ? $"line {e.Start.Line}, column {e.Start.Column}" : "document";
-            return ValidationResult<Study>.Invalid([new(where, (e.InnerException ?? e).Message)]);
+            return ValidationResult<Study>.Invalid([YamlProblem(where, e)]);
         }
 
         if (document is null)
         {
-            return ValidationResult<Study>.Invalid([new("document", "The study file is empty.")]);
+            return ValidationResult<Study>.Invalid([new("document", "The study file is empty.") { Code = "DefinitionEmpty" }]);
         }
 
         // Before anything is built from it: YAML aliases can repeat one list many times over in a small file.
@@ -101,7 +104,7 @@ public static class StudyDefinitionReader
             var line = document.RedLines![i];
             if (string.IsNullOrWhiteSpace(line.Statement))
             {
-                problems.Add(new($"redLines[{i}].statement", "The red line needs a statement."));
+                problems.Add(new($"redLines[{i}].statement", "The red line needs a statement.") { Code = "RedLineStatementMissing" });
                 continue;
             }
 
@@ -112,23 +115,23 @@ public static class StudyDefinitionReader
         var phase = StudyPhase.Interviewing;
         if (document.Phase is not null && !TryParseName(document.Phase, out phase))
         {
-            problems.Add(new("phase", $"'{document.Phase}' is not a phase; use draft, interviewing, voting or closed."));
+            problems.Add(new("phase", $"'{document.Phase}' is not a phase; use draft, interviewing, voting or closed.") { Code = "PhaseUnknown", Arguments = [document.Phase] });
         }
 
         var assignment = QuestionAssignment.ParticipantChooses;
         if (document.QuestionAssignment is not null && !TryParseName(document.QuestionAssignment, out assignment))
         {
-            problems.Add(new("questionAssignment", $"'{document.QuestionAssignment}' is not a question assignment; use participant-chooses or balanced."));
+            problems.Add(new("questionAssignment", $"'{document.QuestionAssignment}' is not a question assignment; use participant-chooses or balanced.") { Code = "QuestionAssignmentUnknown", Arguments = [document.QuestionAssignment] });
         }
 
         if (document.Capacity is < 1)
         {
-            problems.Add(new("capacity", $"capacity is {document.Capacity}; use at least 1, or leave it out for no limit."));
+            problems.Add(new("capacity", $"capacity is {document.Capacity}; use at least 1, or leave it out for no limit.") { Code = "CapacityBelowOne", Arguments = [document.Capacity] });
         }
 
         if (document.License is not null && document.Licence is not null)
         {
-            problems.Add(new("license", "license and licence are both set; keep one (they are the same field)."));
+            problems.Add(new("license", "license and licence are both set; keep one (they are the same field).") { Code = "LicenseTwice" });
         }
 
         var license = string.IsNullOrWhiteSpace(document.License ?? document.Licence) ? null : TextNormalization.CollapseWhitespace(document.License ?? document.Licence);
@@ -167,7 +170,14 @@ public static class StudyDefinitionReader
 
         var line = yaml.AsSpan(0, at).Count('\n') + 1;
         var column = at - (yaml.LastIndexOf('\n', at) + 1) + 1;
-        return new($"line {line}, column {column}", "The text holds a NUL character, which YAML does not allow: is it a binary file, or saved as UTF-16? Save it as UTF-8 text.");
+        return new($"line {line}, column {column}", "The text holds a NUL character, which YAML does not allow: is it a binary file, or saved as UTF-16? Save it as UTF-8 text.") { Code = "NulCharacter" };
+    }
+
+    // YamlDotNet's own words say what it could not read; the code lets a console say, in its language, that it could not.
+    private static ValidationProblem YamlProblem(string where, YamlException e)
+    {
+        var detail = (e.InnerException ?? e).Message;
+        return new(where, detail) { Code = "YamlUnreadable", Arguments = [detail] };
     }
 
     /// <summary>Why <paramref name="slug"/> cannot be a new study's slug beyond the shape rule of <see cref="Study.Validate"/>: reserved or too long.</summary>
@@ -176,12 +186,12 @@ public static class StudyDefinitionReader
         ArgumentNullException.ThrowIfNull(slug);
         if (ReservedSlugs.Contains(slug, StringComparer.Ordinal))
         {
-            yield return new("slug", $"'{slug}' is reserved (the console's {slug} page); choose another slug.");
+            yield return new("slug", $"'{slug}' is reserved (the console's {slug} page); choose another slug.") { Code = "SlugReserved", Arguments = [slug] };
         }
 
         if (slug.Length > MaxSlugLength)
         {
-            yield return new("slug", $"The slug has {slug.Length:N0} characters; it may have at most {MaxSlugLength}.");
+            yield return new("slug", $"The slug has {slug.Length:N0} characters; it may have at most {MaxSlugLength}.") { Code = "SlugTooLong", Arguments = [slug.Length, MaxSlugLength] };
         }
     }
 
@@ -199,7 +209,7 @@ public static class StudyDefinitionReader
 
             if (entries.Count > limit)
             {
-                problems.Add(new(field, $"{field} has {entries.Count:N0} entries; a study may have at most {limit:N0}."));
+                problems.Add(new(field, $"{field} has {entries.Count:N0} entries; a study may have at most {limit:N0}.") { Code = "ListTooLong", Arguments = [field, entries.Count, limit] });
                 return;
             }
 
@@ -207,7 +217,7 @@ public static class StudyDefinitionReader
             {
                 if (entries[i] is null)
                 {
-                    problems.Add(new($"{field}[{i}]", "The entry is empty: remove it or fill it in."));
+                    problems.Add(new($"{field}[{i}]", "The entry is empty: remove it or fill it in.") { Code = "EntryEmpty" });
                 }
             }
         }
@@ -243,7 +253,7 @@ public static class StudyDefinitionReader
         {
             if (text is { Length: > 0 } && text.Length > limit)
             {
-                problems.Add(new(field, $"{field} has {text.Length:N0} characters; it may have at most {limit:N0}."));
+                problems.Add(new(field, $"{field} has {text.Length:N0} characters; it may have at most {limit:N0}.") { Code = "TextTooLong", Arguments = [field, text.Length, limit] });
             }
         }
 
@@ -287,17 +297,17 @@ public static class StudyDefinitionReader
         for (var i = 0; i < documents.Count; i++)
         {
             var code = documents[i].Code?.Trim();
-            if (string.IsNullOrEmpty(code) || code.Length > 64 || !code.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            if (string.IsNullOrEmpty(code) || code.Length > MaxInviteCodeLength || !code.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
             {
-                problems.Add(new($"inviteCodes[{i}].code", "An invite code needs 1 to 64 letters, digits or '-'."));
+                problems.Add(new($"inviteCodes[{i}].code", "An invite code needs 1 to 64 letters, digits or '-'.") { Code = "InviteCodeShape", Arguments = [MaxInviteCodeLength] });
             }
             else if (codes.Any(c => string.Equals(c.Code, code, StringComparison.OrdinalIgnoreCase)))
             {
-                problems.Add(new($"inviteCodes[{i}].code", $"The invite code '{code}' is listed twice."));
+                problems.Add(new($"inviteCodes[{i}].code", $"The invite code '{code}' is listed twice.") { Code = "InviteCodeTwice", Arguments = [code] });
             }
             else if (documents[i].Capacity is < 1)
             {
-                problems.Add(new($"inviteCodes[{i}].capacity", $"capacity is {documents[i].Capacity}; use at least 1, or leave it out."));
+                problems.Add(new($"inviteCodes[{i}].capacity", $"capacity is {documents[i].Capacity}; use at least 1, or leave it out.") { Code = "InviteCapacityBelowOne", Arguments = [documents[i].Capacity ?? 0] });
             }
             else
             {
@@ -317,7 +327,7 @@ public static class StudyDefinitionReader
             var questionId = document.Question?.Trim() ?? string.Empty;
             if (questions.All(q => q.Id != questionId))
             {
-                problems.Add(new($"seedValues[{i}].question", $"'{questionId}' is not one of the study's questions."));
+                problems.Add(new($"seedValues[{i}].question", $"'{questionId}' is not one of the study's questions.") { Code = "SeedQuestionUnknown", Arguments = [questionId] });
                 continue;
             }
 
@@ -325,14 +335,14 @@ public static class StudyDefinitionReader
             var card = Elicitation.ValuesCard.Create("seed", "seed", document.Title, document.Description, document.Policies);
             if (!card.IsValid)
             {
-                problems.AddRange(card.Problems.Where(p => p.Severity == ProblemSeverity.Error).Select(p => new ValidationProblem($"seedValues[{i}].{p.Field}", p.Message)));
+                problems.AddRange(card.Problems.Where(p => p.Severity == ProblemSeverity.Error).Select(p => p with { Field = $"seedValues[{i}].{p.Field}" }));
                 continue;
             }
 
             var value = new SeedValue(questionId, card.Value!.Title, card.Value.Description, card.Value.Policies);
             if (values.Any(v => v.ValueId == value.ValueId))
             {
-                problems.Add(new($"seedValues[{i}].title", $"Another seed value of '{questionId}' has the title \"{value.Title}\"."));
+                problems.Add(new($"seedValues[{i}].title", $"Another seed value of '{questionId}' has the title \"{value.Title}\".") { Code = "SeedTitleTwice", Arguments = [questionId, value.Title] });
                 continue;
             }
 
@@ -351,7 +361,7 @@ public static class StudyDefinitionReader
         ArgumentNullException.ThrowIfNull(yaml);
         if (yaml.Length > MaxDefinitionLength)
         {
-            return ([], [new("document", $"The file has {yaml.Length:N0} characters; it may have at most {MaxDefinitionLength:N0}.")]);
+            return ([], [new("document", $"The file has {yaml.Length:N0} characters; it may have at most {MaxDefinitionLength:N0}.") { Code = "RedLineFileTooLong", Arguments = [yaml.Length, MaxDefinitionLength] }]);
         }
 
         if (NulProblem(yaml) is { } nul)
@@ -366,7 +376,7 @@ public static class StudyDefinitionReader
         }
         catch (YamlException e)
         {
-            return ([], [new($"line {e.Start.Line}, column {e.Start.Column}", (e.InnerException ?? e).Message)]);
+            return ([], [YamlProblem($"line {e.Start.Line}, column {e.Start.Column}", e)]);
         }
 
         var problems = new List<ValidationProblem>();
@@ -376,13 +386,13 @@ public static class StudyDefinitionReader
             var line = documents![i];
             if (line is null)
             {
-                problems.Add(new($"[{i}]", "The entry is empty: remove it or fill it in."));
+                problems.Add(new($"[{i}]", "The entry is empty: remove it or fill it in.") { Code = "EntryEmpty" });
                 continue;
             }
 
             if (string.IsNullOrWhiteSpace(line.Statement))
             {
-                problems.Add(new($"[{i}].statement", "The red line needs a statement."));
+                problems.Add(new($"[{i}].statement", "The red line needs a statement.") { Code = "RedLineStatementMissing" });
                 continue;
             }
 
@@ -391,7 +401,7 @@ public static class StudyDefinitionReader
 
         if (redLines.Count == 0 && problems.Count == 0)
         {
-            problems.Add(new("document", "The file holds no red lines."));
+            problems.Add(new("document", "The file holds no red lines.") { Code = "RedLineFileEmpty" });
         }
 
         return (redLines, problems);

@@ -121,7 +121,7 @@ public sealed partial class AccessDirectory(IEventLog log, IStudyCatalog catalog
         var studies = await catalog.ListAsync(cancellationToken);
         if (!studies.Any(s => s.Slug == studySlug))
         {
-            throw new AccessChangeRefusedException($"There is no study '{studySlug}'.");
+            throw new AccessChangeRefusedException($"There is no study '{studySlug}'.") { Code = "NoStudy", Arguments = [studySlug] };
         }
 
         string presented = string.Empty;
@@ -142,9 +142,9 @@ public sealed partial class AccessDirectory(IEventLog log, IStudyCatalog catalog
 
     private static string HashChecked(string password)
     {
-        if (AccessChanges.PasswordProblem(password) is { } problem)
+        if (AccessChanges.PasswordRefusal(password) is { } refusal)
         {
-            throw new AccessChangeRefusedException(problem);
+            throw refusal;
         }
 
         return Hasher.HashPassword(Nobody, password);

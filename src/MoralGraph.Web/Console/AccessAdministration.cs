@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.Extensions.Localization;
 using MoralGraph.Core.Access;
 using MoralGraph.Core.Events;
 using MoralGraph.Web.Access;
@@ -23,7 +22,7 @@ public sealed record AccessView(bool IsAdministrator, IReadOnlyList<string> Scop
 /// Facilitator accounts, roles and API keys from the console, through <see cref="AccessDirectory"/>. An owner of every
 /// study manages everything; an owner of a study manages roles and keys in that study only. Every method checks first.
 /// </summary>
-public sealed class AccessAdministration(AccessDirectory directory, IStudyCatalog catalog, ConsoleAuthorization authorization, IStringLocalizer<ConsoleText> consoleText)
+public sealed class AccessAdministration(AccessDirectory directory, IStudyCatalog catalog, ConsoleAuthorization authorization)
 {
     /// <summary>What <paramref name="user"/> may see and manage (owner of at least one study).</summary>
     public async Task<AccessView> ViewAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
@@ -90,7 +89,7 @@ public sealed class AccessAdministration(AccessDirectory directory, IStudyCatalo
     public async Task RevokeApiKeyAsync(ClaimsPrincipal user, string keyId, CancellationToken cancellationToken = default)
     {
         var key = (await directory.GetStateAsync(cancellationToken)).ApiKeys.FirstOrDefault(k => k.KeyId == keyId)
-            ?? throw new AccessChangeRefusedException(consoleText["Access.Refused.NoKey", keyId]);
+            ?? throw new AccessChangeRefusedException($"There is no API key '{keyId}'.") { Code = "NoApiKey", Arguments = [keyId] };
         var actor = await authorization.RequireAsync(user, key.Scope, StudyAccess.Owner);
         await directory.RevokeApiKeyAsync(keyId, actor, cancellationToken);
     }
@@ -98,7 +97,7 @@ public sealed class AccessAdministration(AccessDirectory directory, IStudyCatalo
     // A role in every study is the administrator's to give; a role in one study is its owner's.
     private Task<string> RequireScopeOwnerAsync(ClaimsPrincipal user, string scope) => scope == AccessLog.AllStudies
         ? authorization.RequireAsync(user, null, StudyAccess.Administrator)
-        : AccessChanges.ScopeProblem(scope) is { } problem
-            ? throw new AccessChangeRefusedException(problem)
+        : AccessChanges.ScopeRefusal(scope) is { } refusal
+            ? throw refusal
             : authorization.RequireAsync(user, scope, StudyAccess.Owner);
 }

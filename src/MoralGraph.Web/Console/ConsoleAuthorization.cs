@@ -5,8 +5,15 @@ using MoralGraph.Web.Access;
 namespace MoralGraph.Web.Console;
 
 /// <summary>A console action the signed-in facilitator's role does not allow. Nothing was done.</summary>
-/// <param name="message">What is missing, for the facilitator.</param>
-public sealed class ConsoleAccessDeniedException(string message) : Exception(message);
+/// <param name="message">What is missing, for the facilitator, in English (logs and the API).</param>
+public sealed class ConsoleAccessDeniedException(string message) : Exception(message)
+{
+    /// <summary>A stable name for the refusal (e.g. <c>NoStudy</c>), so a console page words it from <see cref="Arguments"/>; null where only the English exists.</summary>
+    public string? Code { get; init; }
+
+    /// <summary>The values the message is built from, in the order a localized wording takes them.</summary>
+    public IReadOnlyList<object> Arguments { get; init; } = [];
+}
 
 /// <summary>What a facilitator may do in one study, for showing or hiding the console's buttons.</summary>
 /// <param name="CanRead">Observer or more: the console, audit and exports.</param>
@@ -25,6 +32,15 @@ public sealed record StudyPermissions(bool CanRead, bool CanModerate, bool CanMa
 /// </summary>
 public sealed class ConsoleAuthorization(IAuthorizationService authorization)
 {
+    /// <summary>The policies a denial names, by the name its refusal code takes (<c>DeniedOwner</c>, <c>DeniedOwnerHere</c>).</summary>
+    internal static readonly IReadOnlyDictionary<string, string> RoleNames = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [StudyAccess.Observer] = "Observer",
+        [StudyAccess.Facilitator] = "Facilitator",
+        [StudyAccess.Owner] = "Owner",
+        [StudyAccess.Administrator] = "Administrator",
+    };
+
     /// <summary>True when <paramref name="user"/> passes <paramref name="policy"/> for <paramref name="slug"/> (null: any study).</summary>
     public async Task<bool> AllowsAsync(ClaimsPrincipal user, string? slug, string policy)
     {
@@ -48,7 +64,12 @@ public sealed class ConsoleAuthorization(IAuthorizationService authorization)
         var actor = ActorOf(user);
         if (!await AllowsAsync(user, slug, policy))
         {
-            throw new ConsoleAccessDeniedException($"{actor} may not do this {(slug is null ? "here" : $"in '{slug}'")}: it needs {Describe(policy)}.");
+            throw new ConsoleAccessDeniedException($"{actor} may not do this {(slug is null ? "here" : $"in '{slug}'")}: it needs {Describe(policy)}.")
+            {
+                // One wording per role and place: the role's name is part of the sentence in every language.
+                Code = RoleNames.TryGetValue(policy, out var role) ? $"Denied{role}{(slug is null ? "Here" : string.Empty)}" : null,
+                Arguments = [actor, slug ?? string.Empty],
+            };
         }
 
         return actor;
@@ -61,7 +82,7 @@ public sealed class ConsoleAuthorization(IAuthorizationService authorization)
         // An API key signs requests in too, but it only reads: it is never the author of a console action.
         return user.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } && ApiKeyAuthenticationHandler.StudyOf(user) is null
             ? name
-            : throw new ConsoleAccessDeniedException("Sign in as a facilitator first.");
+            : throw new ConsoleAccessDeniedException("Sign in as a facilitator first.") { Code = "SignInFirst" };
     }
 
     private static string Describe(string policy) => policy switch

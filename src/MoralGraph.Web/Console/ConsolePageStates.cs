@@ -45,8 +45,7 @@ public sealed class StudiesPageState(StudyAdministration administration)
         {
             Problems = [new("file", $"{file.Name} has {file.Size / 1024} KB; a study definition has at most {StudyAdministration.MaxYamlLength / 1024} KB.")
             {
-                Code = "FileTooLarge",
-                Arguments = [file.Name, file.Size / 1024, StudyAdministration.MaxYamlLength / 1024],
+                Code = "FileTooLarge", Arguments = [file.Name, file.Size / 1024, StudyAdministration.MaxYamlLength / 1024],
             }];
             return;
         }
@@ -161,7 +160,7 @@ public sealed class SettingsPageState(StudyAdministration administration, IStrin
         }
         catch (Exception e) when (e is ModerationRefusedException or ConsoleAccessDeniedException)
         {
-            (Failed, Message) = (true, e.Message);
+            (Failed, Message) = (true, ProblemText.For(text, e));
             return false;
         }
     }
@@ -413,7 +412,7 @@ public sealed class AccessPageState(AccessAdministration administration, IString
         }
         catch (Exception e) when (e is Core.Access.AccessChangeRefusedException or ConsoleAccessDeniedException)
         {
-            (Message, Failed) = (e.Message, true);
+            (Message, Failed) = (ProblemText.For(text, e), true);
         }
 
         var (issued, message, failed) = (IssuedKey, Message, Failed);

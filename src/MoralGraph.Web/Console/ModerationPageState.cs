@@ -195,7 +195,7 @@ public sealed class ModerationPageState(StudyModeration moderation, IStringLocal
         }
         catch (Exception e) when (e is ModerationRefusedException or ConsoleAccessDeniedException)
         {
-            (Message, Failed) = (e.Message, true);
+            (Message, Failed) = (ProblemText.For(text, e), true);
         }
 
         await LoadAsync(user, Slug);

@@ -23,12 +23,23 @@ public sealed record PageMessage
     /// <summary>The string at <paramref name="key"/>, filled with <paramref name="arguments"/>.</summary>
     public static PageMessage Of(string key, params object?[] arguments) => new(key, arguments, null);
 
+    // A refusal the page shows in the console's language when its code has a wording, else in its own English.
+    private Exception? _refusal;
+
+    /// <summary>A refused action (<see cref="ConsoleAccessDeniedException"/> and the like), worded by its code.</summary>
+    public static PageMessage Refused(Exception refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        return new(null, [], refusal.Message) { _refusal = refusal };
+    }
+
     /// <summary>Text written elsewhere, shown as it is.</summary>
     public static PageMessage Verbatim(string text) => new(null, [], text);
 
     /// <summary>What the page shows, in the language of <paramref name="consoleText"/>'s current culture.</summary>
     /// <remarks>Named for its resource: the journey's resource scan takes any lookup through a "localizer" for a JourneyText one.</remarks>
-    public string In(IStringLocalizer consoleText) => Key is null ? Text ?? string.Empty : consoleText.Message(Key, [.. Arguments]).Value;
+    public string In(IStringLocalizer consoleText) =>
+        _refusal is not null ? ProblemText.For(consoleText, _refusal) : Key is null ? Text ?? string.Empty : consoleText.Message(Key, [.. Arguments]).Value;
 }
 
 /// <summary>An argument of <c>InlineText</c> shown as code (a field name, a command, a hash) and never translated.</summary>

@@ -118,7 +118,7 @@ public sealed class ReleasesPageState(ReleaseConsole releases)
         }
         catch (Exception e) when (e is ArgumentException or ConsoleAccessDeniedException)
         {
-            Problem = PageMessage.Verbatim(e.Message);
+            Problem = PageMessage.Refused(e);
         }
     }
 

@@ -155,7 +155,7 @@ public sealed class StudyAdministration(
         }
 
         var revision = await states.ReadAsync(slug, (state, _) => StudyDefinitionEvents.Revise(state, result.Value!, time.GetUtcNow(), actor), cancellationToken)
-            ?? throw new ConsoleAccessDeniedException($"There is no study '{slug}'.");
+            ?? throw new ConsoleAccessDeniedException($"There is no study '{slug}'.") { Code = "NoStudy", Arguments = [slug] };
         if (!revision.IsValid)
         {
             return new StudyChange(null, revision.Problems);

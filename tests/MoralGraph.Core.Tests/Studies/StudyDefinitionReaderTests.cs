@@ -44,6 +44,70 @@ public class StudyDefinitionReaderTests
         Assert.Contains(result.Problems, p => p.Message.Contains("'q1' is used more than once", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Every_problem_carries_a_code_and_its_values_so_a_console_can_word_it_in_its_language()
+    {
+        const string yaml = """
+            slug: access
+            title: ""
+            phase: someday
+            questionAssignment: random
+            capacity: 0
+            license: CC-BY
+            licence: CC-BY
+            voteDrawSize: 0
+            languages: []
+            redLines:
+              - statement: ""
+            inviteCodes:
+              - code: "bad code"
+              - code: ok
+              - code: OK
+              - code: cap
+                capacity: 0
+            seedValues:
+              - { question: nowhere, title: Seed, description: D., policies: [A] }
+            questions:
+              - id: q1
+                prompt: ""
+                contexts: []
+              - id: q1
+                prompt: Again?
+                contexts:
+                  - text: When in distress
+                  - text: When in distress
+                  - text: "!!!"
+            """;
+        var problems = StudyDefinitionReader.Read(yaml).Problems;
+
+        Assert.All(problems, p => Assert.NotNull(p.Code));
+        Assert.Equal(
+            ["CapacityBelowOne", "ContextIdTwice", "ContextIdUnmade", "ContextsMissing", "InviteCapacityBelowOne", "InviteCodeShape", "InviteCodeTwice",
+             "LanguagesMissing", "LicenseTwice", "PhaseUnknown", "QuestionAssignmentUnknown", "QuestionIdTwice", "QuestionPromptMissing",
+             "RedLineStatementMissing", "SeedQuestionUnknown", "SlugReserved", "StudyTitleMissing", "VoteDrawSizeRange"],
+            problems.Select(p => p.Code!).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["someday"], problems.Single(p => p.Code == "PhaseUnknown").Arguments);
+        Assert.Equal([0, 1, 50], problems.Single(p => p.Code == "VoteDrawSizeRange").Arguments);
+    }
+
+    [Fact]
+    public void A_seed_values_card_problems_keep_the_cards_codes_under_the_seed_values_field()
+    {
+        var yaml = """
+            slug: s
+            title: T
+            questions: [{ id: q, prompt: P, contexts: [{ text: When }] }]
+            seedValues:
+              - { question: q, title: Presence over advice, description: Be there., policies: [MOMENTS when silence says more, FEELINGS she has not named] }
+            """;
+
+        var problem = Assert.Single(StudyDefinitionReader.Read(yaml).Problems);
+
+        Assert.Equal("seedValues[0].policies", problem.Field);
+        Assert.Equal("PolicyCount", problem.Code);
+        Assert.Equal([2, 3, 7], problem.Arguments);
+    }
+
     [Theory]
     [InlineData("slug: [unclosed", "line")]
     [InlineData("slug: a\nunknownField: 1", "line 2")]

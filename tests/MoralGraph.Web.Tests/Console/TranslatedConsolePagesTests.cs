@@ -61,6 +61,29 @@ public sealed class TranslatedConsolePagesTests : ConsoleComponentTest, IClassFi
     }
 
     [Theory]
+    [InlineData("es", "«someday» no es una fase; usa draft, interviewing, voting o closed.", "La tarjeta tiene 2 políticas de atención; escribe de 3 a 7.")]
+    [InlineData("ar", "«someday» ليست مرحلة؛ استخدم draft أو interviewing أو voting أو closed.", "في البطاقة سياستا انتباه؛ اكتب من 3 إلى 7.")]
+    public async Task A_new_study_with_two_mistakes_lists_both_problems_in_the_facilitators_language(string language, string phase, string policies)
+    {
+        var owner = await App.AdministratorAsync();
+        using var scope = new CultureScope(language);
+        var page = RenderPage<ConsoleStudies>(owner);
+        page.WaitForElement("textarea[data-testid=new-study-yaml]");
+
+        // A phase the validator does not know, and a seed value with two policies where a card needs three.
+        var yaml = ConsoleApp.StudyYaml($"two-mistakes-{language}", "someday").Replace(", SIGNS that she wants company]", "]", StringComparison.Ordinal);
+        page.Find("textarea[data-testid=new-study-yaml]").Input(yaml);
+        page.Find("[data-testid=create-study]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(["phase", "seedValues[0].policies"], page.FindAll("[data-testid=problem-field]").Select(f => f.TextContent)));
+        Assert.Equal([phase, policies], page.FindAll("[data-testid=problem-message]").Select(m => m.TextContent));
+        // The field is the file's own path: code, kept left to right inside a right-to-left sentence.
+        Assert.All(page.FindAll("[data-testid=problem-field]"), f => Assert.Equal("BDI", f.ParentElement!.TagName));
+        // The phases are the YAML's own values, typed as they are in every language.
+        Assert.Empty(UntranslatedConsoleText.In(new HtmlParser().ParseDocument(page.Find("[data-testid=problems]").OuterHtml).Body!, language, ["draft", "interviewing", "voting", "closed"]));
+    }
+
+    [Theory]
     [InlineData("es", "/account/login", "Acceso para facilitadores")]
     [InlineData("ar", "/account/login", "تسجيل دخول الميسّرين")]
     [InlineData("es", "/account/denied", "Acceso no permitido")]

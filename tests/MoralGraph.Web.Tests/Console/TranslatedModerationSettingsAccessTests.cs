@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using MoralGraph.Core.Access;
+using MoralGraph.Core.Studies;
 using MoralGraph.LanguageModels.Jobs;
 using MoralGraph.Web.Components.Console;
 using MoralGraph.Web.Components.Pages.Console;
@@ -118,6 +119,69 @@ public sealed partial class TranslatedModerationSettingsAccessTests : ConsoleCom
         page.Find("[data-testid=create-account]").Click();
         page.WaitForAssertion(() => Assert.Equal(created, page.Find("[data-testid=access-message]").TextContent.Trim()), Patience);
         AssertNoEnglishSentence(page.Markup);
+    }
+
+    [Theory]
+    [InlineData("es", "La definición quita 2 contextos en los que ya se ha votado: grief/comforting, grief/deciding. Mantenlos (su texto puede cambiar).")]
+    [InlineData("ar", "يحذف التعريف سياقين أُدليَ فيها بأصوات: grief/comforting, grief/deciding. أبقِها (يمكن تغيير نصّها).")]
+    public async Task A_definition_dropping_two_voted_contexts_is_refused_with_the_count_in_the_facilitators_language(string language, string dropped)
+    {
+        var slug = $"translated-dropped-{language}";
+        var script = await App.StudyAsync(slug, StudyPhase.Voting);
+        await App.AppendAsync(
+            script.Vote("v1", script.Value(0), script.Value(1), StudyScript.GriefComforting),
+            script.Vote("v2", script.Value(0), script.Value(1), StudyScript.GriefDeciding));
+        var owner = await App.UserAsync("olivia-owner", FacilitatorRole.Owner, slug);
+        Speak(language);
+
+        var page = RenderPage<StudySettingsPage>(owner, slug);
+        var yaml = page.WaitForElement("textarea[data-testid=definition-yaml]").TextContent;
+        page.Find("textarea[data-testid=definition-yaml]").Input(yaml.Replace("comforting", "consoling", StringComparison.Ordinal).Replace("deciding", "choosing", StringComparison.Ordinal));
+        page.Find("[data-testid=save-definition]").Click();
+
+        // Arabic has a form for two: "سياقين", two contexts.
+        page.WaitForAssertion(() => Assert.Equal(dropped, page.Find("[data-testid=problem-message]").TextContent), Patience);
+        Assert.Equal("questions", page.Find("[data-testid=problem-field]").TextContent);
+    }
+
+    [Theory]
+    [InlineData("es", "Una contraseña necesita al menos 12 caracteres.", "Ya existe una cuenta «{0}».")]
+    [InlineData("ar", "تحتاج كلمة المرور إلى 12 حرفًا على الأقل.", "يوجد حساب باسم «{0}» بالفعل.")]
+    public async Task The_access_page_refuses_a_short_password_and_a_taken_name_in_the_facilitators_language(string language, string tooShort, string taken)
+    {
+        var admin = await App.AdministratorAsync();
+        Speak(language);
+        var page = RenderPage<AccessPage>(admin);
+        page.WaitForElement("[data-testid=accounts]");
+
+        page.Find("input[data-testid=new-username]").Change($"corta-{language}");
+        page.Find("input[data-testid=new-password]").Change("short");
+        page.Find("[data-testid=create-account]").Click();
+        page.WaitForAssertion(() => Assert.Equal(tooShort, page.Find("[data-testid=access-message]").TextContent.Trim()), Patience);
+
+        page.Find("input[data-testid=new-username]").Change(ConsoleApp.Administrator);
+        page.Find("input[data-testid=new-password]").Change("correct horse battery staple");
+        page.Find("[data-testid=create-account]").Click();
+        page.WaitForAssertion(() => Assert.Equal(string.Format(CultureInfo.InvariantCulture, taken, ConsoleApp.Administrator), page.Find("[data-testid=access-message]").TextContent.Trim()), Patience);
+    }
+
+    [Theory]
+    [InlineData("es", "{0} no puede hacer esto aquí: hace falta ser propietario de todos los estudios.")]
+    [InlineData("ar", "لا يحق لـ {0} القيام بهذا هنا: يلزم ملكية جميع الدراسات.")]
+    public async Task An_action_the_role_does_not_allow_is_refused_in_the_facilitators_language(string language, string denied)
+    {
+        // Disabling an account takes ownership of every study; an owner of one study is refused, in their language.
+        var slug = $"translated-denied-{language}";
+        await App.StudyAsync(slug);
+        var owner = await App.UserAsync($"solo-owner-{language}", FacilitatorRole.Owner, slug);
+        Speak(language);
+        var state = new AccessPageState(App.Get<AccessAdministration>(), ConsoleLocalizer.Create());
+        await state.LoadAsync(owner);
+
+        Assert.False(await state.DisableAsync(owner, ConsoleApp.Administrator));
+
+        Assert.True(state.Failed);
+        Assert.Equal(string.Format(CultureInfo.InvariantCulture, denied, $"solo-owner-{language}"), state.Message);
     }
 
     [Theory]

@@ -243,18 +243,28 @@ public sealed partial class JourneyTextResourceTests
         throw new InvalidOperationException($"Unclosed lookup at {start}.");
     }
 
-    private static int HighestPlaceholder(string format) =>
+    internal static int HighestPlaceholder(string format) =>
         Placeholder().Matches(format).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).DefaultIfEmpty(-1).Max();
 
     private static HashSet<string> RefusalKeys() =>
         [.. WebFiles().SelectMany(f => RefusalLiteral().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))];
 
     /// <summary>The codes the card validator gives its problems, with the number of arguments each carries.</summary>
-    private static IEnumerable<(string Code, int Arguments)> ProblemCodes()
+    private static IEnumerable<(string Code, int Arguments)> ProblemCodes() =>
+        CodesIn(Path.Combine(CoreFolder, "Elicitation", "ValuesCardValidator.cs")).Select(c => (c.Code, c.Arguments));
+
+    /// <summary>
+    /// Every <c>Code = "…"</c> (with its <c>Arguments = […]</c>) given to a problem or a refusal in <paramref name="file"/>:
+    /// the code, how many arguments it carries, and the source line it is on. Shared with the console's problem scan.
+    /// </summary>
+    internal static IEnumerable<(string Code, int Arguments, string Line)> CodesIn(string file)
     {
-        var text = File.ReadAllText(Path.Combine(CoreFolder, "Elicitation", "ValuesCardValidator.cs"));
+        var text = File.ReadAllText(file);
         foreach (Match match in ProblemCode().Matches(text))
         {
+            var lineStart = text.LastIndexOf('\n', match.Index) + 1;
+            var lineEnd = text.IndexOf('\n', match.Index);
+            var line = text[lineStart..(lineEnd < 0 ? text.Length : lineEnd)];
             var arguments = match.Groups["arguments"].Success ? TopLevelArguments(text, match.Index + match.Length, ']').Count : 0;
             var code = match.Groups["code"].Value;
             if (match.Groups["dollar"].Success)
@@ -263,12 +273,12 @@ public sealed partial class JourneyTextResourceTests
                 var members = CodeFamilies.TryGetValue(family, out var known) ? known : [$"<unknown problem code family {family}: add it to {nameof(CodeFamilies)}>"];
                 foreach (var member in members)
                 {
-                    yield return (family.Replace("{}", member, StringComparison.Ordinal), arguments);
+                    yield return (family.Replace("{}", member, StringComparison.Ordinal), arguments, line);
                 }
             }
             else
             {
-                yield return (code, arguments);
+                yield return (code, arguments, line);
             }
         }
     }
