@@ -41,6 +41,7 @@ public sealed class ContextProposals(
     ConsoleAuthorization authorization,
     TimeProvider time,
     IStringLocalizer<ConsoleText> consoleText,
+    IStringLocalizer<JourneyText> journeyText,
     ModelJobBoard? jobs = null,
     ModelContextProposer? proposer = null,
     ModelTransitionStoryGenerator? stories = null)
@@ -148,7 +149,8 @@ public sealed class ContextProposals(
         var revision = StudyDefinitionEvents.Revise(state, study.WithContext(question.Id, context), now, actor);
         if (!revision.IsValid)
         {
-            throw new ModerationRefusedException(string.Join(" ", revision.Problems.Select(p => p.Message)));
+            // Worded like every other study problem on the console (StudyProblem.{code}), not in the validator's English.
+            throw new ModerationRefusedException(string.Join(" ", revision.Problems.Select(p => ProblemText.For(consoleText, journeyText, p))));
         }
 
         events.AddRange(revision.Value!);
