@@ -6,7 +6,7 @@ namespace MoralGraph.Web.Tests.Components;
 
 /// <summary>
 /// bunit set up once for MudBlazor components: loose JS interop, no transitions, no popover provider needed, and the
-/// app's real localization, so components show their English strings from <c>Resources/JourneyText.resx</c>.
+/// app's real localization, so components show their strings from the app's resources in the test's culture.
 /// </summary>
 public abstract class BunitTestContext : BunitContext, IAsyncLifetime
 {
@@ -20,6 +20,8 @@ public abstract class BunitTestContext : BunitContext, IAsyncLifetime
             options.PopoverOptions.CheckForPopoverProvider = false;
         });
         Services.AddLocalization(options => options.ResourcesPath = "Resources");
+        // As the app does: MudBlazor's own words (a picker's "Open", a pager) in the page's language.
+        Services.AddTransient<MudBlazor.MudLocalizer, ComponentTextLocalizer>();
     }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;

@@ -19,6 +19,7 @@ using MoralGraph.Web.Components.Console;
 using MoralGraph.Web.Components.Pages.Console;
 using MoralGraph.Web.Console;
 using MoralGraph.Web.Tests.Live;
+using MoralGraph.Web.Tests.Localization;
 using MudBlazor;
 
 namespace MoralGraph.Web.Tests.Console;
@@ -30,7 +31,6 @@ namespace MoralGraph.Web.Tests.Console;
 public sealed class TranslatedStudyPagesTests : ConsoleComponentTest, IClassFixture<ConsoleApp>
 {
     // The pages' own prefixes: other console strings are other pages' and are checked there.
-    private static readonly string[] Prefixes = ["Exports.", "Releases.", "Evaluate.", "Audit."];
 
     private static readonly ResourceManager Resources = new("MoralGraph.Web.Resources.ConsoleText", typeof(ConsoleText).Assembly);
 
@@ -46,7 +46,7 @@ public sealed class TranslatedStudyPagesTests : ConsoleComponentTest, IClassFixt
         var script = await App.StudyAsync($"exports-{language}", StudyPhase.Voting);
         await App.AppendAsync([.. Enumerable.Range(0, 3).Select(i => script.Vote($"v{i}", script.Value(0), script.Value(1), StudyScript.GriefComforting))]);
         var observer = await App.UserAsync($"exports-{language}-observer", FacilitatorRole.Observer, script.Slug);
-        using var _ = PageLanguage.Use(language);
+        using var _ = new CultureScope(language);
 
         var page = RenderPage<StudyExportsPage>(observer, script.Slug);
         page.WaitForElement("[data-testid=no-previous]", TimeSpan.FromSeconds(30));
@@ -70,7 +70,7 @@ public sealed class TranslatedStudyPagesTests : ConsoleComponentTest, IClassFixt
     [Fact]
     public void An_arabic_comparison_names_its_columns_and_moves_in_arabic()
     {
-        using var _ = PageLanguage.Use("ar");
+        using var _ = new CultureScope("ar");
         var previous = new ExportSummary("default", "sha256:1", "f", [new("a", "Care"), new("b", "Honesty"), new("c", "Courage")],
             [new("grief", "comforting", "When comforting someone", [new("a", 1), new("b", 2), new("c", 3)])]);
         var current = new ExportSummary("default", "sha256:2", "f", [new("a", "Care"), new("b", "Honesty"), new("d", "Patience")],
@@ -93,7 +93,7 @@ public sealed class TranslatedStudyPagesTests : ConsoleComponentTest, IClassFixt
         var script = await App.StudyAsync($"releases-{language}", StudyPhase.Voting);
         await App.AppendAsync([.. Enumerable.Range(0, 3).Select(i => script.Vote($"v{i}", script.Value(0), script.Value(1), StudyScript.GriefComforting))]);
         var facilitator = await App.UserAsync($"releases-{language}-facilitator", FacilitatorRole.Facilitator, script.Slug);
-        using var _ = PageLanguage.Use(language);
+        using var _ = new CultureScope(language);
 
         var page = RenderPage<StudyReleasesPage>(facilitator, script.Slug);
         page.WaitForElement("[data-testid=no-release]", TimeSpan.FromSeconds(30));
@@ -145,7 +145,7 @@ public sealed class TranslatedStudyPagesTests : ConsoleComponentTest, IClassFixt
             policies = c.Policies.Skip(i == 0 ? 0 : 1).Select(p => new { index = p.Number, attended = true, quote = "listen first" }),
             redLines = c.RedLines.Select(r => new { id = r.Id, crossed = false }),
         })));
-        using var _ = PageLanguage.Use(language);
+        using var _ = new CultureScope(language);
 
         var page = RenderPage<StudyEvaluatePage>(facilitator, script.Slug);
         page.WaitForElement("[data-testid=evaluate]", TimeSpan.FromSeconds(30));
@@ -181,7 +181,7 @@ public sealed class TranslatedStudyPagesTests : ConsoleComponentTest, IClassFixt
         var slug = $"audit-{language}";
         var total = await ScriptedStudyAsync(slug);
         var observer = await App.UserAsync($"audit-{language}-observer", FacilitatorRole.Observer, slug);
-        using var _ = PageLanguage.Use(language);
+        using var _ = new CultureScope(language);
 
         var page = RenderPage<StudyAuditPage>(observer, slug);
         page.WaitForAssertion(() => Assert.EndsWith(string.Format(CultureInfo.InvariantCulture, count, total), page.Find("[data-testid=audit-count]").TextContent, StringComparison.Ordinal));
@@ -235,7 +235,7 @@ public sealed class TranslatedStudyPagesTests : ConsoleComponentTest, IClassFixt
 
         var english = RenderPage<StudyAuditPage>(observer, slug);
         english.WaitForAssertion(() => Assert.Contains("card card-2 hidden: dismissive of grief", english.FindAll("[data-testid=audit-summary]").Select(c => c.TextContent.Trim())));
-        using var _ = PageLanguage.Use("es");
+        using var _ = new CultureScope("es");
         var spanish = RenderPage<StudyAuditPage>(observer, slug);
 
         spanish.WaitForAssertion(() => Assert.Contains("tarjeta card-2 ocultada: dismissive of grief", spanish.FindAll("[data-testid=audit-summary]").Select(c => c.TextContent.Trim())));
@@ -244,7 +244,6 @@ public sealed class TranslatedStudyPagesTests : ConsoleComponentTest, IClassFixt
     private const string HiddenTitle = "Tell her to move on";
 
     // The attributes a facilitator reads or hears: labels, tooltips, field values.
-    private static readonly HashSet<string> ReadAttributes = new(["aria-label", "title", "placeholder", "alt", "value", "label"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A study with participants' events and moderation; how many events it has.</summary>
     private async Task<int> ScriptedStudyAsync(string slug)
@@ -264,76 +263,16 @@ public sealed class TranslatedStudyPagesTests : ConsoleComponentTest, IClassFixt
 
     private static string Translated(string key, string language) => Resources.GetString(key, CultureInfo.GetCultureInfo(language))!;
 
-    /// <summary>
-    /// No English string of these pages shows in <paramref name="markup"/> (but in <paramref name="except"/>, and in code,
-    /// which is never translated): no sentence (a run of two words or more between a string's arguments) anywhere in the
-    /// text or the attributes people read, and no one-word string (a heading, a column, a button) as a whole element's
-    /// text or such an attribute. Strings a language spells as English does are left out.
-    /// </summary>
+    /// <summary>No English of the console (the shared check) shows in <paramref name="markup"/>, but in <paramref name="except"/>.</summary>
     private static void AssertNoEnglish(string markup, string language, string? except = null)
     {
         var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(markup);
-        foreach (var excepted in document.QuerySelectorAll(except is null ? "code" : $"code, {except}").ToList())
+        foreach (var excepted in except is null ? [] : document.QuerySelectorAll(except).ToList())
         {
             excepted.Remove();
         }
 
-        var texts = document.All.SelectMany(e => e.Attributes.Where(a => ReadAttributes.Contains(a.Name)).Select(a => a.Value).Append(e.TextContent.Trim())).ToList();
-        var allText = string.Join('\n', texts);
-        var translated = Strings(CultureInfo.GetCultureInfo(language));
-        var leaks = new List<string>();
-        foreach (var (key, english) in Strings(CultureInfo.InvariantCulture).Where(e => Prefixes.Any(p => e.Key.StartsWith(p, StringComparison.Ordinal))))
-        {
-            if (translated.GetValueOrDefault(key) == english)
-            {
-                continue;
-            }
-
-            var fragments = Fragments(english).Select(f => f.Trim(' ', '.', ',', ':', ';', '(', ')', '"', '“', '”', '–', '—', '→')).Where(f => f.Any(char.IsLetter)).ToList();
-            if (fragments is [var word] && !word.Contains(' ', StringComparison.Ordinal))
-            {
-                // A one-word string: leaked when it is what an element or a label says, not when a sentence has the word.
-                if (texts.Contains(word, StringComparer.Ordinal))
-                {
-                    leaks.Add($"{key}: \"{word}\"");
-                }
-
-                continue;
-            }
-
-            leaks.AddRange(fragments.Where(f => f.Contains(' ', StringComparison.Ordinal) && allText.Contains(f, StringComparison.Ordinal)).Select(f => $"{key}: \"{f}\""));
-        }
-
-        Assert.Empty(leaks);
-    }
-
-    // The words of a string between its arguments ({0}, {1:N0}, and ICU plurals with their nested forms).
-    private static IEnumerable<string> Fragments(string text)
-    {
-        var current = new StringBuilder();
-        var depth = 0;
-        foreach (var c in text)
-        {
-            if (c == '{')
-            {
-                depth++;
-                if (depth == 1)
-                {
-                    yield return current.ToString();
-                    current.Clear();
-                }
-            }
-            else if (c == '}')
-            {
-                depth--;
-            }
-            else if (depth == 0)
-            {
-                current.Append(c);
-            }
-        }
-
-        yield return current.ToString();
+        Assert.Empty(UntranslatedConsoleText.In(document.DocumentElement, language));
     }
 
     private static Dictionary<string, string> Strings(CultureInfo culture) =>

@@ -64,8 +64,8 @@ internal static partial class UntranslatedConsoleText
     {
         if (node is IElement element)
         {
-            // Code is code in every language: a command, a field name, a path.
-            if (element.LocalName is "script" or "style" or "code" or "kbd")
+            // Code is code in every language (a command, a field name, a path), and so is the study's YAML in its editor.
+            if (element.LocalName is "script" or "style" or "code" or "kbd" or "textarea")
             {
                 return;
             }
@@ -73,6 +73,12 @@ internal static partial class UntranslatedConsoleText
             foreach (var attribute in new[] { "aria-label", "title", "label", "placeholder", "alt" })
             {
                 text.Append(' ').Append(element.GetAttribute(attribute)).Append(' ');
+            }
+
+            // What a field shows (a select's chosen item is its input's value); a hidden one shows nothing.
+            if (element.LocalName is "input" && element.GetAttribute("type") is not "hidden")
+            {
+                text.Append(' ').Append(element.GetAttribute("value")).Append(' ');
             }
         }
 

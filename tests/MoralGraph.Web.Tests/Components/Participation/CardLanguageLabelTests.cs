@@ -1,6 +1,7 @@
 using System.Globalization;
 using Bunit;
 using MoralGraph.Web.Components.Participation;
+using MoralGraph.Web.Tests.Localization;
 
 namespace MoralGraph.Web.Tests.Components.Participation;
 
@@ -10,7 +11,7 @@ public sealed class CardLanguageLabelTests : BunitTestContext
     [Fact]
     public void A_spanish_card_on_an_english_page_says_it_is_in_spanish_and_keeps_its_words()
     {
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
+        using var _ = new CultureScope("en");
 
         var card = Render<ValueCardView>(p => p
             .Add(c => c.Title, "Presencia antes que consejo")
@@ -26,7 +27,7 @@ public sealed class CardLanguageLabelTests : BunitTestContext
     [Fact]
     public void An_english_card_on_an_arabic_page_is_labelled_in_arabic()
     {
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("ar");
+        using var _ = new CultureScope("ar");
 
         var card = Render<ValueCardView>(p => p
             .Add(c => c.Title, "Presence over advice")
@@ -40,7 +41,7 @@ public sealed class CardLanguageLabelTests : BunitTestContext
     [Fact]
     public void A_card_in_the_pages_language_carries_no_label()
     {
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("es");
+        using var _ = new CultureScope("es");
 
         var card = Render<ValueCardView>(p => p.Add(c => c.Title, "Presencia").Add(c => c.Language, "es"));
 

@@ -4,6 +4,7 @@ using MoralGraph.Core.Assistance;
 using MoralGraph.Core.Values;
 using MoralGraph.Core.Voting;
 using MoralGraph.Web.Components.Participation;
+using MoralGraph.Web.Tests.Localization;
 
 namespace MoralGraph.Web.Tests.Components.Participation;
 
@@ -21,7 +22,7 @@ public sealed class TranslatedValueTests : BunitTestContext
     [Fact]
     public void On_a_spanish_page_an_english_value_keeps_its_words_first_and_shows_the_spanish_translation_below_them()
     {
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("es");
+        using var _ = new CultureScope("es");
 
         var item = RenderItem(Translation("es", "Presencia antes que consejo", "La IA la ayuda a estar presente.", "MOMENTOS en que el silencio dice más que las palabras"));
 
@@ -45,7 +46,7 @@ public sealed class TranslatedValueTests : BunitTestContext
     [Fact]
     public void On_a_page_in_the_values_own_language_no_translation_is_shown()
     {
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
+        using var _ = new CultureScope("en");
 
         var item = RenderItem(Translation("es", "Presencia antes que consejo", "La IA la ayuda a estar presente.", "MOMENTOS en que el silencio dice más que las palabras"));
 
@@ -57,7 +58,7 @@ public sealed class TranslatedValueTests : BunitTestContext
     [Fact]
     public void An_arabic_translation_on_an_arabic_page_reads_right_to_left_with_an_arabic_label()
     {
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("ar");
+        using var _ = new CultureScope("ar");
 
         var item = RenderItem(Translation("ar", "الحضور قبل النصيحة", "يساعدها الذكاء الاصطناعي على أن تكون حاضرة.", "لحظات يقول فيها الصمت أكثر من الكلام"));
 
