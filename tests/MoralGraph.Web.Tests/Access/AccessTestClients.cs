@@ -106,7 +106,15 @@ public static partial class AccessTestClients
     {
         ArgumentNullException.ThrowIfNull(app);
         _ = app.Server; // starts the app, if no client did yet
-        var links = app.Logs.Entries.Select(entry => SetupLink().Match(entry.Message)).Where(match => match.Success).ToList();
+        // The link is printed from the host's "started" notification; on a loaded machine (CI, two cores, tests in
+        // parallel) that line has once not been there yet when the test read the log, so the log is read again for a while.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        List<System.Text.RegularExpressions.Match> links;
+        while ((links = [.. app.Logs.Entries.Select(entry => SetupLink().Match(entry.Message)).Where(match => match.Success)]).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(50);
+        }
+
         Assert.True(links.Count > 0, "The app printed no setup link at start.");
         return links[^1].Value;
     }
